@@ -1,0 +1,317 @@
+/*
+ * usermm.h - the public API of usermm, the Linux memory-mapping subsystem
+ * as an embeddable library.
+ *
+ * One struct umm_mm is one process's address space. The calls below take
+ * Linux's own numeric PROT_*, MAP_* and errno values (x86_64), so an
+ * emulator can pass a guest's arguments straight through, and they return
+ * what the Linux 6.18 kernel returns: an address or 0 on success, or a
+ * negative errno (-ENOMEM, -EINVAL, ...) on failure.
+ *
+ * Threads: every call on one address space takes that space's own lock
+ * (the counterpart of mmap_lock), so one umm_mm may be used from several
+ * threads. Separate address spaces share nothing; there is no global
+ * mutable state. File handles are reference counted atomically and may be
+ * mapped into several address spaces.
+ */
+#ifndef USERMM_H
+#define USERMM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define UMM_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------
+ * Configuration
+ * ------------------------------------------------------------------- */
+
+/* A resource limit, as getrlimit() reports it. UMM_RLIM_INFINITY = none. */
+#define UMM_RLIM_INFINITY (~0UL)
+struct umm_rlimit {
+	unsigned long cur;
+	unsigned long max;
+};
+
+/* Layout of the free-area search (the kernel's MMF_TOPDOWN choice). */
+enum umm_layout {
+	UMM_LAYOUT_TOPDOWN = 0, /* the default on x86_64 */
+	UMM_LAYOUT_LEGACY = 1,  /* bottom-up: ADDR_COMPAT_LAYOUT or vm.legacy_va_layout=1 */
+};
+
+/*
+ * Everything that shapes an address space. umm_config_init() fills in the
+ * defaults of this machine's kernel (6.18, x86_64) for an unprivileged
+ * process with ASLR off; change fields after that. Sizes are in bytes
+ * unless a field says pages.
+ */
+struct umm_config {
+	unsigned long page_size;      /* 4096; other sizes are refused */
+	unsigned long task_size;      /* (1<<47) - 4096: user space ends here */
+
+	enum umm_layout layout;
+	bool randomize;               /* ASLR: random mmap_base (and start_brk) from seed */
+	uint64_t seed;                /* seed for randomize; same seed, same layout */
+	unsigned int mmap_rnd_bits;   /* 28, as vm.mmap_rnd_bits */
+	/* 0: computed from rlimit_stack as the kernel's mmap_base() does.
+	 * Otherwise used as is (for instance inferred from a real process). */
+	unsigned long mmap_base;
+
+	/* The brk area. start_brk 0 picks the default 0x555555559000, where a
+	 * small non-randomised PIE's heap starts. brk starts equal to it. */
+	unsigned long start_brk;
+
+	unsigned long mmap_min_addr;       /* 4096: MAP_FIXED below it -> EPERM */
+	unsigned long mmap_min_addr_hint;  /* 65536: floor for hints and searches */
+	unsigned long max_map_count;       /* 65530 */
+	unsigned long stack_guard_gap;     /* 256 pages, in bytes: 1 MiB */
+
+	struct umm_rlimit rlimit_as;       /* RLIMIT_AS: infinity */
+	struct umm_rlimit rlimit_data;     /* RLIMIT_DATA: infinity */
+	struct umm_rlimit rlimit_memlock;  /* RLIMIT_MEMLOCK: 8 MiB */
+	struct umm_rlimit rlimit_stack;    /* RLIMIT_STACK: 8 MiB / infinity */
+
+	/* Overcommit (vm.overcommit_memory 0, 1 or 2). */
+	int overcommit_memory;             /* 0 */
+	unsigned int overcommit_ratio;     /* 50 (percent) */
+	unsigned long overcommit_kbytes;   /* 0: use the ratio */
+	unsigned long totalram_pages;      /* RAM in pages: 6 GiB worth by default */
+	unsigned long total_swap_pages;    /* 0 */
+	unsigned long admin_reserve_kbytes;/* 8192 */
+	unsigned long user_reserve_kbytes; /* 131072 */
+	/* Pages committed by the rest of the system (Committed_AS minus this
+	 * address space); mode 2 compares against it. */
+	unsigned long committed_other_pages;
+
+	/* Privileges, explicit: an unprivileged process by default. */
+	bool cap_sys_rawio;  /* MAP_FIXED below mmap_min_addr is allowed */
+	bool cap_ipc_lock;   /* RLIMIT_MEMLOCK does not apply */
+	bool cap_sys_admin;  /* overcommit mode 2 keeps no admin reserve */
+};
+
+/* Fill cfg with the defaults described above. */
+void umm_config_init(struct umm_config *cfg);
+
+/* ---------------------------------------------------------------------
+ * Files
+ * ------------------------------------------------------------------- */
+
+/*
+ * A umm_file is an open file description: what a file descriptor names
+ * in the kernel. Two handles opened on the same inode are two different
+ * descriptions, and, as in the kernel, their mappings never merge with
+ * each other; mapping one handle several times does merge.
+ */
+struct umm_file;
+
+/* How the handle was opened (the fd's f_mode). */
+#define UMM_FILE_READ   0x1
+#define UMM_FILE_WRITE  0x2
+#define UMM_FILE_APPEND 0x4
+
+enum umm_file_kind {
+	UMM_FILE_REGULAR = 0, /* a file on a disk file system (ext4): no MAP_SYNC */
+	UMM_FILE_SHMEM = 1,   /* tmpfs, memfd: MAP_SYNC accepted */
+	UMM_FILE_CHAR = 2,    /* a character device (no size limit for offsets) */
+};
+
+/* Everything usermm knows of a file; for umm_file_create(). */
+struct umm_file_desc {
+	const char *path;        /* shown in maps; copied */
+	unsigned int dev_major;  /* st_dev, split */
+	unsigned int dev_minor;
+	unsigned long ino;
+	unsigned long long size; /* bytes */
+	unsigned int mode;       /* UMM_FILE_READ | UMM_FILE_WRITE | UMM_FILE_APPEND */
+	enum umm_file_kind kind;
+	bool noexec_mount;       /* on a noexec mount: PROT_EXEC -> EPERM */
+	bool deleted;            /* unlinked: maps shows " (deleted)" */
+	/* 0 if the file can be mapped. Otherwise the negative errno that every
+	 * mmap of it returns (-ENODEV for a file without an mmap method). */
+	int mmap_errno;
+};
+
+/* A handle made purely in memory. NULL on bad arguments or no memory. */
+struct umm_file *umm_file_create(const struct umm_file_desc *desc);
+/*
+ * A handle describing a host file. open_flags is O_RDONLY, O_WRONLY or
+ * O_RDWR, optionally with O_APPEND; the file is opened only to read its
+ * identity (fstat, statfs for noexec) and then closed. Returns NULL and
+ * sets *err (if err is not NULL) to a negative errno on failure.
+ */
+struct umm_file *umm_file_open_path(const char *path, int open_flags, int *err);
+/* A handle describing an fd the caller already has open (not kept). */
+struct umm_file *umm_file_from_fd(int fd, int *err);
+/* Reference counting. A mapping holds its own reference. */
+struct umm_file *umm_file_get(struct umm_file *file);
+void umm_file_put(struct umm_file *file);
+/* The description a handle was made from (path owned by the handle). */
+const struct umm_file_desc *umm_file_describe(const struct umm_file *file);
+
+/* ---------------------------------------------------------------------
+ * Address spaces and the core calls
+ * ------------------------------------------------------------------- */
+
+struct umm_mm;
+
+/* A new, empty address space. cfg NULL means umm_config_init() defaults.
+ * Returns NULL if cfg is invalid (e.g. page_size != 4096) or on no memory. */
+struct umm_mm *umm_mm_create(const struct umm_config *cfg);
+void umm_mm_destroy(struct umm_mm *mm);
+/* The configuration the space was made with (mmap_base filled in). */
+void umm_mm_config(struct umm_mm *mm, struct umm_config *out);
+
+/* mmap(2). off is in bytes. file NULL for MAP_ANONYMOUS; a file with
+ * MAP_ANONYMOUS is ignored, as the kernel ignores the fd. Returns the
+ * address or a negative errno. */
+long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot, int flags,
+	      struct umm_file *file, unsigned long off);
+/* munmap(2): 0 or a negative errno. */
+int umm_munmap(struct umm_mm *mm, unsigned long addr, unsigned long len);
+/* mprotect(2): 0 or a negative errno; partial application as the kernel. */
+int umm_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot);
+/* brk(2): the new break, or the old one on failure (brk never fails with
+ * an errno). umm_brk(mm, 0) reads the break. */
+unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);
+
+/* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
+int umm_maps_write(struct umm_mm *mm, FILE *out);
+/* The same text in a malloc'ed string (caller frees); NULL on no memory. */
+char *umm_maps_string(struct umm_mm *mm);
+
+/* ---------------------------------------------------------------------
+ * Inspection
+ * ------------------------------------------------------------------- */
+
+/* vm_flags bits, the kernel's values. */
+#define UMM_VM_READ       0x00000001ULL
+#define UMM_VM_WRITE      0x00000002ULL
+#define UMM_VM_EXEC       0x00000004ULL
+#define UMM_VM_SHARED     0x00000008ULL
+#define UMM_VM_MAYREAD    0x00000010ULL
+#define UMM_VM_MAYWRITE   0x00000020ULL
+#define UMM_VM_MAYEXEC    0x00000040ULL
+#define UMM_VM_MAYSHARE   0x00000080ULL
+#define UMM_VM_GROWSDOWN  0x00000100ULL
+#define UMM_VM_PFNMAP     0x00000400ULL
+#define UMM_VM_LOCKED     0x00002000ULL
+#define UMM_VM_IO         0x00004000ULL
+#define UMM_VM_SEQ_READ   0x00008000ULL
+#define UMM_VM_RAND_READ  0x00010000ULL
+#define UMM_VM_DONTCOPY   0x00020000ULL
+#define UMM_VM_DONTEXPAND 0x00040000ULL
+#define UMM_VM_LOCKONFAULT 0x00080000ULL
+#define UMM_VM_ACCOUNT    0x00100000ULL
+#define UMM_VM_NORESERVE  0x00200000ULL
+#define UMM_VM_HUGETLB    0x00400000ULL
+#define UMM_VM_SYNC       0x00800000ULL
+#define UMM_VM_WIPEONFORK 0x02000000ULL
+#define UMM_VM_DONTDUMP   0x04000000ULL
+#define UMM_VM_SOFTDIRTY  0x08000000ULL
+#define UMM_VM_MIXEDMAP   0x10000000ULL
+#define UMM_VM_HUGEPAGE   0x20000000ULL
+#define UMM_VM_NOHUGEPAGE 0x40000000ULL
+#define UMM_VM_MERGEABLE  0x80000000ULL
+#define UMM_VM_DROPPABLE  (1ULL << 40)
+#define UMM_VM_SEALED     (1ULL << 63)
+
+/* What kind of special mapping a VMA is (its maps name). */
+enum umm_special {
+	UMM_SPECIAL_NONE = 0,
+	UMM_SPECIAL_VDSO,        /* [vdso] */
+	UMM_SPECIAL_VVAR,        /* [vvar] */
+	UMM_SPECIAL_VVAR_VCLOCK, /* [vvar_vclock] */
+	UMM_SPECIAL_VSYSCALL,    /* [vsyscall]: the gate area, outside the VMA tree */
+};
+
+/* A snapshot of one VMA. */
+struct umm_vma_info {
+	unsigned long start;
+	unsigned long end;
+	unsigned long long vm_flags;
+	unsigned long pgoff;         /* in pages; for anon: start >> 12 at creation */
+	struct umm_file *file;       /* borrowed: valid while the VMA lives */
+	enum umm_special special;
+};
+
+/* find_vma: the first VMA with end > addr. 0, or -ENOENT if none. */
+int umm_find_vma(struct umm_mm *mm, unsigned long addr, struct umm_vma_info *out);
+
+/* Ordered iteration. Safe against concurrent changes: each step looks up
+ * the first VMA that ends above the previous one's end. */
+struct umm_vma_iter {
+	struct umm_mm *mm;
+	unsigned long next_addr;
+	bool done;
+};
+void umm_vma_iter_init(struct umm_vma_iter *it, struct umm_mm *mm, unsigned long from);
+/* true and *out filled, or false at the end. */
+bool umm_vma_iter_next(struct umm_vma_iter *it, struct umm_vma_info *out);
+
+/* The counters the kernel keeps in mm_struct, in pages unless noted. */
+struct umm_mm_stats {
+	unsigned long map_count;     /* VMAs in the tree (the gate area excluded) */
+	unsigned long total_vm;
+	unsigned long data_vm;
+	unsigned long exec_vm;
+	unsigned long stack_vm;
+	unsigned long locked_vm;
+	unsigned long committed;     /* pages charged for VM_ACCOUNT VMAs */
+	unsigned long start_brk;     /* bytes */
+	unsigned long brk;           /* bytes */
+	unsigned long mmap_base;     /* bytes */
+	unsigned long start_stack;   /* bytes; 0 if no stack */
+};
+void umm_mm_stats(struct umm_mm *mm, struct umm_mm_stats *out);
+
+/*
+ * Checks the structure: VMAs sorted and not overlapping, page aligned,
+ * merged wherever the kernel would have merged them, the index's
+ * augmented gaps right, and counters that add up. 0 if all holds,
+ * otherwise -EUCLEAN and, if msg is not NULL, a description (up to len).
+ * Test builds (UMM_CHECK_INVARIANTS) run it after every call and abort
+ * on failure.
+ */
+int umm_mm_check(struct umm_mm *mm, char *msg, size_t len);
+
+/* ---------------------------------------------------------------------
+ * Building an address space from a real one
+ * ------------------------------------------------------------------- */
+
+/* Options for umm_maps_import(). Zero means "infer". */
+struct umm_import_opts {
+	unsigned long start_brk;   /* 0: [heap]'s start, else config */
+	unsigned long brk;         /* 0: [heap]'s end, else start_brk */
+	unsigned long start_stack; /* 0: inside [stack] (its end - 8) */
+};
+
+/*
+ * Adds every mapping of a /proc/PID/maps text to an empty address space.
+ * [stack] becomes a VM_GROWSDOWN, accounted stack VMA; [heap] sets the brk
+ * area; [vdso], [vvar], [vvar_vclock] become special mappings; [vsyscall]
+ * becomes the gate area. File lines get one shared in-memory handle per
+ * (dev, inode), opened read-write when a line is shared and writable, else
+ * read-only; `/dev/zero (deleted)` lines are shared anonymous memory.
+ * Returns 0 or a negative errno (-EINVAL with *bad_line set to the 1-based
+ * line number of a line that does not parse; -EEXIST if not empty).
+ */
+int umm_maps_import(struct umm_mm *mm, const char *text, const struct umm_import_opts *opts,
+		    int *bad_line);
+
+/*
+ * The mmap_base a real top-down process was given, inferred from its maps
+ * text: the end of the highest mapping below [stack] that is not the stack
+ * (the dynamic loader is mapped first, right under mmap_base). 0 if the
+ * text has nothing to infer from.
+ */
+unsigned long umm_maps_infer_mmap_base(const char *text);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* USERMM_H */

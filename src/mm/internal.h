@@ -1,0 +1,297 @@
+/*
+ * internal.h - what the pieces of the library share and nobody else sees:
+ * struct umm_mm (the kernel's mm_struct), struct vma (vm_area_struct),
+ * struct umm_file (struct file) and the internal calls between the files
+ * that mirror mm/.
+ *
+ * Locking: functions here expect mm->lock held unless they say otherwise.
+ * The public entry points in the call-family files take it.
+ */
+#ifndef UMM_INTERNAL_H
+#define UMM_INTERNAL_H
+
+#include "usermm.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define offset_in_page(x) ((unsigned long)(x) & (PAGE_SIZE - 1))
+#define PMD_SIZE (1UL << 21)
+
+typedef uint64_t vm_flags_t;
+
+/* Kernel vm_flags not exported with UMM_ names, and the derived masks. */
+#define VM_NONE 0ULL
+#define VM_READ UMM_VM_READ
+#define VM_WRITE UMM_VM_WRITE
+#define VM_EXEC UMM_VM_EXEC
+#define VM_SHARED UMM_VM_SHARED
+#define VM_MAYREAD UMM_VM_MAYREAD
+#define VM_MAYWRITE UMM_VM_MAYWRITE
+#define VM_MAYEXEC UMM_VM_MAYEXEC
+#define VM_MAYSHARE UMM_VM_MAYSHARE
+#define VM_GROWSDOWN UMM_VM_GROWSDOWN
+#define VM_PFNMAP UMM_VM_PFNMAP
+#define VM_LOCKED UMM_VM_LOCKED
+#define VM_IO UMM_VM_IO
+#define VM_SEQ_READ UMM_VM_SEQ_READ
+#define VM_RAND_READ UMM_VM_RAND_READ
+#define VM_DONTCOPY UMM_VM_DONTCOPY
+#define VM_DONTEXPAND UMM_VM_DONTEXPAND
+#define VM_LOCKONFAULT UMM_VM_LOCKONFAULT
+#define VM_ACCOUNT UMM_VM_ACCOUNT
+#define VM_NORESERVE UMM_VM_NORESERVE
+#define VM_HUGETLB UMM_VM_HUGETLB
+#define VM_SYNC UMM_VM_SYNC
+#define VM_WIPEONFORK UMM_VM_WIPEONFORK
+#define VM_DONTDUMP UMM_VM_DONTDUMP
+#define VM_SOFTDIRTY UMM_VM_SOFTDIRTY
+#define VM_MIXEDMAP UMM_VM_MIXEDMAP
+#define VM_HUGEPAGE UMM_VM_HUGEPAGE
+#define VM_NOHUGEPAGE UMM_VM_NOHUGEPAGE
+#define VM_MERGEABLE UMM_VM_MERGEABLE
+#define VM_DROPPABLE UMM_VM_DROPPABLE
+#define VM_SEALED UMM_VM_SEALED
+
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_STACK_FLAGS (VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT)
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+
+/* Linux uapi values (x86_64), so callers may pass raw guest arguments. */
+#define UMM_PROT_READ 0x1
+#define UMM_PROT_WRITE 0x2
+#define UMM_PROT_EXEC 0x4
+#define UMM_PROT_SEM 0x8
+#define UMM_PROT_GROWSDOWN 0x01000000
+#define UMM_PROT_GROWSUP 0x02000000
+
+#define UMM_MAP_SHARED 0x01
+#define UMM_MAP_PRIVATE 0x02
+#define UMM_MAP_SHARED_VALIDATE 0x03
+#define UMM_MAP_DROPPABLE 0x08
+#define UMM_MAP_TYPE 0x0f
+#define UMM_MAP_FIXED 0x10
+#define UMM_MAP_ANONYMOUS 0x20
+#define UMM_MAP_32BIT 0x40
+#define UMM_MAP_ABOVE4G 0x80
+#define UMM_MAP_GROWSDOWN 0x0100
+#define UMM_MAP_DENYWRITE 0x0800
+#define UMM_MAP_EXECUTABLE 0x1000
+#define UMM_MAP_LOCKED 0x2000
+#define UMM_MAP_NORESERVE 0x4000
+#define UMM_MAP_POPULATE 0x8000
+#define UMM_MAP_NONBLOCK 0x10000
+#define UMM_MAP_STACK 0x20000
+#define UMM_MAP_HUGETLB 0x40000
+#define UMM_MAP_SYNC 0x80000
+#define UMM_MAP_FIXED_NOREPLACE 0x100000
+#define UMM_MAP_UNINITIALIZED 0x4000000
+#define UMM_MAP_HUGE_SHIFT 26
+#define UMM_MAP_HUGE_MASK 0x3f
+
+/* The flags MAP_SHARED keeps; MAP_SHARED_VALIDATE refuses anything else. */
+#define LEGACY_MAP_MASK                                                                        \
+	(UMM_MAP_SHARED | UMM_MAP_PRIVATE | UMM_MAP_FIXED | UMM_MAP_ANONYMOUS |                \
+	 UMM_MAP_DENYWRITE | UMM_MAP_EXECUTABLE | UMM_MAP_UNINITIALIZED | UMM_MAP_GROWSDOWN | \
+	 UMM_MAP_LOCKED | UMM_MAP_NORESERVE | UMM_MAP_POPULATE | UMM_MAP_NONBLOCK |           \
+	 UMM_MAP_STACK | UMM_MAP_HUGETLB)
+
+/* struct file. */
+struct umm_file {
+	atomic_long refcount;
+	struct umm_file_desc desc; /* desc.path points to path below */
+	char *path;
+	bool shmem_anon; /* the hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping */
+};
+
+/* Makes the hidden shmem file of a shared anonymous mapping. */
+struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size);
+
+/* vm_area_struct, with the links of the index (vma_tree.c) inside it. */
+struct vma {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned long vm_pgoff;
+	vm_flags_t vm_flags;
+	struct umm_file *vm_file; /* holds a reference */
+	enum umm_special special;
+	/* The anon_vma the kernel would have: NULL until pages are faulted in
+	 * (the memory layer); merging needs it NULL on one side or equal. */
+	void *anon_vma;
+
+	/* Address order, for O(1) neighbours. */
+	struct vma *vm_prev;
+	struct vma *vm_next;
+
+	/* Index links and the augmented data of this node's subtree. */
+	struct vma *left;
+	struct vma *right;
+	int height;
+	unsigned long sub_start;   /* lowest vm_start in the subtree */
+	unsigned long sub_end;     /* highest vm_end in the subtree */
+	unsigned long sub_max_gap; /* largest hole between two VMAs of the subtree */
+};
+
+/* The VMA index: an AVL tree keyed by vm_start, augmented with gaps. */
+struct vma_tree {
+	struct vma *root;
+	struct vma *first;
+	struct vma *last;
+	unsigned long count;
+};
+
+/* mm_struct. */
+struct umm_mm {
+	pthread_mutex_t lock; /* mmap_lock */
+	struct umm_config cfg;
+	struct vma_tree tree;
+	struct vma *gate; /* [vsyscall]: not in the tree, not counted */
+
+	unsigned long total_vm, data_vm, exec_vm, stack_vm, locked_vm;
+	unsigned long committed; /* pages charged by VM_ACCOUNT VMAs */
+
+	unsigned long mmap_base;
+	unsigned long mmap_legacy_base;
+	unsigned long start_brk, brk;
+	unsigned long start_stack;
+	vm_flags_t def_flags; /* mlockall(MCL_FUTURE) sets VM_LOCKED here */
+
+	unsigned long next_shmem_ino;
+	uint64_t rng; /* randomisation state, from cfg.seed */
+	unsigned long ops; /* calls made, to pace the invariant checker */
+};
+
+static inline unsigned long vma_pages(const struct vma *v)
+{
+	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
+
+static inline bool vma_is_anonymous(const struct vma *v)
+{
+	return v->vm_file == NULL && v->special == UMM_SPECIAL_NONE;
+}
+
+/* vm_start_gap: a VM_GROWSDOWN VMA keeps stack_guard_gap free below it. */
+unsigned long vm_start_gap(const struct umm_mm *mm, const struct vma *v);
+
+/* ---- mm.c ---- */
+void mm_lock(struct umm_mm *mm);
+/* Runs the invariant checker in test builds, then unlocks. */
+void mm_unlock(struct umm_mm *mm);
+
+/* ---- vma_tree.c: the index ---- */
+void vt_insert(struct vma_tree *t, struct vma *v);
+void vt_erase(struct vma_tree *t, struct vma *v);
+/* After changing v's vm_start or vm_end (without passing a neighbour). */
+void vt_update(struct vma_tree *t, struct vma *v);
+/* find_vma: the first VMA with vm_end > addr, or NULL. */
+struct vma *find_vma(const struct umm_mm *mm, unsigned long addr);
+/* The last VMA with vm_start < addr, or NULL. */
+struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr);
+/* The first VMA intersecting [start, end), or NULL. */
+struct vma *find_vma_intersection(const struct umm_mm *mm, unsigned long start,
+				  unsigned long end);
+/* vma_lookup: the VMA containing addr, or NULL. */
+struct vma *vma_lookup(const struct umm_mm *mm, unsigned long addr);
+/*
+ * mas_empty_area / mas_empty_area_rev: the lowest (highest) free range of
+ * at least size bytes inside [lo, hi] (hi inclusive). A hole counts with
+ * its part inside [lo, hi]. Returns 0 and the range's clipped first and
+ * last byte, or -ENOMEM.
+ */
+int vt_empty_area(const struct vma_tree *t, unsigned long lo, unsigned long hi,
+		  unsigned long size, unsigned long *first, unsigned long *last);
+int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long hi,
+		      unsigned long size, unsigned long *first, unsigned long *last);
+/* Checks the index's own structure (balance, order, augmented values). */
+int vt_check(const struct vma_tree *t, char *msg, size_t len);
+
+/* ---- vma.c: VMA objects, splitting and merging ---- */
+struct vma *vma_alloc(void);
+/* Frees the VMA and drops its file reference. Not linked. */
+void vma_free(struct vma *v);
+/* A copy of v's attributes (not linked), taking a file reference. */
+void vma_copy_attrs(struct vma *dst, const struct vma *src);
+/* Links into the index and address list; map_count follows. */
+void vma_link(struct umm_mm *mm, struct vma *v);
+void vma_unlink(struct umm_mm *mm, struct vma *v);
+/* Changes the extent (and pgoff) of a linked VMA in place. */
+void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		   unsigned long pgoff);
+/*
+ * __split_vma with a preallocated spare: v keeps one side, spare becomes
+ * the other and is linked. new_below: spare takes [vm_start, addr).
+ * Cannot fail: limits are the caller's business.
+ */
+void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below,
+		    struct vma *spare);
+/*
+ * vma_modify_flags: gives [start, end) of vma (which contains it) the
+ * flags newflags, merging with a neighbour where the kernel would,
+ * otherwise splitting (each split refused with -ENOMEM at max_map_count;
+ * a first split stays if the second fails, as in the kernel). Returns the
+ * VMA that now covers exactly [start, end) with the flags set, or NULL
+ * with *err set.
+ */
+struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			     unsigned long end, vm_flags_t newflags, int *err);
+/* is_mergeable_vma + anon_vma compatibility (flags compared without SOFTDIRTY). */
+bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			 const void *anon_vma, enum umm_special special);
+/* Can prev absorb [.., start) with these attributes and pgoff? */
+bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
+		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma);
+/* Can next absorb [.., end) from the left? end_pgoff: the pgoff the
+ * range would have at end (its pgoff plus its length in pages). */
+bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
+		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma);
+
+/* ---- accounting.c: counters, rlimits, overcommit ---- */
+/* vm_stat_account: adds (or with negative npages removes) to the counters. */
+void vm_stat_account(struct umm_mm *mm, vm_flags_t flags, long npages);
+/* may_expand_vm: RLIMIT_AS and RLIMIT_DATA for npages more. */
+bool may_expand_vm(struct umm_mm *mm, vm_flags_t flags, unsigned long npages);
+/* security_vm_enough_memory_mm: charges npages or returns -ENOMEM. */
+int vm_enough_memory(struct umm_mm *mm, unsigned long npages);
+void vm_unacct_memory(struct umm_mm *mm, unsigned long npages);
+bool can_do_mlock(const struct umm_mm *mm);
+bool mlock_future_ok(const struct umm_mm *mm, vm_flags_t flags, unsigned long bytes);
+/* Pages a VMA charges while VM_ACCOUNT is set. */
+static inline unsigned long vma_charge(const struct vma *v)
+{
+	return (v->vm_flags & VM_ACCOUNT) ? vma_pages(v) : 0;
+}
+
+/* ---- layout.c: mmap_base and the free-area search ---- */
+void mm_pick_layout(struct umm_mm *mm);
+/* __get_unmapped_area. Returns an address or a negative errno. */
+long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long addr,
+		       unsigned long len, unsigned long pgoff, unsigned long flags,
+		       vm_flags_t vm_flags);
+
+/* ---- munmap.c ---- */
+/* do_vmi_munmap with mm locked. Returns 0 or a negative errno. */
+int do_munmap(struct umm_mm *mm, unsigned long start, unsigned long len);
+
+/* ---- proc_maps.c ---- */
+/* The name column of a VMA, or NULL; deleted files get " (deleted)". */
+const char *vma_name(const struct umm_mm *mm, const struct vma *v, char *buf, size_t len);
+
+/* ---- check.c ---- */
+int mm_check_locked(struct umm_mm *mm, char *msg, size_t len);
+
+/* Copies a VMA into the public snapshot. */
+void vma_to_info(const struct vma *v, struct umm_vma_info *out);
+
+#endif

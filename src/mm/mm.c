@@ -1,0 +1,124 @@
+/*
+ * mm.c - the address space itself: configuration defaults, creation and
+ * teardown, and the per-space lock (the counterpart of mmap_lock) around
+ * which test builds run the invariant checker.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void umm_config_init(struct umm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->page_size = 4096;
+	cfg->task_size = (1UL << 47) - 4096;
+	cfg->layout = UMM_LAYOUT_TOPDOWN;
+	cfg->mmap_rnd_bits = 28;
+	cfg->mmap_min_addr = 4096;
+	cfg->mmap_min_addr_hint = 65536;
+	cfg->max_map_count = 65530;
+	cfg->stack_guard_gap = 256UL << 12;
+	cfg->rlimit_as = (struct umm_rlimit){ UMM_RLIM_INFINITY, UMM_RLIM_INFINITY };
+	cfg->rlimit_data = (struct umm_rlimit){ UMM_RLIM_INFINITY, UMM_RLIM_INFINITY };
+	cfg->rlimit_memlock = (struct umm_rlimit){ 8UL << 20, 8UL << 20 };
+	cfg->rlimit_stack = (struct umm_rlimit){ 8UL << 20, UMM_RLIM_INFINITY };
+	cfg->overcommit_memory = 0;
+	cfg->overcommit_ratio = 50;
+	cfg->totalram_pages = (6UL << 30) >> 12;
+	cfg->admin_reserve_kbytes = 8192;
+	cfg->user_reserve_kbytes = 131072;
+}
+
+static bool config_valid(const struct umm_config *c)
+{
+	if (c->page_size != PAGE_SIZE)
+		return false;
+	if (c->task_size < (1UL << 32) || offset_in_page(c->task_size))
+		return false;
+	if (c->mmap_rnd_bits > 32 || c->overcommit_memory < 0 || c->overcommit_memory > 2)
+		return false;
+	if (offset_in_page(c->mmap_base) || c->mmap_base > c->task_size)
+		return false;
+	if (offset_in_page(c->start_brk) || c->start_brk >= c->task_size)
+		return false;
+	return !offset_in_page(c->stack_guard_gap) && c->layout <= UMM_LAYOUT_LEGACY;
+}
+
+struct umm_mm *umm_mm_create(const struct umm_config *cfg)
+{
+	struct umm_mm *mm;
+
+	mm = calloc(1, sizeof(*mm));
+	if (!mm)
+		return NULL;
+	if (cfg)
+		mm->cfg = *cfg;
+	else
+		umm_config_init(&mm->cfg);
+	if (!config_valid(&mm->cfg) || pthread_mutex_init(&mm->lock, NULL)) {
+		free(mm);
+		return NULL;
+	}
+	mm->rng = mm->cfg.seed;
+	mm->next_shmem_ino = 1;
+	mm_pick_layout(mm);
+	return mm;
+}
+
+void umm_mm_destroy(struct umm_mm *mm)
+{
+	struct vma *v, *next;
+
+	if (!mm)
+		return;
+	for (v = mm->tree.first; v; v = next) {
+		next = v->vm_next;
+		vma_free(v);
+	}
+	vma_free(mm->gate);
+	pthread_mutex_destroy(&mm->lock);
+	free(mm);
+}
+
+void umm_mm_config(struct umm_mm *mm, struct umm_config *out)
+{
+	mm_lock(mm);
+	*out = mm->cfg;
+	out->mmap_base = mm->mmap_base;
+	out->start_brk = mm->start_brk;
+	mm_unlock(mm);
+}
+
+void mm_lock(struct umm_mm *mm)
+{
+	pthread_mutex_lock(&mm->lock);
+}
+
+#ifdef UMM_CHECK_INVARIANTS
+#include <stdio.h>
+/*
+ * The full check is O(n); past a few thousand VMAs it runs on a sample
+ * of calls so that tests which build very large spaces stay fast.
+ */
+static void check_after_call(struct umm_mm *mm)
+{
+	char msg[256];
+
+	mm->ops++;
+	if (mm->tree.count > 4096 && mm->ops % 1024)
+		return;
+	if (mm_check_locked(mm, msg, sizeof(msg))) {
+		fprintf(stderr, "usermm: invariant broken: %s\n", msg);
+		abort();
+	}
+}
+#endif
+
+void mm_unlock(struct umm_mm *mm)
+{
+#ifdef UMM_CHECK_INVARIANTS
+	check_after_call(mm);
+#endif
+	pthread_mutex_unlock(&mm->lock);
+}

@@ -1,0 +1,314 @@
+/*
+ * mmap.c - mmap(2): the argument checks of ksys_mmap_pgoff and do_mmap,
+ * then mmap_region, which replaces whatever a MAP_FIXED range covers,
+ * charges the new mapping and either extends a neighbour (merge) or
+ * links a new VMA.
+ *
+ * Everything a call decides is gathered in struct mmap_state, checked in
+ * the kernel's order, and only then applied.
+ */
+#include "internal.h"
+#include "munmap.h"
+
+/* The kernel's mmap_state plus the decoded arguments. */
+struct mmap_state {
+	unsigned long addr, len, pgoff;
+	unsigned long flags;
+	int prot;
+	struct umm_file *file;
+	vm_flags_t vm_flags;
+	unsigned long charged;       /* pages charged for VM_ACCOUNT */
+	struct vma_munmap_struct vms; /* what a MAP_FIXED range replaces */
+};
+
+static vm_flags_t calc_vm_prot_bits(int prot)
+{
+	return (prot & UMM_PROT_READ ? VM_READ : 0) | (prot & UMM_PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & UMM_PROT_EXEC ? VM_EXEC : 0);
+}
+
+static vm_flags_t calc_vm_flag_bits(unsigned long flags)
+{
+	return (flags & UMM_MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
+	       (flags & UMM_MAP_LOCKED ? VM_LOCKED : 0) | (flags & UMM_MAP_SYNC ? VM_SYNC : 0) |
+	       (flags & UMM_MAP_STACK ? VM_NOHUGEPAGE : 0);
+}
+
+/* round_hint_to_min: a hint below the floor is raised to it. */
+static unsigned long round_hint_to_min(const struct umm_mm *mm, unsigned long hint)
+{
+	hint &= PAGE_MASK;
+	if (hint && hint < mm->cfg.mmap_min_addr_hint)
+		return PAGE_ALIGN(mm->cfg.mmap_min_addr_hint);
+	return hint;
+}
+
+/* file_mmap_ok: the largest offset a file of this kind may be mapped at. */
+static bool file_mmap_ok(const struct umm_file *file, unsigned long pgoff, unsigned long len)
+{
+	const unsigned long max_lfs = 0x7fffffffffffffffUL; /* MAX_LFS_FILESIZE */
+	unsigned long maxsize = file->desc.kind == UMM_FILE_CHAR ? ULONG_MAX : max_lfs;
+
+	if (maxsize && len > maxsize)
+		return false;
+	maxsize -= len;
+	return pgoff <= maxsize >> PAGE_SHIFT;
+}
+
+/* The MAP_SHARED / MAP_SHARED_VALIDATE / MAP_PRIVATE rules for a file. */
+static int check_file_mapping(struct mmap_state *s)
+{
+	const struct umm_file_desc *d = &s->file->desc;
+	unsigned long mask = LEGACY_MAP_MASK | (d->kind == UMM_FILE_SHMEM ? UMM_MAP_SYNC : 0);
+	int type = (int)(s->flags & UMM_MAP_TYPE);
+
+	if (!file_mmap_ok(s->file, s->pgoff, s->len))
+		return -EOVERFLOW;
+	if (type == UMM_MAP_SHARED)
+		s->flags &= LEGACY_MAP_MASK;
+	if (type == UMM_MAP_SHARED || type == UMM_MAP_SHARED_VALIDATE) {
+		if (s->flags & ~mask)
+			return -EOPNOTSUPP;
+		if ((s->prot & UMM_PROT_WRITE) && !(d->mode & UMM_FILE_WRITE))
+			return -EACCES;
+		if ((d->mode & UMM_FILE_APPEND) && (d->mode & UMM_FILE_WRITE))
+			return -EACCES;
+		s->vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(d->mode & UMM_FILE_WRITE))
+			s->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	} else if (type != UMM_MAP_PRIVATE) {
+		return -EINVAL;
+	}
+	if (!(d->mode & UMM_FILE_READ))
+		return -EACCES;
+	if (d->noexec_mount) {
+		if (s->vm_flags & VM_EXEC)
+			return -EPERM;
+		s->vm_flags &= ~VM_MAYEXEC;
+	}
+	if (d->mmap_errno)
+		return d->mmap_errno;
+	if (s->vm_flags & VM_GROWSDOWN)
+		return -EINVAL;
+	/* A disk file refuses MAP_SYNC at ->mmap time (not DAX). */
+	if ((s->vm_flags & VM_SYNC) && d->kind != UMM_FILE_SHMEM)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static int check_anon_mapping(struct mmap_state *s)
+{
+	switch (s->flags & UMM_MAP_TYPE) {
+	case UMM_MAP_SHARED:
+		if (s->vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		s->pgoff = 0;
+		s->vm_flags |= VM_SHARED | VM_MAYSHARE;
+		return 0;
+	case UMM_MAP_DROPPABLE:
+		if (s->flags & (UMM_MAP_LOCKED | UMM_MAP_HUGETLB))
+			return -EINVAL;
+		if (s->vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		s->vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+		s->pgoff = s->addr >> PAGE_SHIFT;
+		return 0;
+	case UMM_MAP_PRIVATE:
+		s->pgoff = s->addr >> PAGE_SHIFT;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* do_mmap up to the address: the checks that come before any change. */
+static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
+{
+	long addr;
+
+	if (s->flags & UMM_MAP_FIXED_NOREPLACE)
+		s->flags |= UMM_MAP_FIXED;
+	if (!(s->flags & UMM_MAP_FIXED))
+		s->addr = round_hint_to_min(mm, s->addr);
+	s->len = PAGE_ALIGN(s->len);
+	if (!s->len)
+		return -ENOMEM;
+	if (s->pgoff + (s->len >> PAGE_SHIFT) < s->pgoff)
+		return -EOVERFLOW;
+	if (mm->tree.count > mm->cfg.max_map_count)
+		return -ENOMEM;
+	s->vm_flags = calc_vm_prot_bits(s->prot) | calc_vm_flag_bits(s->flags) | mm->def_flags |
+		      VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	addr = get_unmapped_area(mm, s->file, s->addr, s->len, s->pgoff, s->flags, s->vm_flags);
+	if (addr < 0)
+		return addr;
+	s->addr = (unsigned long)addr;
+	if ((s->flags & UMM_MAP_FIXED_NOREPLACE) &&
+	    find_vma_intersection(mm, s->addr, s->addr + s->len))
+		return -EEXIST;
+	if ((s->flags & UMM_MAP_LOCKED) && !can_do_mlock(mm))
+		return -EPERM;
+	if (!mlock_future_ok(mm, s->vm_flags, s->len))
+		return -EAGAIN;
+	return s->file ? check_file_mapping(s) : check_anon_mapping(s);
+}
+
+static bool accountable_mapping(vm_flags_t f)
+{
+	return (f & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/* vma_merge_new_range: extend prev and/or next over the new range. */
+static struct vma *merge_new_range(struct umm_mm *mm, struct mmap_state *s, struct vma *prev,
+				   struct vma *next)
+{
+	unsigned long end = s->addr + s->len;
+	unsigned long end_pgoff = s->pgoff + (s->len >> PAGE_SHIFT);
+	bool left, right;
+
+	if (s->vm_flags & VM_SPECIAL)
+		return NULL;
+	left = can_merge_after(prev, s->addr, s->vm_flags, s->file, s->pgoff, NULL);
+	right = can_merge_before(next, end, s->vm_flags, s->file, end_pgoff, NULL);
+	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
+		right = false;
+	if (left && right) {
+		if (!prev->anon_vma)
+			prev->anon_vma = next->anon_vma;
+		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
+		vma_unlink(mm, next);
+		vma_free(next);
+		return prev;
+	}
+	if (left) {
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		return prev;
+	}
+	if (right) {
+		vma_set_range(mm, next, s->addr, next->vm_end, s->pgoff);
+		return next;
+	}
+	return NULL;
+}
+
+/* The hidden shmem object of a shared anonymous mapping, charged in full. */
+static int shmem_zero_setup(struct umm_mm *mm, struct mmap_state *s)
+{
+	unsigned long pages = s->len >> PAGE_SHIFT;
+
+	if (!(s->vm_flags & VM_NORESERVE)) {
+		if (vm_enough_memory(mm, pages))
+			return -ENOMEM;
+		/* shmem's charge lives with the object, not this space */
+		vm_unacct_memory(mm, pages);
+	}
+	s->file = shmem_zero_file(mm->next_shmem_ino++, s->len);
+	return s->file ? 0 : -ENOMEM;
+}
+
+static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **out)
+{
+	bool shared_anon = !s->file && (s->vm_flags & VM_SHARED);
+	struct vma *v = vma_alloc();
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	if (shared_anon) {
+		err = shmem_zero_setup(mm, s);
+		if (err) {
+			vma_free(v);
+			return err;
+		}
+	} else if (s->file) {
+		umm_file_get(s->file);
+	}
+	v->vm_start = s->addr;
+	v->vm_end = s->addr + s->len;
+	v->vm_pgoff = s->pgoff;
+	v->vm_flags = s->vm_flags;
+	v->vm_file = s->file; /* the reference taken above */
+	vma_link(mm, v);
+	*out = v;
+	return 0;
+}
+
+/* __mmap_region: the part that changes the address space. */
+static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
+{
+	unsigned long pglen = s->len >> PAGE_SHIFT;
+	struct vma *v;
+	int err;
+
+	err = vms_gather(mm, &s->vms, s->addr, s->addr + s->len);
+	if (err)
+		return err;
+	if (!may_expand_vm(mm, s->vm_flags, pglen - s->vms.nr_pages))
+		return -ENOMEM;
+	if (accountable_mapping(s->vm_flags)) {
+		s->charged = pglen - s->vms.nr_accounted;
+		if (s->charged && vm_enough_memory(mm, s->charged))
+			return -ENOMEM;
+		s->vm_flags |= VM_ACCOUNT;
+	}
+	/* From here on the old mappings are gone even if we fail. */
+	vms_complete(mm, &s->vms);
+	if (s->vm_flags & VM_ACCOUNT) /* the replaced pages' charge carries over */
+		mm->committed += s->vms.nr_accounted;
+	v = merge_new_range(mm, s, s->vms.prev, s->vms.next);
+	if (!v) {
+		err = link_new_vma(mm, s, &v);
+		if (err) {
+			if (s->vm_flags & VM_ACCOUNT)
+				vm_unacct_memory(mm, pglen);
+			return err;
+		}
+	}
+	vm_stat_account(mm, s->vm_flags, (long)pglen);
+	if (s->vm_flags & VM_LOCKED) {
+		if ((s->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB)))
+			v->vm_flags &= ~VM_LOCKED_MASK;
+		else
+			mm->locked_vm += pglen;
+	}
+	return (long)s->addr;
+}
+
+static long do_mmap(struct umm_mm *mm, struct mmap_state *s)
+{
+	long ret;
+
+	if (s->len == 0)
+		return -EINVAL;
+	ret = mmap_prepare(mm, s);
+	if (ret < 0)
+		return ret;
+	if ((s->flags & UMM_MAP_NORESERVE) && mm->cfg.overcommit_memory != 2)
+		s->vm_flags |= VM_NORESERVE;
+	return mmap_region(mm, s);
+}
+
+long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot, int flags,
+	      struct umm_file *file, unsigned long off)
+{
+	struct mmap_state s = { .addr = addr, .len = len, .prot = prot };
+	long ret;
+
+	if (!mm)
+		return -EINVAL;
+	s.flags = (unsigned int)flags;
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	s.pgoff = off >> PAGE_SHIFT;
+	if (!(s.flags & UMM_MAP_ANONYMOUS)) {
+		if (!file)
+			return -EBADF;
+		if (s.flags & UMM_MAP_HUGETLB)
+			return -EINVAL;
+		s.file = file;
+	}
+	mm_lock(mm);
+	ret = (s.flags & UMM_MAP_ANONYMOUS) && (s.flags & UMM_MAP_HUGETLB) ? -ENOSYS : do_mmap(mm, &s);
+	mm_unlock(mm);
+	return ret;
+}

@@ -1,0 +1,232 @@
+/*
+ * vma.c - VMA objects: allocation, linking into the index and the address
+ * list, splitting, and the predicates that decide whether two ranges may
+ * merge (the kernel's is_mergeable_vma, is_mergeable_anon_vma and
+ * can_vma_merge_before/after in mm/vma.c).
+ *
+ * Nothing here checks limits: callers decide first, then call these,
+ * which cannot fail once the memory they need is in hand.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct vma *vma_alloc(void)
+{
+	return calloc(1, sizeof(struct vma));
+}
+
+void vma_free(struct vma *v)
+{
+	if (!v)
+		return;
+	if (v->vm_file)
+		umm_file_put(v->vm_file);
+	free(v);
+}
+
+void vma_copy_attrs(struct vma *dst, const struct vma *src)
+{
+	dst->vm_start = src->vm_start;
+	dst->vm_end = src->vm_end;
+	dst->vm_pgoff = src->vm_pgoff;
+	dst->vm_flags = src->vm_flags;
+	dst->vm_file = src->vm_file ? umm_file_get(src->vm_file) : NULL;
+	dst->special = src->special;
+	dst->anon_vma = src->anon_vma;
+}
+
+void vma_link(struct umm_mm *mm, struct vma *v)
+{
+	struct vma *prev = find_vma_prev_of(mm, v->vm_start);
+	struct vma *next = prev ? prev->vm_next : mm->tree.first;
+
+	v->vm_prev = prev;
+	v->vm_next = next;
+	if (prev)
+		prev->vm_next = v;
+	else
+		mm->tree.first = v;
+	if (next)
+		next->vm_prev = v;
+	else
+		mm->tree.last = v;
+	vt_insert(&mm->tree, v);
+}
+
+void vma_unlink(struct umm_mm *mm, struct vma *v)
+{
+	vt_erase(&mm->tree, v);
+	if (v->vm_prev)
+		v->vm_prev->vm_next = v->vm_next;
+	else
+		mm->tree.first = v->vm_next;
+	if (v->vm_next)
+		v->vm_next->vm_prev = v->vm_prev;
+	else
+		mm->tree.last = v->vm_prev;
+	v->vm_prev = v->vm_next = NULL;
+}
+
+void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		   unsigned long pgoff)
+{
+	v->vm_start = start;
+	v->vm_end = end;
+	v->vm_pgoff = pgoff;
+	vt_update(&mm->tree, v);
+}
+
+void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below,
+		    struct vma *spare)
+{
+	unsigned long start = v->vm_start, end = v->vm_end;
+	unsigned long upper_pgoff = v->vm_pgoff + ((addr - start) >> PAGE_SHIFT);
+
+	vma_copy_attrs(spare, v);
+	if (new_below) {
+		spare->vm_end = addr;
+		vma_set_range(mm, v, addr, end, upper_pgoff);
+	} else {
+		spare->vm_start = addr;
+		spare->vm_pgoff = upper_pgoff;
+		vma_set_range(mm, v, start, addr, v->vm_pgoff);
+	}
+	vma_link(mm, spare);
+}
+
+bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			 const void *anon_vma, enum umm_special special)
+{
+	if ((a->vm_flags ^ flags) & ~VM_SOFTDIRTY)
+		return false;
+	if (a->vm_file != file || a->special != special)
+		return false;
+	/* Anonymous memory merges only when at most one side has pages. */
+	return !a->anon_vma || !anon_vma || a->anon_vma == anon_vma;
+}
+
+bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
+		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma)
+{
+	if (!prev || prev->vm_end != start || (flags & VM_SPECIAL))
+		return false;
+	if (!vma_attrs_mergeable(prev, flags, file, anon_vma, UMM_SPECIAL_NONE))
+		return false;
+	return prev->vm_pgoff + vma_pages(prev) == pgoff;
+}
+
+bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
+		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma)
+{
+	if (!next || next->vm_start != end || (flags & VM_SPECIAL))
+		return false;
+	if (!vma_attrs_mergeable(next, flags, file, anon_vma, UMM_SPECIAL_NONE))
+		return false;
+	return next->vm_pgoff == end_pgoff;
+}
+
+/* dup_anon_vma: the VMA that survives a merge keeps any anon_vma. */
+static void inherit_anon_vma(struct vma *dst, const struct vma *src)
+{
+	if (!dst->anon_vma && src)
+		dst->anon_vma = src->anon_vma;
+}
+
+static void remove_merged(struct umm_mm *mm, struct vma *v)
+{
+	vma_unlink(mm, v);
+	vma_free(v);
+}
+
+/*
+ * vma_merge_existing_range: [start, end) of vma gets newflags; if the
+ * range touches an edge of vma, a neighbour with the same attributes may
+ * absorb it. Returns the VMA now holding [start, end), or NULL.
+ */
+static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned long start,
+				  unsigned long end, vm_flags_t newflags)
+{
+	struct vma *prev = vma->vm_prev, *next = vma->vm_next;
+	bool left_side = start == vma->vm_start, right_side = end == vma->vm_end;
+	unsigned long pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
+	bool merge_left, merge_right;
+
+	if ((newflags & VM_SPECIAL) || (!left_side && !right_side) ||
+	    vma->special != UMM_SPECIAL_NONE)
+		return NULL;
+	merge_left = left_side &&
+		     can_merge_after(prev, start, newflags, vma->vm_file, pgoff, vma->anon_vma);
+	merge_right = right_side &&
+		      can_merge_before(next, end, newflags, vma->vm_file, end_pgoff, vma->anon_vma);
+	if (merge_left && merge_right && prev->anon_vma && next->anon_vma &&
+	    prev->anon_vma != next->anon_vma)
+		merge_right = false;
+	if (merge_left && merge_right) {
+		inherit_anon_vma(prev, next->anon_vma ? next : vma);
+		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
+		remove_merged(mm, vma);
+		remove_merged(mm, next);
+		return prev;
+	}
+	if (merge_left) {
+		inherit_anon_vma(prev, vma);
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		if (right_side)
+			remove_merged(mm, vma);
+		else
+			vma_set_range(mm, vma, end, vma->vm_end, end_pgoff);
+		return prev;
+	}
+	if (!merge_right)
+		return NULL;
+	inherit_anon_vma(next, vma);
+	if (left_side) {
+		vma_set_range(mm, next, start, next->vm_end, pgoff);
+		remove_merged(mm, vma);
+	} else {
+		vma_set_range(mm, vma, vma->vm_start, start, vma->vm_pgoff);
+		vma_set_range(mm, next, start, next->vm_end, pgoff);
+	}
+	return next;
+}
+
+/* split_vma: __split_vma behind the map_count limit. */
+static int split_checked(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below)
+{
+	struct vma *spare;
+
+	if (mm->tree.count >= mm->cfg.max_map_count)
+		return -ENOMEM;
+	spare = vma_alloc();
+	if (!spare)
+		return -ENOMEM;
+	vma_split_with(mm, v, addr, new_below, spare);
+	return 0;
+}
+
+struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			     unsigned long end, vm_flags_t newflags, int *err)
+{
+	struct vma *merged = merge_existing(mm, vma, start, end, newflags);
+
+	*err = 0;
+	if (merged) {
+		merged->vm_flags = newflags;
+		return merged;
+	}
+	if (vma->vm_start < start) {
+		*err = split_checked(mm, vma, start, 1);
+		if (*err)
+			return NULL;
+	}
+	if (vma->vm_end > end) {
+		*err = split_checked(mm, vma, end, 0);
+		if (*err)
+			return NULL;
+	}
+	vma->vm_flags = newflags;
+	return vma;
+}
