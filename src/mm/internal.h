@@ -113,6 +113,7 @@ struct umm_file {
 	struct umm_file_desc desc; /* desc.path points to path below */
 	char *path;
 	bool shmem_anon; /* the hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping */
+	unsigned int huge_shift; /* hugetlbfs: log2 of its page size; 0 otherwise */
 };
 
 /* Makes the hidden shmem file of a shared anonymous mapping. */
@@ -275,10 +276,36 @@ static inline unsigned long vma_charge(const struct vma *v)
 
 /* ---- layout.c: mmap_base and the free-area search ---- */
 void mm_pick_layout(struct umm_mm *mm);
+/* vm_unmapped_area_info. */
+struct vma_search {
+	unsigned long length;
+	unsigned long low_limit, high_limit;
+	unsigned long align_mask, align_offset;
+};
+/* vm_unmapped_area: the lowest (or with topdown the highest) fit. */
+long vm_unmapped_area(struct umm_mm *mm, const struct vma_search *q, bool topdown);
 /* __get_unmapped_area. Returns an address or a negative errno. */
 long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long addr,
 		       unsigned long len, unsigned long pgoff, unsigned long flags,
 		       vm_flags_t vm_flags);
+
+/* ---- hugetlb.c: MAP_HUGETLB ---- */
+/* The hidden hugetlbfs file of an anonymous MAP_HUGETLB mapping, and len
+ * rounded up to its page size (wrapping to 0 as the kernel's ALIGN does). */
+int hugetlb_anon_setup(struct umm_mm *mm, unsigned long flags, unsigned long *len,
+		       struct umm_file **file);
+/* hugetlb_get_unmapped_area. */
+long hugetlb_get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long addr,
+			       unsigned long len, unsigned long flags);
+/* hugetlbfs_file_mmap's checks: pgoff alignment and the reservation. */
+int hugetlb_mmap_check(const struct umm_file *file, unsigned long pgoff, vm_flags_t vm_flags);
+/* vm_ops->may_split: hugetlb VMAs split only at their page size. */
+static inline int vma_may_split(const struct vma *v, unsigned long addr)
+{
+	unsigned int shift = v->vm_file ? v->vm_file->huge_shift : 0;
+
+	return shift && (addr & ((1UL << shift) - 1)) ? -EINVAL : 0;
+}
 
 /* ---- munmap.c ---- */
 /* do_vmi_munmap with mm locked. Returns 0 or a negative errno. */

@@ -75,15 +75,8 @@ unsigned long vm_start_gap(const struct umm_mm *mm, const struct vma *v)
 	return start > v->vm_start ? 0 : start;
 }
 
-/* vm_unmapped_area_info. */
-struct area_query {
-	unsigned long length;
-	unsigned long low_limit, high_limit;
-	unsigned long align_mask, align_offset;
-};
-
 /* unmapped_area: the lowest fit; a VMA that grows down keeps its gap. */
-static long search_up(struct umm_mm *mm, const struct area_query *q)
+static long search_up(struct umm_mm *mm, const struct vma_search *q)
 {
 	unsigned long length = q->length + q->align_mask;
 	unsigned long low = q->low_limit, first, last, gap;
@@ -109,7 +102,7 @@ static long search_up(struct umm_mm *mm, const struct area_query *q)
 }
 
 /* unmapped_area_topdown: the highest fit. */
-static long search_down(struct umm_mm *mm, const struct area_query *q)
+static long search_down(struct umm_mm *mm, const struct vma_search *q)
 {
 	unsigned long length = q->length + q->align_mask;
 	unsigned long low = q->low_limit, high = q->high_limit, first, last, gap;
@@ -133,6 +126,11 @@ static long search_down(struct umm_mm *mm, const struct area_query *q)
 	}
 }
 
+long vm_unmapped_area(struct umm_mm *mm, const struct vma_search *q, bool topdown)
+{
+	return topdown ? search_down(mm, q) : search_up(mm, q);
+}
+
 /* The hint is usable if nothing (nor a stack's guard gap) is in the way. */
 static bool hint_is_free(struct umm_mm *mm, unsigned long addr, unsigned long len)
 {
@@ -145,7 +143,7 @@ static bool hint_is_free(struct umm_mm *mm, unsigned long addr, unsigned long le
 static long area_bottomup(struct umm_mm *mm, unsigned long addr, unsigned long len,
 			  unsigned long pgoff, unsigned long flags)
 {
-	struct area_query q = { .length = len, .align_offset = pgoff << PAGE_SHIFT };
+	struct vma_search q = { .length = len, .align_offset = pgoff << PAGE_SHIFT };
 	unsigned long begin = mm->mmap_legacy_base, end = mm->cfg.task_size;
 
 	if (flags & UMM_MAP_FIXED)
@@ -178,7 +176,7 @@ static bool hint_valid(const struct umm_mm *mm, unsigned long addr, unsigned lon
 static long area_topdown(struct umm_mm *mm, unsigned long addr0, unsigned long len,
 			 unsigned long pgoff, unsigned long flags)
 {
-	struct area_query q = { .length = len, .align_offset = pgoff << PAGE_SHIFT };
+	struct vma_search q = { .length = len, .align_offset = pgoff << PAGE_SHIFT };
 	unsigned long addr = addr0;
 	long found;
 
@@ -268,7 +266,9 @@ long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long a
 		return -ENOMEM;
 	if (!file)
 		pgoff = 0;
-	if (file_uses_thp_area(file))
+	if (file && file->huge_shift)
+		ret = hugetlb_get_unmapped_area(mm, file, addr, len, flags);
+	else if (file_uses_thp_area(file))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	else if (!file && !(flags & UMM_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1)))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);

@@ -59,7 +59,8 @@ static bool file_mmap_ok(const struct umm_file *file, unsigned long pgoff, unsig
 static int check_file_mapping(struct mmap_state *s)
 {
 	const struct umm_file_desc *d = &s->file->desc;
-	unsigned long mask = LEGACY_MAP_MASK | (d->kind == UMM_FILE_SHMEM ? UMM_MAP_SYNC : 0);
+	bool sync_ok = d->kind == UMM_FILE_SHMEM && !s->file->huge_shift;
+	unsigned long mask = LEGACY_MAP_MASK | (sync_ok ? UMM_MAP_SYNC : 0);
 	int type = (int)(s->flags & UMM_MAP_TYPE);
 
 	if (!file_mmap_ok(s->file, s->pgoff, s->len))
@@ -153,9 +154,11 @@ static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
 	return s->file ? check_file_mapping(s) : check_anon_mapping(s);
 }
 
-static bool accountable_mapping(vm_flags_t f)
+static bool accountable_mapping(const struct mmap_state *s)
 {
-	return (f & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+	if (s->file && s->file->huge_shift)
+		return false; /* hugetlb keeps its own reservations */
+	return (s->vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
 /* vma_merge_new_range: extend prev and/or next over the new range. */
@@ -228,6 +231,14 @@ static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **ou
 	v->vm_pgoff = s->pgoff;
 	v->vm_flags = s->vm_flags;
 	v->vm_file = s->file; /* the reference taken above */
+	if (s->file && s->file->huge_shift) {
+		v->vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
+		err = hugetlb_mmap_check(s->file, s->pgoff, v->vm_flags);
+		if (err) {
+			vma_free(v);
+			return err;
+		}
+	}
 	vma_link(mm, v);
 	*out = v;
 	return 0;
@@ -245,7 +256,7 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 		return err;
 	if (!may_expand_vm(mm, s->vm_flags, pglen - s->vms.nr_pages))
 		return -ENOMEM;
-	if (accountable_mapping(s->vm_flags)) {
+	if (accountable_mapping(s)) {
 		s->charged = pglen - s->vms.nr_accounted;
 		if (s->charged && vm_enough_memory(mm, s->charged))
 			return -ENOMEM;
@@ -264,9 +275,9 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 			return err;
 		}
 	}
-	vm_stat_account(mm, s->vm_flags, (long)pglen);
-	if (s->vm_flags & VM_LOCKED) {
-		if ((s->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB)))
+	vm_stat_account(mm, v->vm_flags, (long)pglen);
+	if (v->vm_flags & VM_LOCKED) {
+		if ((v->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB)))
 			v->vm_flags &= ~VM_LOCKED_MASK;
 		else
 			mm->locked_vm += pglen;
@@ -283,7 +294,8 @@ static long do_mmap(struct umm_mm *mm, struct mmap_state *s)
 	ret = mmap_prepare(mm, s);
 	if (ret < 0)
 		return ret;
-	if ((s->flags & UMM_MAP_NORESERVE) && mm->cfg.overcommit_memory != 2)
+	if ((s->flags & UMM_MAP_NORESERVE) &&
+	    (mm->cfg.overcommit_memory != 2 || (s->file && s->file->huge_shift)))
 		s->vm_flags |= VM_NORESERVE;
 	return mmap_region(mm, s);
 }
@@ -292,6 +304,7 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 	      struct umm_file *file, unsigned long off)
 {
 	struct mmap_state s = { .addr = addr, .len = len, .prot = prot };
+	struct umm_file *hugetlb_file;
 	long ret;
 
 	if (!mm)
@@ -303,12 +316,18 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 	if (!(s.flags & UMM_MAP_ANONYMOUS)) {
 		if (!file)
 			return -EBADF;
-		if (s.flags & UMM_MAP_HUGETLB)
+		if ((s.flags & UMM_MAP_HUGETLB) && !file->huge_shift)
 			return -EINVAL;
 		s.file = file;
 	}
 	mm_lock(mm);
-	ret = (s.flags & UMM_MAP_ANONYMOUS) && (s.flags & UMM_MAP_HUGETLB) ? -ENOSYS : do_mmap(mm, &s);
+	ret = 0;
+	if ((s.flags & UMM_MAP_ANONYMOUS) && (s.flags & UMM_MAP_HUGETLB))
+		ret = hugetlb_anon_setup(mm, s.flags, &s.len, &s.file);
+	hugetlb_file = (s.flags & UMM_MAP_ANONYMOUS) ? s.file : NULL;
+	if (!ret)
+		ret = do_mmap(mm, &s);
+	umm_file_put(hugetlb_file); /* the mapping holds its own reference */
 	mm_unlock(mm);
 	return ret;
 }

@@ -30,6 +30,8 @@ static int gather_first(struct umm_mm *mm, struct vma_munmap_struct *vms, struct
 		return -ENOMEM;
 	if (first->vm_flags & VM_SEALED)
 		return -EPERM;
+	if (vma_may_split(first, vms->start))
+		return -EINVAL;
 	return split_unchecked(mm, first, vms->start, 1);
 }
 
@@ -53,7 +55,9 @@ int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long s
 		if (v->vm_flags & VM_SEALED)
 			return -EPERM;
 		if (v->vm_end > end) {
-			err = split_unchecked(mm, v, end, 0);
+			err = vma_may_split(v, end);
+			if (!err)
+				err = split_unchecked(mm, v, end, 0);
 			if (err)
 				return err;
 		}

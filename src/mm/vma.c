@@ -200,6 +200,8 @@ static int split_checked(struct umm_mm *mm, struct vma *v, unsigned long addr, i
 
 	if (mm->tree.count >= mm->cfg.max_map_count)
 		return -ENOMEM;
+	if (vma_may_split(v, addr))
+		return -EINVAL;
 	spare = vma_alloc();
 	if (!spare)
 		return -ENOMEM;

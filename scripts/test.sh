@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds usermm and runs every test twice: a normal build, then one with
+# AddressSanitizer and UndefinedBehaviorSanitizer. Installs cmocka (the
+# test framework) with apt-get if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f /usr/include/cmocka.h ] || ! command -v cmake >/dev/null; then
+	SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+	$SUDO apt-get update -qq
+	$SUDO apt-get install -y -qq libcmocka-dev cmake gcc pkg-config
+fi
+jobs=$(nproc)
+for variant in plain sanitize; do
+	dir=build-test-$variant
+	opt=OFF
+	[ "$variant" = sanitize ] && opt=ON
+	echo "== $variant build (UMM_SANITIZE=$opt)"
+	cmake -S . -B "$dir" -DUMM_SANITIZE=$opt -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build "$dir" -j"$jobs" >/dev/null
+	ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+done
