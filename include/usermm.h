@@ -130,6 +130,13 @@ struct umm_file_desc {
 	unsigned int mode;       /* UMM_FILE_READ | UMM_FILE_WRITE | UMM_FILE_APPEND */
 	enum umm_file_kind kind;
 	bool noexec_mount;       /* on a noexec mount: PROT_EXEC -> EPERM */
+	/* The inode has the append-only attribute (chattr +a): a shared
+	 * mapping through a writable handle -> EACCES. (O_APPEND, i.e.
+	 * UMM_FILE_APPEND, does not matter to mmap.) */
+	bool append_only;
+	/* The /dev/zero device: shared mappings get a fresh shmem object,
+	 * private ones are anonymous memory that keeps the name. */
+	bool dev_zero;
 	bool deleted;            /* unlinked: maps shows " (deleted)" */
 	/* 0 if the file can be mapped. Otherwise the negative errno that every
 	 * mmap of it returns (-ENODEV for a file without an mmap method). */

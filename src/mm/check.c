@@ -45,10 +45,16 @@ static void add_vma(struct mm_sums *s, const struct vma *v)
 	s->committed += vma_charge(v);
 }
 
-/* Would the kernel have merged these two adjacent VMAs? */
-static bool should_have_merged(const struct vma *a, const struct vma *b)
+/*
+ * Would the kernel have merged these two adjacent VMAs? brk never joins
+ * the heap to a VMA that starts below start_brk, so that boundary may
+ * stay.
+ */
+static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, const struct vma *b)
 {
 	if (a->vm_end != b->vm_start || a->special || b->special)
+		return false;
+	if (b->vm_start == mm->start_brk)
 		return false;
 	if (a->vm_flags & VM_SPECIAL)
 		return false;
@@ -65,7 +71,7 @@ static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct 
 		return fail(msg, len, "address list broken at %#lx", v->vm_start);
 	if (prev && prev->vm_end > v->vm_start)
 		return fail(msg, len, "VMAs overlap at %#lx", v->vm_start);
-	if (prev && should_have_merged(prev, v))
+	if (prev && should_have_merged(mm, prev, v))
 		return fail(msg, len, "VMAs %#lx-%#lx and %#lx-%#lx should be merged",
 			    prev->vm_start, prev->vm_end, v->vm_start, v->vm_end);
 	if (find_vma(mm, v->vm_start) != v)

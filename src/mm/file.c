@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -252,6 +254,16 @@ static void classify(int fd, const struct stat *st, long fs_type, struct umm_fil
 	}
 }
 
+/* The inode's append-only attribute (FS_IOC_GETFLAGS, FS_APPEND_FL). */
+static bool inode_append_only(int fd, const struct stat *st)
+{
+	int attr = 0;
+
+	if (!S_ISREG(st->st_mode) || ioctl(fd, FS_IOC_GETFLAGS, &attr) != 0)
+		return false;
+	return (attr & FS_APPEND_FL) != 0;
+}
+
 static struct umm_file *describe_fd(int fd, int flags, const char *fallback, int *err)
 {
 	struct umm_file_desc d = { 0 };
@@ -281,6 +293,8 @@ static struct umm_file *describe_fd(int fd, int flags, const char *fallback, int
 	d.mode = mode_from_flags(flags);
 	d.noexec_mount = (svfs.f_flag & ST_NOEXEC) != 0;
 	classify(fd, &st, (long)sfs.f_type, &d);
+	d.dev_zero = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5;
+	d.append_only = inode_append_only(fd, &st);
 	/* hugetlbfs files are memory files like shmem, with huge pages. */
 	if ((long)sfs.f_type == FS_HUGETLBFS && S_ISREG(st.st_mode))
 		d.kind = UMM_FILE_SHMEM;

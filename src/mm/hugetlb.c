@@ -57,7 +57,7 @@ static long hugetlb_search(struct umm_mm *mm, unsigned long len, unsigned long s
 		q.low_limit = PAGE_SIZE;
 		q.high_limit = mm->mmap_base;
 		addr = vm_unmapped_area(mm, &q, true);
-		if (addr >= 0)
+		if (!IS_ERR_VALUE(addr))
 			return addr;
 	}
 	q.low_limit = mm->mmap_base;

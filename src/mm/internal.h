@@ -24,6 +24,8 @@
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+/* Like the kernel: a returned address in the top 4095 values is an errno. */
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-4095)
 #define offset_in_page(x) ((unsigned long)(x) & (PAGE_SIZE - 1))
 #define PMD_SIZE (1UL << 21)
 
@@ -105,7 +107,8 @@ typedef uint64_t vm_flags_t;
 	(UMM_MAP_SHARED | UMM_MAP_PRIVATE | UMM_MAP_FIXED | UMM_MAP_ANONYMOUS |                \
 	 UMM_MAP_DENYWRITE | UMM_MAP_EXECUTABLE | UMM_MAP_UNINITIALIZED | UMM_MAP_GROWSDOWN | \
 	 UMM_MAP_LOCKED | UMM_MAP_NORESERVE | UMM_MAP_POPULATE | UMM_MAP_NONBLOCK |           \
-	 UMM_MAP_STACK | UMM_MAP_HUGETLB)
+	 UMM_MAP_STACK | UMM_MAP_HUGETLB | UMM_MAP_32BIT | UMM_MAP_ABOVE4G |                 \
+	 (21UL << UMM_MAP_HUGE_SHIFT) | (30UL << UMM_MAP_HUGE_SHIFT))
 
 /* struct file. */
 struct umm_file {
@@ -178,9 +181,12 @@ static inline unsigned long vma_pages(const struct vma *v)
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 }
 
+/* No vm_ops: plain anonymous memory, or a private /dev/zero mapping. */
 static inline bool vma_is_anonymous(const struct vma *v)
 {
-	return v->vm_file == NULL && v->special == UMM_SPECIAL_NONE;
+	if (v->vm_file)
+		return v->vm_file->desc.dev_zero && !(v->vm_flags & VM_MAYSHARE);
+	return v->special == UMM_SPECIAL_NONE;
 }
 
 /* vm_start_gap: a VM_GROWSDOWN VMA keeps stack_guard_gap free below it. */
@@ -227,7 +233,8 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src);
 /* Links into the index and address list; map_count follows. */
 void vma_link(struct umm_mm *mm, struct vma *v);
 void vma_unlink(struct umm_mm *mm, struct vma *v);
-/* Changes the extent (and pgoff) of a linked VMA in place. */
+/* Changes the extent (and pgoff) of a linked VMA in place. The new start
+ * must not equal another linked VMA's start (remove that one first). */
 void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
 		   unsigned long pgoff);
 /*

@@ -194,7 +194,7 @@ static long area_topdown(struct umm_mm *mm, unsigned long addr0, unsigned long l
 	q.low_limit = (flags & UMM_MAP_ABOVE4G) ? (1UL << 32) : PAGE_SIZE;
 	q.high_limit = mm->mmap_base;
 	found = search_down(mm, &q);
-	if (found >= 0)
+	if (!IS_ERR_VALUE(found))
 		return found;
 	return area_bottomup(mm, addr0, len, pgoff, flags);
 }
@@ -216,17 +216,19 @@ static long area_plain(struct umm_mm *mm, unsigned long addr, unsigned long len,
 static long thp_area(struct umm_mm *mm, unsigned long addr, unsigned long len,
 		     unsigned long pgoff, unsigned long flags)
 {
+	/* Offsets are the kernel's loff_t: signed where it compares two of
+	 * them, unsigned where one meets an unsigned length. */
 	unsigned long off = pgoff << PAGE_SHIFT, off_end = off + len;
-	unsigned long off_align = (off + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	unsigned long off_align = ((off - 1) | (PMD_SIZE - 1)) + 1;
 	unsigned long len_pad = len + PMD_SIZE, sub;
 	long ret;
 
-	if ((pgoff >> (64 - PAGE_SHIFT)) || off_end <= off_align || off_end - off_align < PMD_SIZE)
+	if ((long)off_end <= (long)off_align || off_end - off_align < PMD_SIZE)
 		return 0;
 	if (len_pad < len || off + len_pad < off)
 		return 0;
 	ret = area_plain(mm, addr, len_pad, pgoff, flags);
-	if (ret < 0)
+	if (IS_ERR_VALUE(ret))
 		return 0;
 	if ((unsigned long)ret == addr)
 		return ret;
@@ -252,7 +254,8 @@ static long thp_get_unmapped_area(struct umm_mm *mm, unsigned long addr, unsigne
  */
 static bool file_uses_thp_area(const struct umm_file *file)
 {
-	return file && file->desc.kind == UMM_FILE_REGULAR && !file->shmem_anon;
+	return file && file->desc.kind == UMM_FILE_REGULAR && !file->shmem_anon &&
+	       !file->desc.dev_zero;
 }
 
 long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long addr,
@@ -270,11 +273,13 @@ long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long a
 		ret = hugetlb_get_unmapped_area(mm, file, addr, len, flags);
 	else if (file_uses_thp_area(file))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
+	else if (file && file->desc.dev_zero)
+		ret = area_plain(mm, addr, len, pgoff, flags);
 	else if (!file && !(flags & UMM_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1)))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	else
 		ret = area_plain(mm, addr, len, pgoff, flags);
-	if (ret < 0)
+	if (IS_ERR_VALUE(ret))
 		return ret;
 	if ((unsigned long)ret > mm->cfg.task_size - len)
 		return -ENOMEM;

@@ -59,7 +59,9 @@ static bool file_mmap_ok(const struct umm_file *file, unsigned long pgoff, unsig
 static int check_file_mapping(struct mmap_state *s)
 {
 	const struct umm_file_desc *d = &s->file->desc;
-	bool sync_ok = d->kind == UMM_FILE_SHMEM && !s->file->huge_shift;
+	/* Only DAX-capable file systems (ext4 here) let MAP_SYNC through
+	 * validation; ext4 then refuses it in ->mmap unless DAX. */
+	bool sync_ok = d->kind == UMM_FILE_REGULAR && !d->dev_zero;
 	unsigned long mask = LEGACY_MAP_MASK | (sync_ok ? UMM_MAP_SYNC : 0);
 	int type = (int)(s->flags & UMM_MAP_TYPE);
 
@@ -72,7 +74,7 @@ static int check_file_mapping(struct mmap_state *s)
 			return -EOPNOTSUPP;
 		if ((s->prot & UMM_PROT_WRITE) && !(d->mode & UMM_FILE_WRITE))
 			return -EACCES;
-		if ((d->mode & UMM_FILE_APPEND) && (d->mode & UMM_FILE_WRITE))
+		if (d->append_only && (d->mode & UMM_FILE_WRITE))
 			return -EACCES;
 		s->vm_flags |= VM_SHARED | VM_MAYSHARE;
 		if (!(d->mode & UMM_FILE_WRITE))
@@ -91,9 +93,6 @@ static int check_file_mapping(struct mmap_state *s)
 		return d->mmap_errno;
 	if (s->vm_flags & VM_GROWSDOWN)
 		return -EINVAL;
-	/* A disk file refuses MAP_SYNC at ->mmap time (not DAX). */
-	if ((s->vm_flags & VM_SYNC) && d->kind != UMM_FILE_SHMEM)
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -141,7 +140,7 @@ static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
 	s->vm_flags = calc_vm_prot_bits(s->prot) | calc_vm_flag_bits(s->flags) | mm->def_flags |
 		      VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	addr = get_unmapped_area(mm, s->file, s->addr, s->len, s->pgoff, s->flags, s->vm_flags);
-	if (addr < 0)
+	if (IS_ERR_VALUE(addr))
 		return addr;
 	s->addr = (unsigned long)addr;
 	if ((s->flags & UMM_MAP_FIXED_NOREPLACE) &&
@@ -209,12 +208,33 @@ static int shmem_zero_setup(struct umm_mm *mm, struct mmap_state *s)
 	return s->file ? 0 : -ENOMEM;
 }
 
+/*
+ * What the file's ->mmap would refuse, after the old range is gone: a
+ * disk file (not DAX) refuses VM_SYNC; hugetlbfs checks its alignment
+ * and reservation.
+ */
+static int file_mmap_hook(struct mmap_state *s)
+{
+	const struct umm_file *f = s->file;
+
+	if (!f)
+		return 0;
+	if (f->huge_shift)
+		return hugetlb_mmap_check(f, s->pgoff, s->vm_flags | VM_HUGETLB);
+	if ((s->vm_flags & VM_SYNC) && f->desc.kind == UMM_FILE_REGULAR && !f->desc.dev_zero)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **out)
 {
-	bool shared_anon = !s->file && (s->vm_flags & VM_SHARED);
-	struct vma *v = vma_alloc();
-	int err;
+	bool shared_anon = (!s->file || s->file->desc.dev_zero) && (s->vm_flags & VM_SHARED);
+	struct vma *v;
+	int err = file_mmap_hook(s);
 
+	if (err)
+		return err;
+	v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
 	if (shared_anon) {
@@ -231,14 +251,8 @@ static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **ou
 	v->vm_pgoff = s->pgoff;
 	v->vm_flags = s->vm_flags;
 	v->vm_file = s->file; /* the reference taken above */
-	if (s->file && s->file->huge_shift) {
+	if (s->file && s->file->huge_shift)
 		v->vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
-		err = hugetlb_mmap_check(s->file, s->pgoff, v->vm_flags);
-		if (err) {
-			vma_free(v);
-			return err;
-		}
-	}
 	vma_link(mm, v);
 	*out = v;
 	return 0;

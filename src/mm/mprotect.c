@@ -97,8 +97,10 @@ static int mprotect_walk(struct umm_mm *mm, struct mprotect_state *s, struct vma
 	vm_flags_t newflags;
 	int err;
 
-	while (vma && vma->vm_start < s->end) {
-		if (vma->vm_start != tmp)
+	while (vma && vma->vm_start < s->end && nstart < s->end) {
+		/* A VMA may start below tmp when the last fixup merged
+		 * forwards into it; only a start above tmp is a hole. */
+		if (vma->vm_start > tmp)
 			return -ENOMEM;
 		newflags = s->prot_flags | (vma->vm_flags & ~VM_ACCESS_FLAGS);
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)

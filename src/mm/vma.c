@@ -184,8 +184,9 @@ static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned l
 		return NULL;
 	inherit_anon_vma(next, vma);
 	if (left_side) {
-		vma_set_range(mm, next, start, next->vm_end, pgoff);
+		/* Out of the index first: next is about to take its start. */
 		remove_merged(mm, vma);
+		vma_set_range(mm, next, start, next->vm_end, pgoff);
 	} else {
 		vma_set_range(mm, vma, vma->vm_start, start, vma->vm_pgoff);
 		vma_set_range(mm, next, start, next->vm_end, pgoff);
