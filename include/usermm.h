@@ -117,7 +117,9 @@ struct umm_file;
 enum umm_file_kind {
 	UMM_FILE_REGULAR = 0, /* a file on a disk file system (ext4): no MAP_SYNC */
 	UMM_FILE_SHMEM = 1,   /* tmpfs, memfd: MAP_SYNC accepted */
-	UMM_FILE_CHAR = 2,    /* a character device (no size limit for offsets) */
+	/* A character device, directory or FIFO: anything the kernel does not
+	 * limit to MAX_LFS_FILESIZE, so offsets are limited only by ULONG_MAX. */
+	UMM_FILE_CHAR = 2,
 };
 
 /* Everything usermm knows of a file; for umm_file_create(). */

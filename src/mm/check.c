@@ -54,11 +54,14 @@ static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, con
 {
 	if (a->vm_end != b->vm_start || a->special || b->special)
 		return false;
-	if (b->vm_start == mm->start_brk)
+	if (b->vm_start == mm->start_brk || b->split_left_by_failure)
 		return false;
 	if (a->vm_flags & VM_SPECIAL)
 		return false;
-	/* Shared anonymous mappings each have their own object. */
+	/* Different anon_vmas may legitimately stay apart: a range with
+	 * pages never joins a neighbour without the same anon_vma. */
+	if (a->anon_vma != b->anon_vma)
+		return false;
 	return can_merge_after(a, b->vm_start, b->vm_flags, b->vm_file, b->vm_pgoff, b->anon_vma);
 }
 

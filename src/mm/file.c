@@ -249,8 +249,11 @@ static void classify(int fd, const struct stat *st, long fs_type, struct umm_fil
 
 		d->size = end > 0 ? (unsigned long long)end : 0;
 	} else {
-		/* Directories, FIFOs, sockets: no mmap method. */
+		/* Directories, FIFOs, sockets: no mmap method. Only sockets
+		 * have the regular files' offset limit. */
 		d->mmap_errno = -ENODEV;
+		if (!S_ISSOCK(st->st_mode))
+			d->kind = UMM_FILE_CHAR;
 	}
 }
 

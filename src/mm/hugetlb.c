@@ -48,46 +48,6 @@ int hugetlb_anon_setup(struct umm_mm *mm, unsigned long flags, unsigned long *le
 	return 0;
 }
 
-static long hugetlb_search(struct umm_mm *mm, unsigned long len, unsigned long size)
-{
-	struct vma_search q = { .length = len, .align_mask = PAGE_MASK & ~(~(size - 1)) };
-	long addr;
-
-	if (mm->cfg.layout == UMM_LAYOUT_TOPDOWN) {
-		q.low_limit = PAGE_SIZE;
-		q.high_limit = mm->mmap_base;
-		addr = vm_unmapped_area(mm, &q, true);
-		if (!IS_ERR_VALUE(addr))
-			return addr;
-	}
-	q.low_limit = mm->mmap_base;
-	q.high_limit = mm->cfg.task_size;
-	return vm_unmapped_area(mm, &q, false);
-}
-
-long hugetlb_get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long addr,
-			       unsigned long len, unsigned long flags)
-{
-	unsigned long size = 1UL << file->huge_shift, end = mm->cfg.task_size;
-	unsigned long min = mm->cfg.mmap_min_addr_hint;
-	struct vma *next;
-
-	if (len & (size - 1))
-		return -EINVAL;
-	if (len > end - min)
-		return -ENOMEM;
-	if (flags & UMM_MAP_FIXED)
-		return (addr & (size - 1)) ? -EINVAL : (long)addr;
-	if (addr) {
-		addr = (addr + size - 1) & ~(size - 1);
-		next = find_vma(mm, addr);
-		if (addr && end - len >= addr && addr >= min &&
-		    (!next || addr + len <= vm_start_gap(mm, next)))
-			return (long)addr;
-	}
-	return hugetlb_search(mm, len, size);
-}
-
 int hugetlb_mmap_check(const struct umm_file *file, unsigned long pgoff, vm_flags_t vm_flags)
 {
 	unsigned long pages_per_huge = 1UL << (file->huge_shift - PAGE_SHIFT);

@@ -133,6 +133,10 @@ struct vma {
 	/* The anon_vma the kernel would have: NULL until pages are faulted in
 	 * (the memory layer); merging needs it NULL on one side or equal. */
 	void *anon_vma;
+	/* A failed call left this VMA split from an identical left
+	 * neighbour, as the kernel does; the checker must not demand the
+	 * merge. Cleared when vm_start moves. */
+	bool split_left_by_failure;
 
 	/* Address order, for O(1) neighbours. */
 	struct vma *vm_prev;
@@ -172,6 +176,7 @@ struct umm_mm {
 	vm_flags_t def_flags; /* mlockall(MCL_FUTURE) sets VM_LOCKED here */
 
 	unsigned long next_shmem_ino;
+	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
 	uint64_t rng; /* randomisation state, from cfg.seed */
 	unsigned long ops; /* calls made, to pace the invariant checker */
 };
@@ -233,6 +238,20 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src);
 /* Links into the index and address list; map_count follows. */
 void vma_link(struct umm_mm *mm, struct vma *v);
 void vma_unlink(struct umm_mm *mm, struct vma *v);
+/*
+ * anon_vma_prepare: v is about to get anonymous pages (a write fault or
+ * a populate that breaks COW). It reuses a compatible neighbour's
+ * anon_vma, as find_mergeable_anon_vma does, or gets a new one. Only the
+ * identity matters until the memory layer exists: it decides merging.
+ */
+void vma_anon_prepare(struct umm_mm *mm, struct vma *v);
+/* Would populating v write-fault it (private and writable)? */
+static inline bool vma_populate_writes(const struct vma *v)
+{
+	return (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+}
+/* Records that a failed call leaves the VMAs meeting at addr split. */
+void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr);
 /* Changes the extent (and pgoff) of a linked VMA in place. The new start
  * must not equal another linked VMA's start (remove that one first). */
 void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
@@ -254,7 +273,8 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
  */
 struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
 			     unsigned long end, vm_flags_t newflags, int *err);
-/* is_mergeable_vma + anon_vma compatibility (flags compared without SOFTDIRTY). */
+/* is_mergeable_vma + is_mergeable_anon_vma for extending the existing VMA a
+ * over a range with these attributes (flags compared without SOFTDIRTY). */
 bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
 			 const void *anon_vma, enum umm_special special);
 /* Can prev absorb [.., start) with these attributes and pgoff? */
@@ -301,9 +321,6 @@ long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long a
  * rounded up to its page size (wrapping to 0 as the kernel's ALIGN does). */
 int hugetlb_anon_setup(struct umm_mm *mm, unsigned long flags, unsigned long *len,
 		       struct umm_file **file);
-/* hugetlb_get_unmapped_area. */
-long hugetlb_get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long addr,
-			       unsigned long len, unsigned long flags);
 /* hugetlbfs_file_mmap's checks: pgoff alignment and the reservation. */
 int hugetlb_mmap_check(const struct umm_file *file, unsigned long pgoff, vm_flags_t vm_flags);
 /* vm_ops->may_split: hugetlb VMAs split only at their page size. */

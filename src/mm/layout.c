@@ -141,9 +141,10 @@ static bool hint_is_free(struct umm_mm *mm, unsigned long addr, unsigned long le
 
 /* arch_get_unmapped_area: the legacy bottom-up search. */
 static long area_bottomup(struct umm_mm *mm, unsigned long addr, unsigned long len,
-			  unsigned long pgoff, unsigned long flags)
+			  unsigned long pgoff, unsigned long flags, unsigned long align_mask)
 {
-	struct vma_search q = { .length = len, .align_offset = pgoff << PAGE_SHIFT };
+	struct vma_search q = { .length = len, .align_offset = pgoff << PAGE_SHIFT,
+				.align_mask = align_mask };
 	unsigned long begin = mm->mmap_legacy_base, end = mm->cfg.task_size;
 
 	if (flags & UMM_MAP_FIXED)
@@ -174,9 +175,10 @@ static bool hint_valid(const struct umm_mm *mm, unsigned long addr, unsigned lon
 
 /* arch_get_unmapped_area_topdown, falling back to bottom-up on failure. */
 static long area_topdown(struct umm_mm *mm, unsigned long addr0, unsigned long len,
-			 unsigned long pgoff, unsigned long flags)
+			 unsigned long pgoff, unsigned long flags, unsigned long align_mask)
 {
-	struct vma_search q = { .length = len, .align_offset = pgoff << PAGE_SHIFT };
+	struct vma_search q = { .length = len, .align_offset = pgoff << PAGE_SHIFT,
+				.align_mask = align_mask };
 	unsigned long addr = addr0;
 	long found;
 
@@ -185,7 +187,7 @@ static long area_topdown(struct umm_mm *mm, unsigned long addr0, unsigned long l
 	if (flags & UMM_MAP_FIXED)
 		return (long)addr;
 	if (flags & UMM_MAP_32BIT)
-		return area_bottomup(mm, addr0, len, pgoff, flags);
+		return area_bottomup(mm, addr0, len, pgoff, flags, align_mask);
 	if (addr) {
 		addr &= PAGE_MASK;
 		if (hint_valid(mm, addr, len) && hint_is_free(mm, addr, len))
@@ -196,16 +198,40 @@ static long area_topdown(struct umm_mm *mm, unsigned long addr0, unsigned long l
 	found = search_down(mm, &q);
 	if (!IS_ERR_VALUE(found))
 		return found;
-	return area_bottomup(mm, addr0, len, pgoff, flags);
+	return area_bottomup(mm, addr0, len, pgoff, flags, align_mask);
 }
 
-/* mm_get_unmapped_area_vmflags. */
+/* mm_get_unmapped_area_vmflags; align_mask is x86's get_align_mask(). */
+static long area_aligned(struct umm_mm *mm, unsigned long addr, unsigned long len,
+			 unsigned long pgoff, unsigned long flags, unsigned long align_mask)
+{
+	if (mm->cfg.layout == UMM_LAYOUT_TOPDOWN)
+		return area_topdown(mm, addr, len, pgoff, flags, align_mask);
+	return area_bottomup(mm, addr, len, pgoff, flags, align_mask);
+}
+
 static long area_plain(struct umm_mm *mm, unsigned long addr, unsigned long len,
 		       unsigned long pgoff, unsigned long flags)
 {
-	if (mm->cfg.layout == UMM_LAYOUT_TOPDOWN)
-		return area_topdown(mm, addr, len, pgoff, flags);
-	return area_bottomup(mm, addr, len, pgoff, flags);
+	return area_aligned(mm, addr, len, pgoff, flags, 0);
+}
+
+/*
+ * hugetlb_get_unmapped_area: the generic search, with the huge page size
+ * as the alignment and the hint rounded up to it.
+ */
+static long hugetlb_area(struct umm_mm *mm, const struct umm_file *file, unsigned long addr,
+			 unsigned long len, unsigned long pgoff, unsigned long flags)
+{
+	unsigned long size = 1UL << file->huge_shift;
+
+	if (len & (size - 1))
+		return -EINVAL;
+	if ((flags & UMM_MAP_FIXED) && (addr & (size - 1)))
+		return -EINVAL;
+	if (addr)
+		addr = (addr + size - 1) & ~(size - 1);
+	return area_aligned(mm, addr, len, pgoff, flags, (size - 1) & PAGE_MASK);
 }
 
 /*
@@ -270,11 +296,13 @@ long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long a
 	if (!file)
 		pgoff = 0;
 	if (file && file->huge_shift)
-		ret = hugetlb_get_unmapped_area(mm, file, addr, len, flags);
+		ret = hugetlb_area(mm, file, addr, len, pgoff, flags);
 	else if (file_uses_thp_area(file))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
-	else if (file && file->desc.dev_zero)
+	else if (file && file->desc.dev_zero && (flags & UMM_MAP_SHARED))
 		ret = area_plain(mm, addr, len, pgoff, flags);
+	else if (file && file->desc.dev_zero) /* private /dev/zero: THP-placed */
+		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	else if (!file && !(flags & UMM_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1)))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	else

@@ -268,12 +268,16 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	err = vms_gather(mm, &s->vms, s->addr, s->addr + s->len);
 	if (err)
 		return err;
-	if (!may_expand_vm(mm, s->vm_flags, pglen - s->vms.nr_pages))
+	if (!may_expand_vm(mm, s->vm_flags, pglen - s->vms.nr_pages)) {
+		vms_abort(mm, &s->vms);
 		return -ENOMEM;
+	}
 	if (accountable_mapping(s)) {
 		s->charged = pglen - s->vms.nr_accounted;
-		if (s->charged && vm_enough_memory(mm, s->charged))
+		if (s->charged && vm_enough_memory(mm, s->charged)) {
+			vms_abort(mm, &s->vms);
 			return -ENOMEM;
+		}
 		s->vm_flags |= VM_ACCOUNT;
 	}
 	/* From here on the old mappings are gone even if we fail. */
@@ -290,6 +294,12 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 		}
 	}
 	vm_stat_account(mm, v->vm_flags, (long)pglen);
+	/* mm_populate after a locked or MAP_POPULATE mapping breaks COW on
+	 * private writable pages, which gives the VMA an anon_vma. */
+	if (((v->vm_flags & VM_LOCKED) ||
+	     (s->flags & (UMM_MAP_POPULATE | UMM_MAP_NONBLOCK)) == UMM_MAP_POPULATE) &&
+	    vma_populate_writes(v) && !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB)))
+		vma_anon_prepare(mm, v);
 	if (v->vm_flags & VM_LOCKED) {
 		if ((v->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB)))
 			v->vm_flags &= ~VM_LOCKED_MASK;

@@ -59,10 +59,14 @@ static int mprotect_fixup(struct umm_mm *mm, struct vma *vma, unsigned long star
 	charged = fixup_charge(mm, vma, oldflags, &newflags, nrpages);
 	if (charged < 0)
 		return (int)charged;
-	if (!vma_modify_flags(mm, vma, start, end, newflags, &err)) {
+	vma = vma_modify_flags(mm, vma, start, end, newflags, &err);
+	if (!vma) {
 		vm_unacct_memory(mm, (unsigned long)charged);
 		return err;
 	}
+	/* A locked private VMA made writable is pre-faulted for writing. */
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
+		vma_anon_prepare(mm, vma);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		vm_unacct_memory(mm, nrpages);
 	vm_stat_account(mm, oldflags, -(long)nrpages);

@@ -35,8 +35,8 @@ static int gather_first(struct umm_mm *mm, struct vma_munmap_struct *vms, struct
 	return split_unchecked(mm, first, vms->start, 1);
 }
 
-int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
-	       unsigned long end)
+static int gather_range(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
+			unsigned long end)
 {
 	struct vma *v = find_vma_intersection(mm, start, end);
 	int err;
@@ -69,6 +69,22 @@ int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long s
 	vms->prev = vms->first->vm_prev;
 	vms->next = vms->last->vm_next;
 	return 0;
+}
+
+int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
+	       unsigned long end)
+{
+	int err = gather_range(mm, vms, start, end);
+
+	if (err) /* a split made before the failure stays */
+		vma_mark_failed_split(mm, start);
+	return err;
+}
+
+void vms_abort(struct umm_mm *mm, struct vma_munmap_struct *vms)
+{
+	vma_mark_failed_split(mm, vms->start);
+	vma_mark_failed_split(mm, vms->end);
 }
 
 void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)

@@ -23,6 +23,8 @@ struct vma_munmap_struct {
  */
 int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
 	       unsigned long end);
+/* A caller failing after a successful gather: the edge splits stay. */
+void vms_abort(struct umm_mm *mm, struct vma_munmap_struct *vms);
 /* Removes the gathered VMAs, their counters and charges. */
 void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms);
 

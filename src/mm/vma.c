@@ -69,9 +69,39 @@ void vma_unlink(struct umm_mm *mm, struct vma *v)
 	v->vm_prev = v->vm_next = NULL;
 }
 
+/* anon_vma_compatible: neighbours whose flags differ only in access. */
+static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
+{
+	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
+}
+
+void vma_anon_prepare(struct umm_mm *mm, struct vma *v)
+{
+	if (v->anon_vma)
+		return;
+	if (v->vm_next && v->vm_next->anon_vma && anon_vma_compatible(v, v->vm_next))
+		v->anon_vma = v->vm_next->anon_vma;
+	else if (v->vm_prev && v->vm_prev->anon_vma && anon_vma_compatible(v->vm_prev, v))
+		v->anon_vma = v->vm_prev->anon_vma;
+	else /* even values: never equal to the import's odd markers */
+		v->anon_vma = (void *)(uintptr_t)(++mm->next_anon_vma << 2 | 2);
+}
+
+void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr)
+{
+	struct vma *v = vma_lookup(mm, addr);
+
+	if (v && v->vm_start == addr && v->vm_prev && v->vm_prev->vm_end == addr)
+		v->split_left_by_failure = true;
+}
+
 void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
 		   unsigned long pgoff)
 {
+	if (start != v->vm_start)
+		v->split_left_by_failure = false;
 	v->vm_start = start;
 	v->vm_end = end;
 	v->vm_pgoff = pgoff;
@@ -86,6 +116,7 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
 
 	vma_copy_attrs(spare, v);
 	if (new_below) {
+		spare->split_left_by_failure = v->split_left_by_failure;
 		spare->vm_end = addr;
 		vma_set_range(mm, v, addr, end, upper_pgoff);
 	} else {
@@ -103,8 +134,12 @@ bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm
 		return false;
 	if (a->vm_file != file || a->special != special)
 		return false;
-	/* Anonymous memory merges only when at most one side has pages. */
-	return !a->anon_vma || !anon_vma || a->anon_vma == anon_vma;
+	/*
+	 * is_mergeable_anon_vma: the existing VMA a may have an anon_vma
+	 * that the range lacks (a's chain is singular without fork), but a
+	 * range with pages only joins the same anon_vma.
+	 */
+	return !anon_vma || a->anon_vma == anon_vma;
 }
 
 bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
@@ -227,8 +262,10 @@ struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long s
 	}
 	if (vma->vm_end > end) {
 		*err = split_checked(mm, vma, end, 0);
-		if (*err)
+		if (*err) {
+			vma_mark_failed_split(mm, start);
 			return NULL;
+		}
 	}
 	vma->vm_flags = newflags;
 	return vma;

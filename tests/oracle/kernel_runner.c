@@ -1,0 +1,435 @@
+/*
+ * kernel_runner.c - runs one scenario (scenario.h) on the real kernel and
+ * records what it did: every op's raw result and /proc/self/maps after
+ * each op. Owns nothing but this program; the oracle (oracle.c) execs it.
+ *
+ *   kernel_runner SCENARIO_FILE OUTPUT_FILE
+ *
+ * It re-execs itself once with personality(ADDR_NO_RANDOMIZE) and an
+ * 8 MiB RLIMIT_STACK, so mmap_base is 0x7ffff7fff000 and the layout is
+ * the same every run (with "legacy", also ADDR_COMPAT_LAYOUT: bottom-up
+ * from 0x2aaaaaaab000). Everything it needs (files, the snapshot buffer,
+ * the VMAs of a "fill") is set up before the first snapshot; from that
+ * snapshot to the end of the ops only raw syscalls run (no malloc, no
+ * stdio), so the address space changes only through the scenario. The
+ * output is written afterwards:
+ *
+ *   runner 1
+ *   layout topdown|legacy
+ *   caps RAWIO IPC_LOCK SYS_ADMIN      effective capabilities, 0/1
+ *   rlimit RESOURCE CUR MAX            for as, data, memlock, stack
+ *   brk0 HEX                           brk(0) before the first op
+ *   stat START_BRK START_STACK END_DATA   from /proc/self/stat
+ *   snap 0 LEN\n<LEN bytes>            maps before the first op
+ *   res I RESULT                       op I: address/0, or -errno
+ *   snap I+1 LEN\n<LEN bytes>          maps after op I
+ *   end
+ *
+ * Capabilities: unless the scenario says "privileged", the runner drops
+ * CAP_SYS_RAWIO, CAP_IPC_LOCK and CAP_SYS_ADMIN from its effective set
+ * (it usually runs as root in CI), so it behaves like the unprivileged
+ * process umm_config_init() describes; the caps line reports the truth.
+ */
+#define _GNU_SOURCE
+#include "scenario.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define RUNNER_PAGE 4096UL
+#define STACK_LIMIT (8UL << 20)
+#define SNAP_BUF_ADDR 0x6f0000000000UL
+#define MAX_TEXT (1UL << 20)
+
+static struct scenario scn;
+static char text[MAX_TEXT];
+static char scratch[1 << 16];
+static int fds[SCN_MAX_FILES];
+static long results[SCN_MAX_OPS];
+static unsigned long vals[SCN_MAX_VARS];
+static unsigned long snap_off[SCN_MAX_OPS + 1];
+static long snap_len[SCN_MAX_OPS + 1];
+static char *snap_buf;
+static unsigned long snap_cap, snap_used;
+static char stat_buf[4096];
+
+static void die(const char *what)
+{
+	const char *e = strerror(errno);
+
+	if (write(2, "kernel_runner: ", 15) < 0 || write(2, what, strlen(what)) < 0 ||
+	    write(2, ": ", 2) < 0 || write(2, e, strlen(e)) < 0 || write(2, "\n", 1) < 0)
+		_exit(3);
+	_exit(2);
+}
+
+/* Re-exec once so that the layout is not randomised (and is bottom-up
+ * for "legacy" scenarios). */
+static void ensure_fixed_layout(char **argv)
+{
+	int pers = personality(0xffffffff);
+	int want = ADDR_NO_RANDOMIZE | (scn.legacy ? ADDR_COMPAT_LAYOUT : 0);
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_STACK, &rl))
+		die("getrlimit");
+	if ((pers & want) == want && rl.rlim_cur == STACK_LIMIT)
+		return;
+	rl.rlim_cur = STACK_LIMIT;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < STACK_LIMIT)
+		rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_STACK, &rl))
+		die("setrlimit stack");
+	if (personality((unsigned long)(pers | want)) < 0)
+		die("personality");
+	execv("/proc/self/exe", argv);
+	die("execv /proc/self/exe");
+}
+
+static void read_scenario(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		die(path);
+	while ((n = read(fd, text + len, MAX_TEXT - 1 - len)) > 0)
+		len += (size_t)n;
+	if (n < 0 || len >= MAX_TEXT - 1)
+		die("reading the scenario (too big?)");
+	close(fd);
+	if (scn_parse(&scn, text, len)) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "scenario line %d: %s", scn.err_line, scn.err);
+		errno = EINVAL;
+		die(msg);
+	}
+}
+
+static void open_files(void)
+{
+	for (int i = 0; i < scn.nfiles; i++) {
+		fds[i] = open(scn.files[i].path, scn.files[i].open_flags | O_CLOEXEC);
+		if (fds[i] < 0)
+			die(scn.files[i].path);
+	}
+}
+
+static void drop_caps(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+
+	if (scn.privileged || syscall(SYS_capget, &h, d))
+		return;
+	d[0].effective &= ~((1U << CAP_SYS_RAWIO) | (1U << CAP_IPC_LOCK) | (1U << CAP_SYS_ADMIN));
+	if (syscall(SYS_capset, &h, d))
+		die("capset");
+}
+
+/* Bytes in /proc/self/maps now; *vmas gets the VMA count (no gate VMA). */
+static unsigned long maps_size(unsigned long *vmas)
+{
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	unsigned long total = 0, lines = 0;
+	bool gate = false;
+	ssize_t n;
+
+	if (fd < 0)
+		die("/proc/self/maps");
+	while ((n = read(fd, scratch, sizeof(scratch))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			lines += scratch[i] == '\n';
+		gate = gate || memmem(scratch, (size_t)n, "[vsyscall]", 10) != NULL;
+		total += (unsigned long)n;
+	}
+	close(fd);
+	*vmas = lines - (gate ? 1 : 0);
+	return total;
+}
+
+static void alloc_snapshots(void)
+{
+	unsigned long vmas, base = maps_size(&vmas), per, flags;
+	unsigned long nsnap = (unsigned long)scn.nops + 1;
+	void *p;
+
+	if (scn.fill)
+		base += scn_eval(&scn.fill_count, vals) * 64;
+	per = base * 2 + (unsigned long)scn.nops * 1024 + 65536;
+	/* The first snapshot is smaps (about 20 times the maps text). */
+	snap_cap = (nsnap * per + base * 32 + RUNNER_PAGE - 1) & ~(RUNNER_PAGE - 1);
+	if (snap_cap < (64UL << 20))
+		snap_cap = 64UL << 20;
+	flags = MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE;
+	p = mmap((void *)SNAP_BUF_ADDR, snap_cap, PROT_READ | PROT_WRITE,
+		 (int)(flags | MAP_FIXED_NOREPLACE), -1, 0);
+	if (p == MAP_FAILED)
+		p = mmap(NULL, snap_cap, PROT_READ | PROT_WRITE, (int)flags, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap snapshot buffer");
+	snap_buf = p;
+}
+
+/* Adds single-page VMAs of alternating protection at ADDR up to COUNT. */
+static void do_fill(void)
+{
+	unsigned long vmas, addr = scn_eval(&scn.fill_addr, vals);
+	unsigned long want = scn_eval(&scn.fill_count, vals), k;
+
+	maps_size(&vmas);
+	if (!scn.fill || want <= vmas)
+		return;
+	k = want - vmas;
+	if (syscall(SYS_mmap, addr, k * RUNNER_PAGE, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0) !=
+	    (long)addr)
+		die("fill mmap");
+	for (unsigned long i = 1; i < k; i += 2)
+		if (syscall(SYS_mprotect, addr + i * RUNNER_PAGE, RUNNER_PAGE, PROT_NONE))
+			die("fill mprotect");
+}
+
+static void set_rlimits(void)
+{
+	for (int i = 0; i < scn.nrlimits; i++) {
+		struct rlimit rl = {scn.rlimits[i].cur, scn.rlimits[i].max};
+
+		if (setrlimit(scn.rlimits[i].resource, &rl))
+			die("setrlimit");
+	}
+}
+
+/* Faults in stack pages the ops might use, so [stack] cannot grow later. */
+static __attribute__((noinline)) void pretouch_stack(void)
+{
+	volatile char pad[32768];
+
+	for (size_t i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+/* Field n (1-based) of /proc/self/stat, counted after the comm field. */
+static unsigned long stat_field(int n)
+{
+	char *p = strrchr(stat_buf, ')');
+	int field = 2;
+
+	while (p && field < n) {
+		p = strchr(p + 1, ' ');
+		field++;
+	}
+	return p ? strtoul(p + 1, NULL, 10) : 0;
+}
+
+static void read_stat(void)
+{
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		die("/proc/self/stat");
+	n = read(fd, stat_buf, sizeof(stat_buf) - 1);
+	if (n <= 0)
+		die("read /proc/self/stat");
+	stat_buf[n] = '\0';
+	close(fd);
+}
+
+/*
+ * Raw read of /proc/self/maps into the snapshot buffer. The first one is
+ * smaps instead (unless a fill made it huge): its VmFlags and Anonymous
+ * counts let the import know the exact flags and which VMAs hold pages.
+ */
+static void snapshot(int i)
+{
+	const char *path = (i == 0 && !scn.fill) ? "/proc/self/smaps" : "/proc/self/maps";
+	int fd = (int)syscall(SYS_open, path, O_RDONLY | O_CLOEXEC);
+	unsigned long start = snap_used;
+	long n;
+
+	snap_off[i] = start;
+	snap_len[i] = -1;
+	if (fd < 0)
+		return;
+	while ((n = syscall(SYS_read, fd, snap_buf + snap_used, snap_cap - snap_used)) > 0)
+		snap_used += (unsigned long)n;
+	syscall(SYS_close, fd);
+	if (n == 0 && snap_used < snap_cap)
+		snap_len[i] = (long)(snap_used - start);
+}
+
+static long raw_result(long r)
+{
+	return r == -1 ? -(long)errno : r;
+}
+
+static long run_op(const struct scn_op *op)
+{
+	unsigned long addr = scn_eval(&op->addr, vals), len = scn_eval(&op->len, vals);
+	unsigned long prot = scn_eval(&op->prot, vals);
+
+	switch (op->kind) {
+	case SCN_MMAP:
+		return raw_result(syscall(SYS_mmap, addr, len, prot, scn_eval(&op->flags, vals),
+					  op->file >= 0 ? fds[op->file] : -1,
+					  scn_eval(&op->off, vals)));
+	case SCN_MUNMAP:
+		return raw_result(syscall(SYS_munmap, addr, len));
+	case SCN_MPROTECT:
+		return raw_result(syscall(SYS_mprotect, addr, len, prot));
+	case SCN_BRK:
+		return syscall(SYS_brk, addr);
+	}
+	return -EINVAL;
+}
+
+static void run_ops(void)
+{
+	for (int i = 0; i < scn.nops; i++) {
+		results[i] = run_op(&scn.ops[i]);
+		if (scn.ops[i].defines >= 0)
+			vals[scn.ops[i].defines] = (unsigned long)results[i];
+		snapshot(i + 1);
+	}
+}
+
+static int cap_bit(const struct __user_cap_data_struct *d, int cap)
+{
+	return (d[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+/*
+ * Output goes through a static buffer and write(2): the scenario may have
+ * left RLIMIT_AS/DATA too low for stdio's malloc.
+ */
+static char obuf[1 << 16];
+static size_t olen;
+static int ofd = -1;
+
+static void out_flush(void)
+{
+	size_t done = 0;
+
+	while (done < olen) {
+		ssize_t n = write(ofd, obuf + done, olen - done);
+
+		if (n <= 0)
+			die("writing the output");
+		done += (size_t)n;
+	}
+	olen = 0;
+}
+
+static void out_bytes(const char *p, size_t n)
+{
+	while (n) {
+		size_t m = sizeof(obuf) - olen < n ? sizeof(obuf) - olen : n;
+
+		memcpy(obuf + olen, p, m);
+		olen += m;
+		p += m;
+		n -= m;
+		if (olen == sizeof(obuf))
+			out_flush();
+	}
+}
+
+static __attribute__((format(printf, 1, 2))) void out_fmt(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		die("output line too long");
+	out_bytes(line, (size_t)n);
+}
+
+static void write_header(void)
+{
+	static const int res[] = {RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK, RLIMIT_STACK};
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2] = {{0, 0, 0}, {0, 0, 0}};
+
+	if (syscall(SYS_capget, &h, d))
+		die("capget");
+	out_fmt("runner 1\nlayout %s\ncaps %d %d %d\n", scn.legacy ? "legacy" : "topdown", cap_bit(d, CAP_SYS_RAWIO), cap_bit(d, CAP_IPC_LOCK),
+		cap_bit(d, CAP_SYS_ADMIN));
+	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
+		struct rlimit rl;
+
+		if (getrlimit(res[i], &rl))
+			die("getrlimit");
+		out_fmt("rlimit %d %lu %lu\n", res[i], (unsigned long)rl.rlim_cur,
+			(unsigned long)rl.rlim_max);
+	}
+	/* /proc/PID/stat: 28 startstack, 46 end_data, 47 start_brk */
+	out_fmt("brk0 %#lx\nstat %#lx %#lx %#lx\n", vals[SCN_VAR_BRK0], stat_field(47),
+		stat_field(28), stat_field(46));
+}
+
+static void write_snap(int i)
+{
+	out_fmt("snap %d %ld\n", i, snap_len[i]);
+	if (snap_len[i] > 0)
+		out_bytes(snap_buf + snap_off[i], (size_t)snap_len[i]);
+}
+
+static void write_output(int fd)
+{
+	ofd = fd;
+	write_header();
+	write_snap(0);
+	for (int i = 0; i < scn.nops; i++) {
+		out_fmt("res %d %ld\n", i, results[i]);
+		write_snap(i + 1);
+	}
+	out_fmt("end\n");
+	out_flush();
+	if (close(fd))
+		die("closing the output");
+}
+
+int main(int argc, char **argv)
+{
+	int out;
+
+	if (argc != 3) {
+		errno = EINVAL;
+		die("usage: kernel_runner SCENARIO OUTPUT");
+	}
+	read_scenario(argv[1]);
+	ensure_fixed_layout(argv);
+	open_files();
+	out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0)
+		die(argv[2]);
+	drop_caps();
+	alloc_snapshots();
+	do_fill();
+	set_rlimits();
+	pretouch_stack();
+	read_stat();
+	/* From here to the end of run_ops(): raw syscalls only. */
+	vals[SCN_VAR_BRK0] = (unsigned long)syscall(SYS_brk, 0);
+	snapshot(0);
+	run_ops();
+	write_output(out);
+	return 0;
+}

@@ -1,0 +1,456 @@
+/*
+ * oracle.c - the usermm half of the oracle: the umm_config that matches
+ * the runner, the import of its initial maps, the replay of the ops
+ * through usermm and the op-by-op comparison with the kernel's results.
+ */
+#define _GNU_SOURCE
+#include "oracle_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_MMAP_BASE 0x7ffff7fff000UL
+
+static unsigned long read_ulong_file(const char *path, unsigned long dflt)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long v;
+
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%lu", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+/* A "Name:   N kB" field of /proc/meminfo, in kB. */
+static unsigned long meminfo_kb(const char *name, unsigned long dflt)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char key[64];
+	unsigned long v;
+
+	if (!f)
+		return dflt;
+	while (fscanf(f, "%63s %lu kB", key, &v) == 2) {
+		if (strncmp(key, name, strlen(name)) == 0 && key[strlen(name)] == ':') {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return dflt;
+}
+
+/* The machine-wide settings the runner ran under. */
+static void config_sysctls(struct umm_config *cfg)
+{
+	cfg->mmap_min_addr = read_ulong_file("/proc/sys/vm/mmap_min_addr", cfg->mmap_min_addr);
+	cfg->max_map_count = read_ulong_file("/proc/sys/vm/max_map_count", cfg->max_map_count);
+	cfg->overcommit_memory = (int)read_ulong_file("/proc/sys/vm/overcommit_memory",
+						      (unsigned long)cfg->overcommit_memory);
+	cfg->overcommit_ratio = (unsigned int)read_ulong_file("/proc/sys/vm/overcommit_ratio",
+							      cfg->overcommit_ratio);
+	cfg->overcommit_kbytes = read_ulong_file("/proc/sys/vm/overcommit_kbytes",
+						 cfg->overcommit_kbytes);
+	cfg->admin_reserve_kbytes = read_ulong_file("/proc/sys/vm/admin_reserve_kbytes",
+						    cfg->admin_reserve_kbytes);
+	cfg->user_reserve_kbytes = read_ulong_file("/proc/sys/vm/user_reserve_kbytes",
+						   cfg->user_reserve_kbytes);
+	cfg->totalram_pages = meminfo_kb("MemTotal", cfg->totalram_pages * 4) / 4;
+	cfg->total_swap_pages = meminfo_kb("SwapTotal", cfg->total_swap_pages * 4) / 4;
+}
+
+void oracle_config(const struct oracle_run *run, struct umm_config *cfg)
+{
+	unsigned long base;
+
+	umm_config_init(cfg);
+	if (run->legacy) {
+		/* bottom-up: the legacy base is computed (0x2aaaaaaab000) */
+		cfg->layout = UMM_LAYOUT_LEGACY;
+	} else {
+		base = run->maps[0] ? umm_maps_infer_mmap_base(run->maps[0]) : 0;
+		cfg->mmap_base = base ? base : DEFAULT_MMAP_BASE;
+	}
+	cfg->rlimit_as = run->rl_as;
+	cfg->rlimit_data = run->rl_data;
+	cfg->rlimit_memlock = run->rl_memlock;
+	cfg->rlimit_stack = run->rl_stack;
+	/* The runner drops these from its effective set unless "privileged"
+	 * and reports what it really had; the config follows. */
+	cfg->cap_sys_rawio = run->cap_sys_rawio;
+	cfg->cap_ipc_lock = run->cap_ipc_lock;
+	cfg->cap_sys_admin = run->cap_sys_admin;
+	config_sysctls(cfg);
+}
+
+struct umm_mm *oracle_import(const struct oracle_run *run)
+{
+	struct umm_import_opts opts = {run->start_brk, run->brk0, run->start_stack};
+	struct umm_config cfg;
+	struct umm_mm *mm;
+	int bad_line = 0, rc;
+
+	oracle_config(run, &cfg);
+	mm = umm_mm_create(&cfg);
+	if (!mm) {
+		fprintf(stderr, "oracle: umm_mm_create failed\n");
+		return NULL;
+	}
+	rc = umm_maps_import(mm, run->maps[0], &opts, &bad_line);
+	if (rc) {
+		fprintf(stderr, "oracle: umm_maps_import = %d (bad line %d) on:\n%s", rc, bad_line,
+			run->maps[0]);
+		umm_mm_destroy(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* The state of one replay. */
+struct replay {
+	const struct oracle_run *run;
+	struct umm_mm *mm;
+	struct umm_file *files[SCN_MAX_FILES];
+	unsigned long vals[SCN_MAX_VARS]; /* variables, from the kernel's results */
+};
+
+static void fmt_result(char *buf, size_t n, enum scn_kind kind, long r)
+{
+	const char *name = scn_is_errno(kind, r) ? scn_errno_name(-r) : NULL;
+
+	if (scn_is_errno(kind, r))
+		snprintf(buf, n, "-%s (%ld)", name ? name : "E?", r);
+	else
+		snprintf(buf, n, "%#lx", (unsigned long)r);
+}
+
+static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
+{
+	const unsigned long *v = rp->vals;
+	const char *file = op->file >= 0 ? rp->run->scn->files[op->file].id : "-1";
+
+	fprintf(stderr, "  op %d (scenario line %d): %s(%#lx", idx, op->line, scn_kind_name(op->kind),
+		scn_eval(&op->addr, v));
+	if (op->kind == SCN_MMAP)
+		fprintf(stderr, ", %#lx, prot %#lx, flags %#lx, file %s, off %#lx",
+			scn_eval(&op->len, v), scn_eval(&op->prot, v), scn_eval(&op->flags, v), file,
+			scn_eval(&op->off, v));
+	else if (op->kind != SCN_BRK)
+		fprintf(stderr, ", %#lx", scn_eval(&op->len, v));
+	if (op->kind == SCN_MPROTECT)
+		fprintf(stderr, ", prot %#lx", scn_eval(&op->prot, v));
+	fprintf(stderr, ")\n");
+}
+
+static int open_files(struct replay *rp)
+{
+	const struct scenario *s = rp->run->scn;
+
+	for (int i = 0; i < s->nfiles; i++) {
+		int err = 0;
+
+		rp->files[i] = umm_file_open_path(s->files[i].path, s->files[i].open_flags, &err);
+		if (!rp->files[i]) {
+			fprintf(stderr, "oracle: umm_file_open_path(%s, %#x) failed: %d\n",
+				s->files[i].path, s->files[i].open_flags, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static long umm_do(struct replay *rp, const struct scn_op *op)
+{
+	const unsigned long *v = rp->vals;
+	unsigned long addr = scn_eval(&op->addr, v), len = scn_eval(&op->len, v);
+	int prot = (int)scn_eval(&op->prot, v);
+
+	switch (op->kind) {
+	case SCN_MMAP:
+		return umm_mmap(rp->mm, addr, len, prot, (int)scn_eval(&op->flags, v),
+				op->file >= 0 ? rp->files[op->file] : NULL, scn_eval(&op->off, v));
+	case SCN_MUNMAP:
+		return umm_munmap(rp->mm, addr, len);
+	case SCN_MPROTECT:
+		return umm_mprotect(rp->mm, addr, len, prot);
+	case SCN_BRK:
+		return (long)umm_brk(rp->mm, addr);
+	}
+	return -1;
+}
+
+static bool expectation_holds(const struct replay *rp, const struct scn_op *op, long k)
+{
+	unsigned long n = scn_eval(&op->expect_val, rp->vals);
+
+	switch (op->expect) {
+	case SCN_EXPECT_NONE: return true;
+	case SCN_EXPECT_OK: return !scn_is_errno(op->kind, k);
+	case SCN_EXPECT_ERR: return scn_is_errno(op->kind, k);
+	case SCN_EXPECT_VALUE: return (unsigned long)k == n;
+	case SCN_EXPECT_ALIGNED: return !scn_is_errno(op->kind, k) && n && (unsigned long)k % n == 0;
+	case SCN_EXPECT_UNALIGNED: return !scn_is_errno(op->kind, k) && n && (unsigned long)k % n;
+	}
+	return false;
+}
+
+static int report_expectation(const struct replay *rp, const struct scn_op *op, int i, long k)
+{
+	char kb[64];
+
+	fmt_result(kb, sizeof(kb), op->kind, k);
+	fprintf(stderr, "SCENARIO EXPECTATION FAILED (the test, not usermm, is wrong):\n");
+	print_op(rp, op, i);
+	fprintf(stderr, "  kernel returned %s, the scenario expects otherwise\n", kb);
+	return 1;
+}
+
+static int report_result(const struct replay *rp, const struct scn_op *op, int i, long k, long u)
+{
+	char kb[64], ub[64];
+
+	fmt_result(kb, sizeof(kb), op->kind, k);
+	fmt_result(ub, sizeof(ub), op->kind, u);
+	fprintf(stderr, "DIVERGENCE (result):\n");
+	print_op(rp, op, i);
+	fprintf(stderr, "  kernel: %s\n  usermm: %s\n", kb, ub);
+	if (strlen(rp->run->maps[i]) < 16384)
+		fprintf(stderr, "  maps before the op (kernel):\n%s", rp->run->maps[i]);
+	return 1;
+}
+
+/* The maps lines of a maps or smaps text (smaps adds "Key: value" lines,
+ * which never start with a lowercase hex digit). Malloc'ed. */
+static char *maps_lines(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+
+	for (const char *p = text; out && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) {
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+/* Compares usermm's maps with kernel snapshot idx; 0 if equal. */
+static int compare_maps(struct replay *rp, int idx, const struct scn_op *op)
+{
+	char *mine = umm_maps_string(rp->mm);
+	char *filtered = rp->run->maps[idx] ? maps_lines(rp->run->maps[idx]) : NULL;
+	const char *theirs = filtered;
+	int bad = !mine || !theirs || !oracle_maps_equal(theirs, mine);
+
+	if (bad) {
+		fprintf(stderr, "DIVERGENCE (maps %s):\n", op ? "after the op" : "after import");
+		if (op)
+			print_op(rp, op, idx - 1);
+		if (mine && theirs)
+			oracle_print_diff(stderr, theirs, mine);
+		else
+			fprintf(stderr, "  %s\n", mine ? "kernel snapshot missing" : "no usermm text");
+	}
+	free(mine);
+	free(filtered);
+	return bad;
+}
+
+/* Shared with the parent of a forked check: the op being replayed
+ * ([0], -1 for the import) and its scenario line ([1]). */
+static volatile int *progress;
+
+static void set_progress(int op, int line)
+{
+	if (progress) {
+		progress[0] = op;
+		progress[1] = line;
+	}
+}
+
+static int replay_op(struct replay *rp, int i)
+{
+	const struct scn_op *op = &rp->run->scn->ops[i];
+	long k = rp->run->results[i], u;
+	int bad;
+
+	set_progress(i, op->line);
+	if (!expectation_holds(rp, op, k))
+		return report_expectation(rp, op, i, k);
+	u = umm_do(rp, op);
+	bad = u != k ? report_result(rp, op, i, k, u) : 0;
+	if (op->defines >= 0)
+		rp->vals[op->defines] = (unsigned long)k;
+	return bad ? bad : compare_maps(rp, i + 1, op);
+}
+
+/* UMM_ORACLE_KEEP_GOING=1: report every disagreement of a scenario, not
+ * only the first (later ones may be consequences of earlier ones). */
+static bool keep_going(void)
+{
+	const char *v = getenv("UMM_ORACLE_KEEP_GOING");
+
+	return v && *v == '1';
+}
+
+static int replay(const struct oracle_run *run)
+{
+	struct replay rp = {.run = run};
+	int bad;
+
+	rp.vals[SCN_VAR_BRK0] = run->brk0;
+	set_progress(-1, 0);
+	rp.mm = oracle_import(run);
+	bad = !rp.mm || open_files(&rp) || compare_maps(&rp, 0, NULL);
+	for (int i = 0; (!bad || keep_going()) && rp.mm && i < run->scn->nops; i++)
+		bad |= replay_op(&rp, i);
+	for (int i = 0; i < run->scn->nfiles; i++)
+		if (rp.files[i])
+			umm_file_put(rp.files[i]);
+	if (rp.mm)
+		umm_mm_destroy(rp.mm);
+	return bad ? 1 : 0;
+}
+
+/* UMM_ORACLE_KERNEL_ONLY=1: check the scenario's expectations on the
+ * kernel and skip usermm (to validate scenarios on their own). */
+static int expectations_only(const struct oracle_run *run)
+{
+	struct replay rp = {.run = run};
+
+	rp.vals[SCN_VAR_BRK0] = run->brk0;
+	for (int i = 0; i < run->scn->nops; i++) {
+		const struct scn_op *op = &run->scn->ops[i];
+
+		if (!expectation_holds(&rp, op, run->results[i]))
+			return report_expectation(&rp, op, i, run->results[i]);
+		if (op->defines >= 0)
+			rp.vals[op->defines] = (unsigned long)run->results[i];
+	}
+	return 0;
+}
+
+static int check_in_process(const char *text)
+{
+	const char *only = getenv("UMM_ORACLE_KERNEL_ONLY");
+	struct oracle_run run;
+	int rc;
+
+	if (oracle_kernel_run(text, &run))
+		return 1;
+	if (run.scn->privileged && !(run.cap_sys_rawio && run.cap_ipc_lock)) {
+		fprintf(stderr, "oracle: SKIPPED, a privileged scenario needs CAP_SYS_RAWIO and "
+				"CAP_IPC_LOCK (run as root)\n");
+		oracle_run_free(&run);
+		return 0;
+	}
+	rc = only && *only == '1' ? expectations_only(&run) : replay(&run);
+	oracle_run_free(&run);
+	return rc;
+}
+
+/* Seconds a forked check may take: UMM_ORACLE_TIMEOUT, default 10. */
+static unsigned int replay_timeout(void)
+{
+	const char *v = getenv("UMM_ORACLE_TIMEOUT");
+	long t = v ? strtol(v, NULL, 10) : 0;
+
+	return t > 0 ? (unsigned int)t : 10;
+}
+
+/*
+ * The check runs in a child process, so that a crash or an abort of the
+ * invariant checker fails this scenario only and the suite goes on; a
+ * replay that loops is killed by SIGALRM after replay_timeout() seconds.
+ * UMM_ORACLE_NO_FORK=1 runs it in-process (for debuggers).
+ */
+/* The child side of a forked check; never returns. */
+static void run_child(const char *text)
+{
+	/* cmocka's handlers would longjmp into its runner in the child */
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	alarm(replay_timeout());
+	exit(check_in_process(text));
+}
+
+/* Turns the child's wait status into 0/1, reporting crashes and hangs. */
+static int child_verdict(int status)
+{
+	if (WIFSIGNALED(status)) {
+		if (WTERMSIG(status) == SIGALRM)
+			fprintf(stderr, "USERMM TIMED OUT after %u s (a loop?)", replay_timeout());
+		else
+			fprintf(stderr, "USERMM CRASHED during the replay: signal %d (%s)",
+				WTERMSIG(status), strsignal(WTERMSIG(status)));
+		if (progress && progress[0] >= 0)
+			fprintf(stderr, " in op %d (scenario line %d)\n", progress[0], progress[1]);
+		else
+			fprintf(stderr, progress && progress[0] == -1 ? " in the import\n" : "\n");
+		return 1;
+	}
+	if (WEXITSTATUS(status) > 1)
+		fprintf(stderr, "oracle: the replay exited with status %d (a sanitizer?)\n",
+			WEXITSTATUS(status));
+	return WEXITSTATUS(status) != 0;
+}
+
+int oracle_check(const char *text)
+{
+	const char *nofork = getenv("UMM_ORACLE_NO_FORK");
+	int status;
+	pid_t pid;
+
+	if (nofork && *nofork == '1')
+		return check_in_process(text);
+	if (!progress) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		progress = p == MAP_FAILED ? NULL : p;
+	}
+	set_progress(-2, 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return check_in_process(text);
+	if (pid == 0)
+		run_child(text);
+	if (waitpid(pid, &status, 0) != pid)
+		return 1;
+	return child_verdict(status);
+}
+
+int oracle_checkf(const char *fmt, ...)
+{
+	va_list ap;
+	char *text = NULL;
+	int rc, n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return 1;
+	rc = oracle_check(text);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * oracle_files.c - the standard scratch files of the oracle suites
+ * (see oracle_test.h): made in the group setup, removed in the teardown.
+ */
+#include "oracle.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#define STD_FILE_SIZE (1UL << 20)
+
+static char *reg, *reg2, *shm;
+
+static void forget(char **path)
+{
+	if (*path) {
+		unlink(*path);
+		free(*path);
+		*path = NULL;
+	}
+}
+
+int oracle_files_teardown(void **state)
+{
+	(void)state;
+	forget(&reg);
+	forget(&reg2);
+	forget(&shm);
+	oracle_undefine_all();
+	return 0;
+}
+
+int oracle_files_setup(void **state)
+{
+	reg = oracle_make_file("/tmp", STD_FILE_SIZE);
+	reg2 = oracle_make_file("/tmp", STD_FILE_SIZE);
+	shm = oracle_make_file("/dev/shm", STD_FILE_SIZE);
+	if (!reg || !reg2 || !shm || oracle_define("REG", reg) || oracle_define("REG2", reg2) ||
+	    oracle_define("SHM", shm) || oracle_define("DIR", "/tmp") ||
+	    oracle_define("ZERO", "/dev/zero")) {
+		oracle_files_teardown(state);
+		return -1;
+	}
+	return 0;
+}
