@@ -110,7 +110,7 @@ static void random_step(struct umm_mm *mm)
 	struct vma *v = slot[i];
 
 	if (!v) {
-		v = vma_alloc();
+		v = vma_alloc(mm);
 		assert_non_null(v);
 		v->vm_start = start;
 		v->vm_end = end;
@@ -120,7 +120,7 @@ static void random_step(struct umm_mm *mm)
 		vma_set_range(mm, v, start, end, 0);
 	} else {
 		vma_unlink(mm, v);
-		vma_free(v);
+		vma_free(mm, v);
 		slot[i] = NULL;
 	}
 }
@@ -138,7 +138,7 @@ static void index_matches_brute_force(void **state)
 	for (int i = 0; i < SLOTS; i++) {
 		if (slot[i]) {
 			vma_unlink(mm, slot[i]);
-			vma_free(slot[i]);
+			vma_free(mm, slot[i]);
 			slot[i] = NULL;
 		}
 	}

@@ -43,7 +43,7 @@ static bool do_brk_flags(struct umm_mm *mm, struct vma *prev, unsigned long addr
 	if (can_merge_after(prev, addr, flags, NULL, addr >> PAGE_SHIFT, NULL)) {
 		vma_set_range(mm, prev, prev->vm_start, addr + len, prev->vm_pgoff);
 	} else {
-		v = vma_alloc();
+		v = vma_alloc(mm);
 		if (!v) {
 			vm_unacct_memory(mm, pages);
 			return false;

@@ -177,6 +177,8 @@ struct umm_mm {
 
 	unsigned long next_shmem_ino;
 	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
+	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
+	unsigned long vma_cache_count;
 	uint64_t rng; /* randomisation state, from cfg.seed */
 	unsigned long ops; /* calls made, to pace the invariant checker */
 };
@@ -230,9 +232,12 @@ int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long 
 int vt_check(const struct vma_tree *t, char *msg, size_t len);
 
 /* ---- vma.c: VMA objects, splitting and merging ---- */
-struct vma *vma_alloc(void);
-/* Frees the VMA and drops its file reference. Not linked. */
-void vma_free(struct vma *v);
+/* A zeroed VMA, from mm's cache of freed ones if mm is not NULL. */
+struct vma *vma_alloc(struct umm_mm *mm);
+/* Frees the VMA (into mm's cache if mm is not NULL) and drops its file
+ * reference. Not linked. */
+void vma_free(struct umm_mm *mm, struct vma *v);
+void vma_cache_drain(struct umm_mm *mm);
 /* A copy of v's attributes (not linked), taking a file reference. */
 void vma_copy_attrs(struct vma *dst, const struct vma *src);
 /* Links into the index and address list; map_count follows. */

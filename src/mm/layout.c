@@ -75,17 +75,27 @@ unsigned long vm_start_gap(const struct umm_mm *mm, const struct vma *v)
 	return start > v->vm_start ? 0 : start;
 }
 
+/*
+ * The length to look for (room for the worst alignment) and the real low
+ * limit (never below the hint floor); false if the length overflows.
+ */
+static bool search_bounds(const struct umm_mm *mm, const struct vma_search *q,
+			  unsigned long *length, unsigned long *low)
+{
+	*length = q->length + q->align_mask;
+	*low = q->low_limit < mm->cfg.mmap_min_addr_hint ? mm->cfg.mmap_min_addr_hint
+							  : q->low_limit;
+	return *length >= q->length;
+}
+
 /* unmapped_area: the lowest fit; a VMA that grows down keeps its gap. */
 static long search_up(struct umm_mm *mm, const struct vma_search *q)
 {
-	unsigned long length = q->length + q->align_mask;
-	unsigned long low = q->low_limit, first, last, gap;
+	unsigned long length, low, first, last, gap;
 	struct vma *next;
 
-	if (length < q->length)
+	if (!search_bounds(mm, q, &length, &low))
 		return -ENOMEM;
-	if (low < mm->cfg.mmap_min_addr_hint)
-		low = mm->cfg.mmap_min_addr_hint;
 	for (;;) {
 		if (q->high_limit == 0 ||
 		    vt_empty_area(&mm->tree, low, q->high_limit - 1, length, &first, &last))
@@ -104,14 +114,11 @@ static long search_up(struct umm_mm *mm, const struct vma_search *q)
 /* unmapped_area_topdown: the highest fit. */
 static long search_down(struct umm_mm *mm, const struct vma_search *q)
 {
-	unsigned long length = q->length + q->align_mask;
-	unsigned long low = q->low_limit, high = q->high_limit, first, last, gap;
+	unsigned long length, low, high = q->high_limit, first, last, gap;
 	struct vma *next;
 
-	if (length < q->length)
+	if (!search_bounds(mm, q, &length, &low))
 		return -ENOMEM;
-	if (low < mm->cfg.mmap_min_addr_hint)
-		low = mm->cfg.mmap_min_addr_hint;
 	for (;;) {
 		if (high == 0 || vt_empty_area_rev(&mm->tree, low, high - 1, length, &first, &last))
 			return -ENOMEM;

@@ -688,7 +688,7 @@ static struct vma *make_vma(const struct import *im, size_t i)
 	const struct map_line *next = i + 1 < im->n ? l + 1 : NULL;
 	bool has_file = l->kind == LK_FILE || l->kind == LK_SHMEM;
 	struct umm_file *f = has_file ? im->groups[l->group].file : NULL;
-	struct vma *v = vma_alloc();
+	struct vma *v = vma_alloc(NULL);
 
 	if (!v)
 		return NULL;
@@ -922,7 +922,7 @@ static void install(struct umm_mm *mm, struct import *im, const struct mm_marks 
 		note_shmem_ino(mm, v->vm_file);
 	}
 	/* The text decides the gate: one it lacks is not kept either. */
-	vma_free(old_gate);
+	vma_free(NULL, old_gate);
 	mm->start_brk = m->start_brk;
 	mm->brk = m->brk;
 	mm->start_stack = m->start_stack;
@@ -956,7 +956,7 @@ static int import_locked(struct umm_mm *mm, struct import *im, const struct umm_
 static void import_free(struct import *im)
 {
 	for (size_t i = 0; im->vmas && i < im->n; i++)
-		vma_free(im->vmas[i]);
+		vma_free(NULL, im->vmas[i]);
 	for (size_t i = 0; i < im->ngroups; i++)
 		umm_file_put(im->groups[i].file);
 	free(im->vmas);

@@ -74,9 +74,10 @@ void umm_mm_destroy(struct umm_mm *mm)
 		return;
 	for (v = mm->tree.first; v; v = next) {
 		next = v->vm_next;
-		vma_free(v);
+		vma_free(mm, v);
 	}
-	vma_free(mm->gate);
+	vma_free(mm, mm->gate);
+	vma_cache_drain(mm);
 	pthread_mutex_destroy(&mm->lock);
 	free(mm);
 }

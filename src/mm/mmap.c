@@ -179,7 +179,7 @@ static struct vma *merge_new_range(struct umm_mm *mm, struct mmap_state *s, stru
 			prev->anon_vma = next->anon_vma;
 		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
 		vma_unlink(mm, next);
-		vma_free(next);
+		vma_free(mm, next);
 		return prev;
 	}
 	if (left) {
@@ -234,13 +234,13 @@ static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **ou
 
 	if (err)
 		return err;
-	v = vma_alloc();
+	v = vma_alloc(mm);
 	if (!v)
 		return -ENOMEM;
 	if (shared_anon) {
 		err = shmem_zero_setup(mm, s);
 		if (err) {
-			vma_free(v);
+			vma_free(mm, v);
 			return err;
 		}
 	} else if (s->file) {

@@ -13,7 +13,7 @@
 static int split_unchecked(struct umm_mm *mm, struct vma *v, unsigned long addr,
 			   int new_below)
 {
-	struct vma *spare = vma_alloc();
+	struct vma *spare = vma_alloc(mm);
 
 	if (!spare)
 		return -ENOMEM;
@@ -98,7 +98,7 @@ void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)
 			mm->locked_vm -= vma_pages(v);
 		vm_unacct_memory(mm, vma_charge(v));
 		vma_unlink(mm, v);
-		vma_free(v);
+		vma_free(mm, v);
 		v = next;
 	}
 	vms->first = vms->last = NULL;

@@ -12,18 +12,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct vma *vma_alloc(void)
+/* Freed VMAs kept for reuse: splits and merges churn through them. */
+#define VMA_CACHE_MAX 64
+
+struct vma *vma_alloc(struct umm_mm *mm)
 {
-	return calloc(1, sizeof(struct vma));
+	struct vma *v = mm ? mm->vma_cache : NULL;
+
+	if (!v)
+		return calloc(1, sizeof(struct vma));
+	mm->vma_cache = v->vm_next;
+	mm->vma_cache_count--;
+	memset(v, 0, sizeof(*v));
+	return v;
 }
 
-void vma_free(struct vma *v)
+void vma_free(struct umm_mm *mm, struct vma *v)
 {
 	if (!v)
 		return;
 	if (v->vm_file)
 		umm_file_put(v->vm_file);
+	if (mm && mm->vma_cache_count < VMA_CACHE_MAX) {
+		v->vm_next = mm->vma_cache;
+		mm->vma_cache = v;
+		mm->vma_cache_count++;
+		return;
+	}
 	free(v);
+}
+
+void vma_cache_drain(struct umm_mm *mm)
+{
+	struct vma *v;
+
+	while ((v = mm->vma_cache)) {
+		mm->vma_cache = v->vm_next;
+		free(v);
+	}
+	mm->vma_cache_count = 0;
 }
 
 void vma_copy_attrs(struct vma *dst, const struct vma *src)
@@ -37,9 +64,9 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->anon_vma = src->anon_vma;
 }
 
-void vma_link(struct umm_mm *mm, struct vma *v)
+/* Links v into the index and into the address list right after prev. */
+static void link_after(struct umm_mm *mm, struct vma *v, struct vma *prev)
 {
-	struct vma *prev = find_vma_prev_of(mm, v->vm_start);
 	struct vma *next = prev ? prev->vm_next : mm->tree.first;
 
 	v->vm_prev = prev;
@@ -53,6 +80,11 @@ void vma_link(struct umm_mm *mm, struct vma *v)
 	else
 		mm->tree.last = v;
 	vt_insert(&mm->tree, v);
+}
+
+void vma_link(struct umm_mm *mm, struct vma *v)
+{
+	link_after(mm, v, find_vma_prev_of(mm, v->vm_start));
 }
 
 void vma_unlink(struct umm_mm *mm, struct vma *v)
@@ -119,12 +151,13 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
 		spare->split_left_by_failure = v->split_left_by_failure;
 		spare->vm_end = addr;
 		vma_set_range(mm, v, addr, end, upper_pgoff);
+		link_after(mm, spare, v->vm_prev);
 	} else {
 		spare->vm_start = addr;
 		spare->vm_pgoff = upper_pgoff;
 		vma_set_range(mm, v, start, addr, v->vm_pgoff);
+		link_after(mm, spare, v);
 	}
-	vma_link(mm, spare);
 }
 
 bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
@@ -172,7 +205,7 @@ static void inherit_anon_vma(struct vma *dst, const struct vma *src)
 static void remove_merged(struct umm_mm *mm, struct vma *v)
 {
 	vma_unlink(mm, v);
-	vma_free(v);
+	vma_free(mm, v);
 }
 
 /*
@@ -238,7 +271,7 @@ static int split_checked(struct umm_mm *mm, struct vma *v, unsigned long addr, i
 		return -ENOMEM;
 	if (vma_may_split(v, addr))
 		return -EINVAL;
-	spare = vma_alloc();
+	spare = vma_alloc(mm);
 	if (!spare)
 		return -ENOMEM;
 	vma_split_with(mm, v, addr, new_below, spare);
