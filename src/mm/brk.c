@@ -107,7 +107,7 @@ unsigned long umm_brk(struct umm_mm *mm, unsigned long brk)
 	if (!mm)
 		return 0;
 	mm_lock(mm);
-	ret = do_brk(mm, brk);
+	ret = vt_reserve(&mm->tree) ? mm->brk : do_brk(mm, brk);
 	mm_unlock(mm);
 	return ret;
 }

@@ -124,8 +124,11 @@ struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size);
 
 /* vm_area_struct, with the links of the index (vma_tree.c) inside it. */
 struct vma {
+	/* The index walks these four: keep them in one cache line. */
 	unsigned long vm_start;
 	unsigned long vm_end;
+	struct vma *left;
+	struct vma *right;
 	unsigned long vm_pgoff;
 	vm_flags_t vm_flags;
 	struct umm_file *vm_file; /* holds a reference */
@@ -142,9 +145,7 @@ struct vma {
 	struct vma *vm_prev;
 	struct vma *vm_next;
 
-	/* Index links and the augmented data of this node's subtree. */
-	struct vma *left;
-	struct vma *right;
+	/* The augmented data of this node's subtree in the index. */
 	int height;
 	unsigned long sub_start;   /* lowest vm_start in the subtree */
 	unsigned long sub_end;     /* highest vm_end in the subtree */
@@ -205,6 +206,12 @@ void mm_lock(struct umm_mm *mm);
 void mm_unlock(struct umm_mm *mm);
 
 /* ---- vma_tree.c: the index ---- */
+/*
+ * Makes sure the index holds enough spare memory that the inserts of one
+ * call (at most three) cannot fail; each call family runs it before it
+ * changes anything. 0 or -ENOMEM.
+ */
+int vt_reserve(struct vma_tree *t);
 void vt_insert(struct vma_tree *t, struct vma *v);
 void vt_erase(struct vma_tree *t, struct vma *v);
 /* After changing v's vm_start or vm_end (without passing a neighbour). */

@@ -345,7 +345,7 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 		s.file = file;
 	}
 	mm_lock(mm);
-	ret = 0;
+	ret = vt_reserve(&mm->tree);
 	if ((s.flags & UMM_MAP_ANONYMOUS) && (s.flags & UMM_MAP_HUGETLB))
 		ret = hugetlb_anon_setup(mm, s.flags, &s.len, &s.file);
 	hugetlb_file = (s.flags & UMM_MAP_ANONYMOUS) ? s.file : NULL;

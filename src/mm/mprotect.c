@@ -145,7 +145,9 @@ int umm_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len, int 
 		return -EINVAL;
 	s.prot_flags = prot_to_vm(uprot);
 	mm_lock(mm);
-	err = mprotect_first(mm, &s, grows & UMM_PROT_GROWSDOWN, &vma);
+	err = vt_reserve(&mm->tree);
+	if (!err)
+		err = mprotect_first(mm, &s, grows & UMM_PROT_GROWSDOWN, &vma);
 	if (!err && (grows & UMM_PROT_GROWSUP))
 		err = -EINVAL; /* x86 has no VM_GROWSUP VMAs */
 	if (!err)

@@ -129,7 +129,9 @@ int umm_munmap(struct umm_mm *mm, unsigned long addr, unsigned long len)
 	if (!mm)
 		return -EINVAL;
 	mm_lock(mm);
-	ret = do_munmap(mm, addr, len);
+	ret = vt_reserve(&mm->tree);
+	if (!ret)
+		ret = do_munmap(mm, addr, len);
 	mm_unlock(mm);
 	return ret;
 }

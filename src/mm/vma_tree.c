@@ -94,6 +94,12 @@ static struct vma *insert_at(struct vma *n, struct vma *v)
 	return rebalance(n);
 }
 
+int vt_reserve(struct vma_tree *t)
+{
+	(void)t; /* the nodes are the VMAs themselves: nothing to reserve */
+	return 0;
+}
+
 void vt_insert(struct vma_tree *t, struct vma *v)
 {
 	v->left = v->right = NULL;
