@@ -97,6 +97,41 @@ struct umm_config {
 /* Fill cfg with the defaults described above. */
 void umm_config_init(struct umm_config *cfg);
 
+/*
+ * Fill cfg from this host's kernel, for the calling process: what a
+ * program it executes now would get. umm_config_init() gives fixed,
+ * documented values (the same on every machine, so results are
+ * reproducible); this gives the host's own. It starts from those defaults
+ * and takes:
+ *   /proc/sys/vm: max_map_count, overcommit_memory, overcommit_ratio,
+ *     overcommit_kbytes, admin_reserve_kbytes, user_reserve_kbytes
+ *     (100403 on this machine, not the default's 131072), mmap_rnd_bits
+ *     (only if readable: it is root-only);
+ *   mmap_min_addr: the sysctl's value, which is dac_mmap_min_addr (the
+ *     MAP_FIXED floor without CAP_SYS_RAWIO). mmap_min_addr_hint becomes
+ *     max(that, 65536): the kernel raises hints to, and stops searches
+ *     at, its effective mmap_min_addr, which CONFIG_LSM_MMAP_MIN_ADDR
+ *     (65536, a build option nothing exposes) lifts when it is higher;
+ *   layout: legacy if vm.legacy_va_layout != 0 or the personality has
+ *     ADDR_COMPAT_LAYOUT (x86 ignores an infinite RLIMIT_STACK here);
+ *   randomize: kernel.randomize_va_space != 0 and the personality lacks
+ *     ADDR_NO_RANDOMIZE. seed stays 0: set it for varied layouts. (At
+ *     randomize_va_space 1 the kernel does not randomise brk; usermm's
+ *     randomize does both.);
+ *   /proc/meminfo: MemTotal, SwapTotal -> totalram_pages,
+ *     total_swap_pages; Committed_AS -> committed_other_pages (the whole
+ *     system's, the caller's own commitments included);
+ *   getrlimit: RLIMIT_AS, DATA, MEMLOCK, STACK (RLIM_INFINITY becomes
+ *     UMM_RLIM_INFINITY);
+ *   capget: CAP_SYS_RAWIO, CAP_IPC_LOCK, CAP_SYS_ADMIN in the effective set.
+ * stack_guard_gap (a boot parameter the kernel does not expose) keeps the
+ * default, as do page_size, task_size, mmap_base and start_brk.
+ * Returns 0, or a negative errno when any of the above (mmap_rnd_bits
+ * aside) cannot be read or makes no sense; cfg then holds the defaults of
+ * umm_config_init(). Thread-safe; reads the host on every call.
+ */
+int umm_config_from_host(struct umm_config *cfg);
+
 /* ---------------------------------------------------------------------
  * Files
  * ------------------------------------------------------------------- */

@@ -544,6 +544,21 @@ static void gen_mmap_nonfixed(struct gen *g)
 	add_owned(g, idx, len);
 }
 
+/* Whether a MAP_HUGETLB mapping of len at owned address a, its length
+ * rounded up to the huge page size, stays inside the owned range. */
+static bool fits_huge(const struct gen *g, struct gaddr a, unsigned long len, unsigned long flags)
+{
+	unsigned long huge = ((flags >> 26) & 0x3f) == 30 ? GIB : 2 * MIB, end;
+
+	if (len > 64 * MIB)
+		return true; /* a garbage length: refused before anything */
+	end = a.off + ((len + huge - 1) & ~(huge - 1));
+	for (int i = 0; i < g->nowned; i++)
+		if (g->owned[i].op == a.var)
+			return end <= g->owned[i].len;
+	return false;
+}
+
 static void gen_mmap_fixed(struct gen *g)
 {
 	struct rng *r = &g->r;
@@ -560,6 +575,13 @@ static void gen_mmap_fixed(struct gen *g)
 		len = garbage_len(r);
 	flags = gen_flags(g, len, true, &file);
 	flags |= chance(r, 70) ? 0x10 : chance(r, 85) ? 0x100000 : 0x100010;
+	if (arena < 0 && (flags & 0x40000) && !fits_huge(g, a, len, flags)) {
+		/* MAP_HUGETLB rounds the length up to a huge page, which
+		 * could reach past the owned range: use an arena instead
+		 * (the arenas are free far beyond their size). */
+		arena = pick_arena(g, &a.off);
+		a = arena_addr(arena, a.off);
+	}
 	off = gen_offset(r, file >= 0 && !(flags & 0x20));
 	emit_mmap(g, a, len, gen_prot(r), flags, file, off);
 	add_owned(g, idx, len <= 64 * MIB ? len : 0);

@@ -346,7 +346,7 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 	}
 	mm_lock(mm);
 	ret = vt_reserve(&mm->tree);
-	if ((s.flags & UMM_MAP_ANONYMOUS) && (s.flags & UMM_MAP_HUGETLB))
+	if (!ret && (s.flags & UMM_MAP_ANONYMOUS) && (s.flags & UMM_MAP_HUGETLB))
 		ret = hugetlb_anon_setup(mm, s.flags, &s.len, &s.file);
 	hugetlb_file = (s.flags & UMM_MAP_ANONYMOUS) ? s.file : NULL;
 	if (!ret)
