@@ -30,6 +30,8 @@ int umm_find_vma(struct umm_mm *mm, unsigned long addr, struct umm_vma_info *out
 
 void umm_vma_iter_init(struct umm_vma_iter *it, struct umm_mm *mm, unsigned long from)
 {
+	if (!it)
+		return;
 	it->mm = mm;
 	it->next_addr = from;
 	it->done = false;
@@ -37,7 +39,7 @@ void umm_vma_iter_init(struct umm_vma_iter *it, struct umm_mm *mm, unsigned long
 
 bool umm_vma_iter_next(struct umm_vma_iter *it, struct umm_vma_info *out)
 {
-	if (it->done || umm_find_vma(it->mm, it->next_addr, out)) {
+	if (!it || it->done || umm_find_vma(it->mm, it->next_addr, out)) {
 		it->done = true;
 		return false;
 	}
@@ -47,6 +49,8 @@ bool umm_vma_iter_next(struct umm_vma_iter *it, struct umm_vma_info *out)
 
 void umm_mm_stats(struct umm_mm *mm, struct umm_mm_stats *out)
 {
+	if (!mm || !out)
+		return;
 	mm_lock(mm);
 	*out = (struct umm_mm_stats){
 		.map_count = mm->tree.count,

@@ -84,6 +84,8 @@ void umm_mm_destroy(struct umm_mm *mm)
 
 void umm_mm_config(struct umm_mm *mm, struct umm_config *out)
 {
+	if (!mm || !out)
+		return;
 	mm_lock(mm);
 	*out = mm->cfg;
 	out->mmap_base = mm->mmap_base;
