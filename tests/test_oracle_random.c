@@ -12,10 +12,13 @@
  * above brk0), and sub-ranges of what an earlier mmap returned (a failed
  * mmap's -errno plus a small offset lands in free low memory or is
  * refused). Lengths that could reach beyond are only garbage values the
- * kernel refuses before touching anything.
+ * kernel refuses before touching anything; a MAP_FIXED|MAP_HUGETLB into
+ * an owned range is kept only if its length rounded up to the huge page
+ * still fits. Each check runs under a CPU time limit, so a usermm call
+ * that never returns fails the scenario instead of hanging the suite.
  *
  * Environment:
- *   UMM_RANDOM_SCENARIOS=N   how many scenarios (default 40)
+ *   UMM_RANDOM_SCENARIOS=N   how many scenarios (default 200)
  *   UMM_RANDOM_SEED=S        the first seed (default 1); scenario i uses S+i
  *   UMM_RANDOM_MINIMIZE=1    on a divergence, also print a reduced scenario
  *                            that still fails the same way
@@ -40,12 +43,12 @@
 #define GIB (1UL << 30)
 #define TASK_SIZE_VAL ((1UL << 47) - PAGE)
 
-#define DEFAULT_SCENARIOS 40
+#define DEFAULT_SCENARIOS 200
 #define CHECK_CPU_SECONDS 20
 #define MIN_OPS 30
 #define MAX_OPS 60
 #define MAX_FILES 4
-#define MAX_HDR (MAX_FILES + 1)
+#define MAX_HDR (MAX_FILES + 2)
 #define MAX_POINTS 128
 #define LINE_MAX_LEN 512
 #define TEXT_MAX (MAX_OPS * LINE_MAX_LEN + 2048)
@@ -238,9 +241,10 @@ struct point {
 
 struct gen {
 	struct rng r;
-	char hdr[MAX_HDR][128]; /* "file fN ..." lines (hdr[N]), then rlimit */
+	char hdr[MAX_HDR][128]; /* "file fN ..." lines (hdr[N]), rlimit, privileged */
 	int nhdr;
 	int nfiles;
+	bool privileged;
 	struct gop ops[MAX_OPS];
 	int nops;
 	struct owned owned[MAX_OPS];
@@ -472,9 +476,12 @@ static unsigned long gen_flags(struct gen *g, unsigned long len, bool fixed, int
 	if (chance(r, 1)) flags |= 0x80;      /* ABOVE4G */
 	if (chance(r, 1)) flags |= 0x800 | 0x1000;
 	if (chance(r, 2)) flags |= PICK(r, unknown);
-	/* Keep real memory use small: no faulting in of big ranges. */
+	/* Keep real memory use small: no faulting in of big ranges, and
+	 * with CAP_IPC_LOCK (no RLIMIT_MEMLOCK) no big locked ones. */
 	if (len > 16 * MIB)
 		flags &= ~0x8000UL;
+	if (g->privileged && len > MIB)
+		flags &= ~0x2000UL;
 	return flags;
 }
 
@@ -678,6 +685,11 @@ static void gen_files(struct gen *g)
 	if (chance(&g->r, 12))
 		snprintf(g->hdr[g->nhdr++], sizeof(g->hdr[0]), "%s",
 			 rlimits[below(&g->r, sizeof(rlimits) / sizeof(rlimits[0]))]);
+	/* Keeps CAP_SYS_RAWIO, CAP_IPC_LOCK and CAP_SYS_ADMIN if the test
+	 * runs as root (the oracle's config follows what the runner had). */
+	g->privileged = chance(&g->r, 5);
+	if (g->privileged)
+		snprintf(g->hdr[g->nhdr++], sizeof(g->hdr[0]), "privileged");
 }
 
 static void generate(struct gen *g, uint64_t seed)
@@ -876,18 +888,6 @@ static unsigned long env_ulong(const char *name, unsigned long dflt)
 
 static char *small_path, *big_path;
 
-static int group_setup(void **state)
-{
-	if (oracle_files_setup(state))
-		return -1;
-	small_path = oracle_make_file("/tmp", 3 * PAGE + 100);
-	big_path = oracle_make_file("/tmp", 8 * MIB);
-	if (!small_path || !big_path || oracle_define("SMALL", small_path) ||
-	    oracle_define("BIG", big_path))
-		return -1;
-	return 0;
-}
-
 static int group_teardown(void **state)
 {
 	if (small_path)
@@ -898,6 +898,20 @@ static int group_teardown(void **state)
 	free(big_path);
 	small_path = big_path = NULL;
 	return oracle_files_teardown(state);
+}
+
+static int group_setup(void **state)
+{
+	if (oracle_files_setup(state))
+		return -1;
+	small_path = oracle_make_file("/tmp", 3 * PAGE + 100);
+	big_path = oracle_make_file("/tmp", 8 * MIB);
+	if (!small_path || !big_path || oracle_define("SMALL", small_path) ||
+	    oracle_define("BIG", big_path)) {
+		group_teardown(state);
+		return -1;
+	}
+	return 0;
 }
 
 static void random_scenarios(void **state)
@@ -919,8 +933,8 @@ static void random_scenarios(void **state)
 			continue;
 		failed++;
 		fprintf(stderr,
-			"^^^ random scenario, seed %llu (reproduce: UMM_RANDOM_SEED=%llu "
-			"UMM_RANDOM_SCENARIOS=1):\n%s--- end of seed %llu\n",
+			"^^^ random scenario, seed %llu, failed as reported above (reproduce: "
+			"UMM_RANDOM_SEED=%llu UMM_RANDOM_SCENARIOS=1):\n%s--- end of seed %llu\n",
 			(unsigned long long)seed, (unsigned long long)seed, text,
 			(unsigned long long)seed);
 		if (reduce) {

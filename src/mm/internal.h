@@ -122,13 +122,10 @@ struct umm_file {
 /* Makes the hidden shmem file of a shared anonymous mapping. */
 struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size);
 
-/* vm_area_struct, with the links of the index (vma_tree.c) inside it. */
+/* vm_area_struct. The index (vma_tree.c) keeps its own copy of the extent. */
 struct vma {
-	/* The index walks these four: keep them in one cache line. */
 	unsigned long vm_start;
 	unsigned long vm_end;
-	struct vma *left;
-	struct vma *right;
 	unsigned long vm_pgoff;
 	vm_flags_t vm_flags;
 	struct umm_file *vm_file; /* holds a reference */
@@ -144,20 +141,27 @@ struct vma {
 	/* Address order, for O(1) neighbours. */
 	struct vma *vm_prev;
 	struct vma *vm_next;
-
-	/* The augmented data of this node's subtree in the index. */
-	int height;
-	unsigned long sub_start;   /* lowest vm_start in the subtree */
-	unsigned long sub_end;     /* highest vm_end in the subtree */
-	unsigned long sub_max_gap; /* largest hole between two VMAs of the subtree */
 };
 
-/* The VMA index: an AVL tree keyed by vm_start, augmented with gaps. */
+/*
+ * The VMA index (a B+tree, see vma_tree.c) and the address list. All
+ * zero is an empty tree; vt_destroy returns the node memory.
+ */
+struct vt_node;
+struct vt_chunk;
 struct vma_tree {
-	struct vma *root;
+	struct vt_node *root;
+	unsigned int height; /* levels, leaves included; 0 when empty */
 	struct vma *first;
 	struct vma *last;
 	unsigned long count;
+
+	/* Node memory, owned by this tree alone. */
+	struct vt_node *free_nodes;         /* freed nodes, for reuse */
+	struct vt_node *bump, *bump_end;    /* the untouched rest of the newest chunk */
+	unsigned long nfree;                /* free_nodes plus the bump region */
+	struct vt_chunk *chunks;            /* every chunk, for vt_destroy */
+	size_t next_chunk;                  /* bytes of the chunk to get next */
 };
 
 /* mm_struct. */
@@ -207,15 +211,23 @@ void mm_unlock(struct umm_mm *mm);
 
 /* ---- vma_tree.c: the index ---- */
 /*
- * Makes sure the index holds enough spare memory that the inserts of one
+ * Makes sure the index holds enough spare nodes that the inserts of one
  * call (at most three) cannot fail; each call family runs it before it
  * changes anything. 0 or -ENOMEM.
  */
 int vt_reserve(struct vma_tree *t);
+/* Cannot fail after vt_reserve. v's start must differ from every other's. */
 void vt_insert(struct vma_tree *t, struct vma *v);
+/* Works while v overlaps a neighbour (in the middle of a merge). */
 void vt_erase(struct vma_tree *t, struct vma *v);
-/* After changing v's vm_start or vm_end (without passing a neighbour). */
+/*
+ * After changing v's vm_start or vm_end, at once: one VMA at a time, its
+ * start not passing or meeting a neighbour's (its end may overlap one).
+ */
 void vt_update(struct vma_tree *t, struct vma *v);
+/* Returns the node memory; the tree is empty afterwards (the VMAs and
+ * the address list are the caller's). */
+void vt_destroy(struct vma_tree *t);
 /* find_vma: the first VMA with vm_end > addr, or NULL. */
 struct vma *find_vma(const struct umm_mm *mm, unsigned long addr);
 /* The last VMA with vm_start < addr, or NULL. */
@@ -235,7 +247,8 @@ int vt_empty_area(const struct vma_tree *t, unsigned long lo, unsigned long hi,
 		  unsigned long size, unsigned long *first, unsigned long *last);
 int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long hi,
 		      unsigned long size, unsigned long *first, unsigned long *last);
-/* Checks the index's own structure (balance, order, augmented values). */
+/* Checks the index's own structure (fill, order, summaries, that the
+ * leaves hold the address list in order with current extents). */
 int vt_check(const struct vma_tree *t, char *msg, size_t len);
 
 /* ---- vma.c: VMA objects, splitting and merging ---- */

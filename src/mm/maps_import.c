@@ -897,11 +897,33 @@ static void note_shmem_ino(struct umm_mm *mm, const struct umm_file *f)
 		mm->next_shmem_ino = d->ino + 1;
 }
 
-/* Links and accounts every VMA; nothing here can fail. */
-static void install(struct umm_mm *mm, struct import *im, const struct mm_marks *m)
+/*
+ * Links every VMA but the gate, each after vt_reserve (the index may need
+ * memory). If that fails, unlinks them again: they stay im's to free.
+ */
+static int link_all(struct umm_mm *mm, struct import *im)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		if (im->vmas[i]->special == UMM_SPECIAL_VSYSCALL)
+			continue;
+		if (vt_reserve(&mm->tree)) {
+			while (i-- > 0)
+				if (im->vmas[i]->special != UMM_SPECIAL_VSYSCALL)
+					vma_unlink(mm, im->vmas[i]);
+			return -ENOMEM;
+		}
+		vma_link(mm, im->vmas[i]);
+	}
+	return 0;
+}
+
+/* Links and accounts every VMA; only the index's memory can fail. */
+static int install(struct umm_mm *mm, struct import *im, const struct mm_marks *m)
 {
 	struct vma *old_gate = mm->gate;
 
+	if (link_all(mm, im))
+		return -ENOMEM;
 	mm->gate = NULL;
 	for (size_t i = 0; i < im->n; i++) {
 		struct vma *v = im->vmas[i];
@@ -913,7 +935,6 @@ static void install(struct umm_mm *mm, struct import *im, const struct mm_marks 
 			mm->gate = v;
 			continue;
 		}
-		vma_link(mm, v);
 		vm_stat_account(mm, v->vm_flags, (long)pages);
 		if (v->vm_flags & VM_ACCOUNT)
 			mm->committed += pages;
@@ -926,6 +947,7 @@ static void install(struct umm_mm *mm, struct import *im, const struct mm_marks 
 	mm->start_brk = m->start_brk;
 	mm->brk = m->brk;
 	mm->start_stack = m->start_stack;
+	return 0;
 }
 
 static int import_locked(struct umm_mm *mm, struct import *im, const struct umm_import_opts *o)
@@ -949,7 +971,7 @@ static int import_locked(struct umm_mm *mm, struct import *im, const struct umm_
 	if (!rc)
 		rc = make_vmas(im);
 	if (!rc)
-		install(mm, im, &m);
+		rc = install(mm, im, &m);
 	return rc;
 }
 

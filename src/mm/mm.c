@@ -78,6 +78,7 @@ void umm_mm_destroy(struct umm_mm *mm)
 	}
 	vma_free(mm, mm->gate);
 	vma_cache_drain(mm);
+	vt_destroy(&mm->tree);
 	pthread_mutex_destroy(&mm->lock);
 	free(mm);
 }

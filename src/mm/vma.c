@@ -168,11 +168,11 @@ bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm
 	if (a->vm_file != file || a->special != special)
 		return false;
 	/*
-	 * is_mergeable_anon_vma: the existing VMA a may have an anon_vma
-	 * that the range lacks (a's chain is singular without fork), but a
-	 * range with pages only joins the same anon_vma.
+	 * is_mergeable_anon_vma (6.18): one side without an anon_vma joins
+	 * the other (the survivor keeps it); two different ones never merge.
+	 * Without fork no VMA is a child, whose anon_vma would block this.
 	 */
-	return !anon_vma || a->anon_vma == anon_vma;
+	return !anon_vma || !a->anon_vma || a->anon_vma == anon_vma;
 }
 
 bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
