@@ -349,9 +349,12 @@ int umm_maps_import(struct umm_mm *mm, const char *text, const struct umm_import
 
 /*
  * The mmap_base a real top-down process was given, inferred from its maps
- * text: the end of the highest mapping below [stack] that is not the stack
- * (the dynamic loader is mapped first, right under mmap_base). 0 if the
- * text has nothing to infer from.
+ * text. At exec the kernel maps the dynamic loader right under mmap_base
+ * and [vvar]/[vdso] right under the loader, so mmap_base is the end of the
+ * run of adjacent mappings that starts at [vvar] (or [vdso]); this holds
+ * for any stack limit (unlimited puts it below the executable) and for
+ * static binaries. Without [vvar]/[vdso]: the end of the highest mapping
+ * below [stack]. 0 if the text has nothing to infer from.
  */
 unsigned long umm_maps_infer_mmap_base(const char *text);
 

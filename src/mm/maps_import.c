@@ -567,6 +567,12 @@ static struct umm_file *group_file(const struct file_group *g)
 	memcpy(path, g->name, n);
 	path[deleted ? n - s : n] = '\0';
 	d.path = path;
+	/* A private /dev/zero mapping keeps the device's name (shared ones
+	 * show as "/dev/zero (deleted)" shmem instead). */
+	if (!deleted && !g->writable && strcmp(path, "/dev/zero") == 0) {
+		d.dev_zero = true;
+		d.kind = UMM_FILE_CHAR;
+	}
 	f = umm_file_create(&d);
 	free(path);
 	return f;
@@ -725,12 +731,23 @@ static bool may_share_anon(const struct vma *prev, const struct vma *v)
  * pgoff continuing) and cannot merge share one, as split halves share
  * the kernel's anon_vma and so may merge again once their flags agree.
  */
+static bool had_pages(const struct import *im, size_t i)
+{
+	const struct vma *v = im->vmas[i];
+
+	if (im->lines[i].has_anon)
+		return true;
+	/* Dropping write from anonymous memory that never had pages also
+	 * drops VM_ACCOUNT; still charged means it had (or was split from a
+	 * VMA that had) an anon_vma. */
+	return vma_is_anonymous(v) && (v->vm_flags & (VM_WRITE | VM_ACCOUNT)) == VM_ACCOUNT;
+}
+
 static void mark_anon_vma(struct import *im, size_t i)
 {
 	struct vma *v = im->vmas[i], *prev = i ? im->vmas[i - 1] : NULL;
 
-	if (!im->lines[i].has_anon || (v->vm_flags & VM_MAYSHARE) ||
-	    v->special != UMM_SPECIAL_NONE)
+	if (!had_pages(im, i) || (v->vm_flags & VM_MAYSHARE) || v->special != UMM_SPECIAL_NONE)
 		return;
 	if (prev && prev->anon_vma && may_share_anon(prev, v) &&
 	    !can_merge_after(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
@@ -770,6 +787,32 @@ static int keep_apart(struct vma *prev, struct vma *v)
 	return 0;
 }
 
+/* Adjacent, private, anonymous and both charged: likely pieces of one
+ * VMA that mprotect or madvise split. */
+static bool split_siblings(const struct vma *a, const struct vma *b)
+{
+	return a->vm_end == b->vm_start && a->vm_file == b->vm_file && vma_is_anonymous(a) &&
+	       vma_is_anonymous(b) && !((a->vm_flags | b->vm_flags) & VM_MAYSHARE) &&
+	       (a->vm_flags & b->vm_flags & VM_ACCOUNT);
+}
+
+/*
+ * Pieces split from a VMA that had pages share its anon_vma even if they
+ * hold no pages themselves (so they keep VM_ACCOUNT when made read-only,
+ * and merge back): one marker for a whole run of such pieces. (Written
+ * neighbours usually share one anyway: anon_vma_prepare reuses an
+ * adjacent compatible VMA's.)
+ */
+static void share_split_markers(struct import *im)
+{
+	for (size_t i = 1; i < im->n; i++)
+		if (split_siblings(im->vmas[i - 1], im->vmas[i]) && im->vmas[i - 1]->anon_vma)
+			im->vmas[i]->anon_vma = im->vmas[i - 1]->anon_vma;
+	for (size_t i = im->n; i-- > 1;)
+		if (split_siblings(im->vmas[i - 1], im->vmas[i]) && !im->vmas[i - 1]->anon_vma)
+			im->vmas[i - 1]->anon_vma = im->vmas[i]->anon_vma;
+}
+
 static int make_vmas(struct import *im)
 {
 	im->vmas = calloc(im->n ? im->n : 1, sizeof(*im->vmas));
@@ -781,6 +824,7 @@ static int make_vmas(struct import *im)
 			return -ENOMEM;
 		mark_anon_vma(im, i);
 	}
+	share_split_markers(im);
 	for (size_t i = 1; i < im->n; i++) {
 		int rc;
 
@@ -1019,6 +1063,27 @@ int umm_maps_import(struct umm_mm *mm, const char *text, const struct umm_import
  * 0x7ffff7fff000 = mmap_base, and for a static binary [vdso] ends there.
  * 0 without a [stack] line, a mapping below it, or a text that parses.
  */
+/*
+ * The exec-time mappings end at mmap_base: the interpreter is mapped
+ * first, right below it, and [vvar]/[vdso] right below the interpreter.
+ * So the run of adjacent mappings that starts at [vvar] (or [vdso]) ends
+ * at mmap_base, wherever the stack limit put it (with an unlimited stack
+ * that is below the executable). 0 if there is no such run.
+ */
+static unsigned long vdso_run_end(const struct import *im)
+{
+	size_t i = 0;
+
+	while (i < im->n && im->lines[i].kind != LK_VVAR && im->lines[i].kind != LK_VDSO)
+		i++;
+	if (i == im->n)
+		return 0;
+	while (i + 1 < im->n && im->lines[i + 1].start == im->lines[i].end &&
+	       im->lines[i + 1].kind != LK_STACK && im->lines[i + 1].kind != LK_VSYSCALL)
+		i++;
+	return im->lines[i].end;
+}
+
 unsigned long umm_maps_infer_mmap_base(const char *text)
 {
 	struct import im = { 0 };
@@ -1027,6 +1092,11 @@ unsigned long umm_maps_infer_mmap_base(const char *text)
 	if (!text || parse_text(&im, text) != 0) {
 		free(im.lines);
 		return 0;
+	}
+	best = vdso_run_end(&im);
+	if (best) {
+		free(im.lines);
+		return best;
 	}
 	for (size_t i = 0; i < im.n && !stack; i++)
 		if (im.lines[i].kind == LK_STACK)
