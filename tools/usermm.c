@@ -1,157 +1,34 @@
 /*
- * usermm.c - the usermm command. For now one job: `usermm run SCRIPT`
- * plays a script of memory calls on a fresh address space and prints
- * each call's result and then the address space as /proc/PID/maps.
- *
- * Script lines (numbers in C notation, '#' starts a comment):
- *   mmap ADDR LEN PROT FLAGS [FILE OFF]   PROT/FLAGS: numbers or names
- *                                         joined by '|' (PROT_READ, MAP_PRIVATE...)
- *   munmap ADDR LEN
- *   mprotect ADDR LEN PROT
- *   brk ADDR
- *   maps                                  print the maps text now
+ * usermm.c - the usermm command: global options and the dispatch to its
+ * subcommands (one file each, cmd_*.c). Errors go to stderr; exit status
+ * 0 for success, 1 for a divergence or failure, 2 for a usage error.
  */
 #define _GNU_SOURCE
+#include "commands.h"
 #include "usermm.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-struct flag_name {
+struct command {
 	const char *name;
-	unsigned long value;
+	int (*run)(int argc, char **argv);
+	const char *summary;
 };
 
-static const struct flag_name flag_names[] = {
-	{ "PROT_NONE", 0 },	      { "PROT_READ", 1 },	  { "PROT_WRITE", 2 },
-	{ "PROT_EXEC", 4 },	      { "PROT_GROWSDOWN", 0x01000000 },
-	{ "MAP_SHARED", 0x01 },	      { "MAP_PRIVATE", 0x02 },	  { "MAP_SHARED_VALIDATE", 0x03 },
-	{ "MAP_DROPPABLE", 0x08 },    { "MAP_FIXED", 0x10 },	  { "MAP_ANONYMOUS", 0x20 },
-	{ "MAP_32BIT", 0x40 },	      { "MAP_GROWSDOWN", 0x100 }, { "MAP_LOCKED", 0x2000 },
-	{ "MAP_NORESERVE", 0x4000 },  { "MAP_POPULATE", 0x8000 }, { "MAP_NONBLOCK", 0x10000 },
-	{ "MAP_STACK", 0x20000 },     { "MAP_HUGETLB", 0x40000 }, { "MAP_SYNC", 0x80000 },
-	{ "MAP_FIXED_NOREPLACE", 0x100000 },
+static const struct command commands[] = {
+	{ "run", cmd_run, "play a script of memory calls on a new address space" },
 };
 
-static int parse_value(const char *s, unsigned long *out)
-{
-	char buf[256], *tok, *save, *end;
-	unsigned long v = 0;
-	size_t i;
-
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
-		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
-			if (!strcmp(tok, flag_names[i].name))
-				break;
-		if (i < sizeof(flag_names) / sizeof(flag_names[0])) {
-			v |= flag_names[i].value;
-			continue;
-		}
-		errno = 0;
-		v |= strtoul(tok, &end, 0);
-		if (errno || *end || end == tok)
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static void print_result(long r)
-{
-	if (r < 0 && r > -4096)
-		printf(" = -1 %s (%s)\n", strerrorname_np((int)-r), strerror((int)-r));
-	else
-		printf(" = %#lx\n", (unsigned long)r);
-}
-
-/* Runs one script line; returns 0, or -1 for a line that does not parse. */
-static int run_line(struct umm_mm *mm, char *line)
-{
-	char *argv[8];
-	unsigned long a[7] = { 0 };
-	struct umm_file *file = NULL;
-	int argc = 0, err = 0, i;
-	long r;
-
-	for (char *t = strtok(line, " \t\n"); t && argc < 8; t = strtok(NULL, " \t\n"))
-		argv[argc++] = t;
-	if (argc == 0 || argv[0][0] == '#')
-		return 0;
-	if (!strcmp(argv[0], "maps"))
-		return umm_maps_write(mm, stdout);
-	for (i = 1; i < argc && i < 7; i++)
-		if (!(i == 5 && !strcmp(argv[0], "mmap")) && parse_value(argv[i], &a[i]))
-			return -1;
-	printf("%s(", argv[0]);
-	for (i = 1; i < argc; i++)
-		printf("%s%s", i > 1 ? ", " : "", argv[i]);
-	printf(")");
-	if (!strcmp(argv[0], "mmap") && (argc == 5 || argc == 7)) {
-		if (argc == 7 && !(file = umm_file_open_path(argv[5], O_RDWR, &err)))
-			file = umm_file_open_path(argv[5], O_RDONLY, &err);
-		r = (argc == 7 && !file) ? err : umm_mmap(mm, a[1], a[2], (int)a[3], (int)a[4], file, a[6]);
-		umm_file_put(file);
-	} else if (!strcmp(argv[0], "munmap") && argc == 3) {
-		r = umm_munmap(mm, a[1], a[2]);
-	} else if (!strcmp(argv[0], "mprotect") && argc == 4) {
-		r = umm_mprotect(mm, a[1], a[2], (int)a[3]);
-	} else if (!strcmp(argv[0], "brk") && argc == 2) {
-		r = (long)umm_brk(mm, a[1]);
-	} else {
-		printf("\n");
-		return -1;
-	}
-	print_result(r);
-	return 0;
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	char line[1024];
-	int lineno = 0, status = 0;
-	struct umm_mm *mm;
-	FILE *in;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: usermm run SCRIPT\n");
-		return 2;
-	}
-	in = strcmp(argv[1], "-") ? fopen(argv[1], "r") : stdin;
-	if (!in) {
-		fprintf(stderr, "usermm: %s: %s\n", argv[1], strerror(errno));
-		return 1;
-	}
-	mm = umm_mm_create(NULL);
-	while (mm && fgets(line, sizeof(line), in)) {
-		lineno++;
-		if (run_line(mm, line)) {
-			fprintf(stderr, "usermm: %s:%d: cannot parse this line\n", argv[1], lineno);
-			status = 1;
-			break;
-		}
-	}
-	if (mm && !status) {
-		printf("\n# the address space, as /proc/PID/maps:\n");
-		umm_maps_write(mm, stdout);
-	}
-	umm_mm_destroy(mm);
-	if (in != stdin)
-		fclose(in);
-	return mm ? status : 1;
-}
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: usermm [--version] [--help] run SCRIPT\n"
-		     "  run SCRIPT  play mmap/munmap/mprotect/brk calls on a new address space\n"
-		     "              and print the results and the final /proc/PID/maps text\n");
+	fprintf(out, "usage: usermm [--version] [--help] COMMAND [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'usermm COMMAND --help' describes one command.\n");
 }
 
 int main(int argc, char **argv)
@@ -173,8 +50,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (optind < argc && !strcmp(argv[optind], "run"))
-		return cmd_run(argc - optind, argv + optind);
+	for (size_t i = 0; optind < argc && i < NCOMMANDS; i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			return commands[i].run(argc - optind, argv + optind);
+	if (optind < argc)
+		fprintf(stderr, "usermm: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 	return 2;
 }
