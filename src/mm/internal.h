@@ -185,7 +185,6 @@ struct umm_mm {
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
 	uint64_t rng; /* randomisation state, from cfg.seed */
-	unsigned long ops; /* calls made, to pace the invariant checker */
 };
 
 static inline unsigned long vma_pages(const struct vma *v)

@@ -101,17 +101,11 @@ void mm_lock(struct umm_mm *mm)
 
 #ifdef UMM_CHECK_INVARIANTS
 #include <stdio.h>
-/*
- * The full check is O(n); past a few thousand VMAs it runs on a sample
- * of calls so that tests which build very large spaces stay fast.
- */
+/* The full check after every call: O(n), which test builds can afford. */
 static void check_after_call(struct umm_mm *mm)
 {
 	char msg[256];
 
-	mm->ops++;
-	if (mm->tree.count > 4096 && mm->ops % 1024)
-		return;
 	if (mm_check_locked(mm, msg, sizeof(msg))) {
 		fprintf(stderr, "usermm: invariant broken: %s\n", msg);
 		abort();
