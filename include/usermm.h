@@ -223,6 +223,15 @@ int umm_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int p
  * an errno). umm_brk(mm, 0) reads the break. */
 unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);
 
+/*
+ * mseal(2): seals [addr, addr+len) against munmap, mprotect, MAP_FIXED
+ * replacement and (later) mremap and discarding madvise, all of which
+ * then fail with -EPERM. flags must be 0. -ENOMEM, with nothing sealed,
+ * if any page of the range is unmapped. Sealing twice is harmless; there
+ * is no unsealing.
+ */
+int umm_mseal(struct umm_mm *mm, unsigned long addr, unsigned long len, unsigned long flags);
+
 /* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
 int umm_maps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */

@@ -147,8 +147,9 @@ static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
 			scn_eval(&op->off, v));
 	else if (op->kind != SCN_BRK)
 		fprintf(stderr, ", %#lx", scn_eval(&op->len, v));
-	if (op->kind == SCN_MPROTECT)
-		fprintf(stderr, ", prot %#lx", scn_eval(&op->prot, v));
+	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL)
+		fprintf(stderr, ", %s %#lx", op->kind == SCN_MSEAL ? "flags" : "prot",
+			scn_eval(&op->prot, v));
 	fprintf(stderr, ")\n");
 }
 
@@ -185,6 +186,8 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_mprotect(rp->mm, addr, len, prot);
 	case SCN_BRK:
 		return (long)umm_brk(rp->mm, addr);
+	case SCN_MSEAL:
+		return umm_mseal(rp->mm, addr, len, (unsigned long)prot);
 	}
 	return -1;
 }

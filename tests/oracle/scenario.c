@@ -313,6 +313,7 @@ static int op_arity(enum scn_kind k)
 	case SCN_MMAP: return 6;
 	case SCN_MUNMAP: return 2;
 	case SCN_MPROTECT: return 3;
+	case SCN_MSEAL: return 3; /* ADDR LEN FLAGS */
 	default: return 1;
 	}
 }
@@ -342,6 +343,7 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 	case SCN_BRK:
 		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_MPROTECT:
+	case SCN_MSEAL: /* its flags go where mprotect's prot goes */
 		if (parse_expr(s, line, a[1], &op->len) || parse_expr(s, line, a[2], &op->prot))
 			return -1;
 		return parse_expr(s, line, a[0], &op->addr);
@@ -373,9 +375,9 @@ static int parse_expect(struct scenario *s, int line, struct tok t, struct scn_o
 
 static int kind_of(struct tok t, enum scn_kind *k)
 {
-	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk"};
+	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal"};
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (tok_is(t, names[i])) {
 			*k = (enum scn_kind)i;
 			return 0;
@@ -524,9 +526,9 @@ int scn_parse(struct scenario *s, const char *text, size_t len)
 
 const char *scn_kind_name(enum scn_kind kind)
 {
-	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk"};
+	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal"};
 
-	return (unsigned int)kind < 4 ? names[kind] : "?";
+	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
 bool scn_is_errno(enum scn_kind kind, long result)
