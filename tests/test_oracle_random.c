@@ -594,9 +594,12 @@ static void gen_mmap_fixed(struct gen *g)
 	add_owned(g, idx, len <= 64 * MIB ? len : 0);
 }
 
-/* A munmap or mprotect target, with the garbage cases of both. */
-static void gen_range_op(struct gen *g, bool prot_op)
+enum range_op { OP_MUNMAP, OP_MPROTECT, OP_MSEAL };
+
+/* A munmap, mprotect or mseal target, with the garbage cases of all. */
+static void gen_range_op(struct gen *g, enum range_op op)
 {
+	bool prot_op = op != OP_MUNMAP;
 	struct rng *r = &g->r;
 	struct gaddr a;
 	unsigned long len;
@@ -626,7 +629,10 @@ static void gen_range_op(struct gen *g, bool prot_op)
 		}
 	}
 	render_addr(as, sizeof(as), a);
-	if (prot_op) {
+	if (op == OP_MSEAL) {
+		add_line(g, a.var >= 0 ? a.var : -1, -1, "mseal %s 0x%lx %d", as, len,
+			 chance(r, 5) ? 1 : 0);
+	} else if (prot_op) {
 		render_prot(ps, sizeof(ps), gen_prot(r));
 		add_line(g, a.var >= 0 ? a.var : -1, -1, "mprotect %s 0x%lx %s", as, len, ps);
 	} else {
@@ -694,7 +700,7 @@ static void gen_files(struct gen *g)
 
 static void generate(struct gen *g, uint64_t seed)
 {
-	static const unsigned int w[] = {28, 20, 20, 22, 10};
+	static const unsigned int w[] = {28, 20, 20, 22, 10, 3};
 	int nops;
 
 	memset(g, 0, sizeof(*g));
@@ -705,9 +711,10 @@ static void generate(struct gen *g, uint64_t seed)
 		switch (WEIGHTED(&g->r, w)) {
 		case 0: gen_mmap_nonfixed(g); break;
 		case 1: gen_mmap_fixed(g); break;
-		case 2: gen_range_op(g, false); break;
-		case 3: gen_range_op(g, true); break;
-		default: gen_brk(g); break;
+		case 2: gen_range_op(g, OP_MUNMAP); break;
+		case 3: gen_range_op(g, OP_MPROTECT); break;
+		case 4: gen_brk(g); break;
+		default: gen_range_op(g, OP_MSEAL); break;
 		}
 	}
 }
