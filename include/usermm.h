@@ -232,6 +232,22 @@ unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);
  */
 int umm_mseal(struct umm_mm *mm, unsigned long addr, unsigned long len, unsigned long flags);
 
+/*
+ * mlock(2), mlock2(2) (flags: MLOCK_ONFAULT 1), munlock(2): lock or
+ * unlock [addr, addr+len) (addr rounded down, len up, as the kernel does).
+ * -EPERM with a zero RLIMIT_MEMLOCK and no CAP_IPC_LOCK; -ENOMEM over the
+ * limit or at a hole (earlier VMAs stay changed). Locking populates the
+ * range: where the kernel could not fault it in (PROT_NONE, a file's
+ * pages past its end) the flags are set and -ENOMEM is returned.
+ */
+int umm_mlock(struct umm_mm *mm, unsigned long addr, unsigned long len);
+int umm_mlock2(struct umm_mm *mm, unsigned long addr, unsigned long len, unsigned int flags);
+int umm_munlock(struct umm_mm *mm, unsigned long addr, unsigned long len);
+/* mlockall(2): MCL_CURRENT 1, MCL_FUTURE 2 (later mmap and brk get
+ * VM_LOCKED), MCL_ONFAULT 4. munlockall(2) undoes both. */
+int umm_mlockall(struct umm_mm *mm, int flags);
+int umm_munlockall(struct umm_mm *mm);
+
 /* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
 int umm_maps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */

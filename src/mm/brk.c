@@ -55,8 +55,13 @@ static bool do_brk_flags(struct umm_mm *mm, struct vma *prev, unsigned long addr
 		vma_link(mm, v);
 	}
 	vm_stat_account(mm, flags, (long)pages);
-	if (flags & VM_LOCKED)
+	if (flags & VM_LOCKED) {
 		mm->locked_vm += pages;
+		/* mlockall(MCL_FUTURE): the new heap is populated, written. */
+		v = find_vma(mm, addr);
+		if (vma_populate_writes(v))
+			vma_anon_prepare(mm, v);
+	}
 	return true;
 }
 

@@ -269,10 +269,11 @@ void vma_unlink(struct umm_mm *mm, struct vma *v);
  * identity matters until the memory layer exists: it decides merging.
  */
 void vma_anon_prepare(struct umm_mm *mm, struct vma *v);
-/* Would populating v write-fault it (private and writable)? */
+/* Would populating v write-fault it? Private and writable, and not
+ * lock-on-fault (populate leaves those alone). */
 static inline bool vma_populate_writes(const struct vma *v)
 {
-	return (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	return (v->vm_flags & (VM_WRITE | VM_SHARED | VM_LOCKONFAULT)) == VM_WRITE;
 }
 /* Records that a failed call leaves the VMAs meeting at addr split. */
 void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr);

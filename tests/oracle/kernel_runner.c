@@ -294,6 +294,16 @@ static long run_op(const struct scn_op *op)
 		return syscall(SYS_brk, addr);
 	case SCN_MSEAL: /* no SYS_mseal in this libc's headers */
 		return raw_result(syscall(462, addr, len, prot));
+	case SCN_MLOCK:
+		return raw_result(syscall(SYS_mlock, addr, len));
+	case SCN_MLOCK2:
+		return raw_result(syscall(SYS_mlock2, addr, len, prot));
+	case SCN_MUNLOCK:
+		return raw_result(syscall(SYS_munlock, addr, len));
+	case SCN_MLOCKALL:
+		return raw_result(syscall(SYS_mlockall, addr));
+	case SCN_MUNLOCKALL:
+		return raw_result(syscall(SYS_munlockall));
 	}
 	return -EINVAL;
 }

@@ -145,9 +145,9 @@ static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
 		fprintf(stderr, ", %#lx, prot %#lx, flags %#lx, file %s, off %#lx",
 			scn_eval(&op->len, v), scn_eval(&op->prot, v), scn_eval(&op->flags, v), file,
 			scn_eval(&op->off, v));
-	else if (op->kind != SCN_BRK)
+	else if (op->kind != SCN_BRK && op->kind != SCN_MLOCKALL && op->kind != SCN_MUNLOCKALL)
 		fprintf(stderr, ", %#lx", scn_eval(&op->len, v));
-	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL)
+	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL || op->kind == SCN_MLOCK2)
 		fprintf(stderr, ", %s %#lx", op->kind == SCN_MSEAL ? "flags" : "prot",
 			scn_eval(&op->prot, v));
 	fprintf(stderr, ")\n");
@@ -188,6 +188,16 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return (long)umm_brk(rp->mm, addr);
 	case SCN_MSEAL:
 		return umm_mseal(rp->mm, addr, len, (unsigned long)prot);
+	case SCN_MLOCK:
+		return umm_mlock(rp->mm, addr, len);
+	case SCN_MLOCK2:
+		return umm_mlock2(rp->mm, addr, len, (unsigned int)prot);
+	case SCN_MUNLOCK:
+		return umm_munlock(rp->mm, addr, len);
+	case SCN_MLOCKALL:
+		return umm_mlockall(rp->mm, (int)addr);
+	case SCN_MUNLOCKALL:
+		return umm_munlockall(rp->mm);
 	}
 	return -1;
 }

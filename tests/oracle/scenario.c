@@ -314,7 +314,11 @@ static int op_arity(enum scn_kind k)
 	case SCN_MUNMAP: return 2;
 	case SCN_MPROTECT: return 3;
 	case SCN_MSEAL: return 3; /* ADDR LEN FLAGS */
-	default: return 1;
+	case SCN_MLOCK: return 2;
+	case SCN_MLOCK2: return 3; /* ADDR LEN FLAGS */
+	case SCN_MUNLOCK: return 2;
+	case SCN_MUNLOCKALL: return 0;
+	default: return 1; /* brk ADDR, mlockall FLAGS */
 	}
 }
 
@@ -337,13 +341,19 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 			return -1;
 		/* fall through */
 	case SCN_MUNMAP:
+	case SCN_MLOCK:
+	case SCN_MUNLOCK:
 		if (parse_expr(s, line, a[1], &op->len))
 			return -1;
 		/* fall through */
 	case SCN_BRK:
+	case SCN_MLOCKALL: /* its flags go where brk's address goes */
 		return parse_expr(s, line, a[0], &op->addr);
+	case SCN_MUNLOCKALL:
+		return 0;
 	case SCN_MPROTECT:
-	case SCN_MSEAL: /* its flags go where mprotect's prot goes */
+	case SCN_MSEAL: /* flags go where mprotect's prot goes */
+	case SCN_MLOCK2:
 		if (parse_expr(s, line, a[1], &op->len) || parse_expr(s, line, a[2], &op->prot))
 			return -1;
 		return parse_expr(s, line, a[0], &op->addr);
@@ -375,7 +385,8 @@ static int parse_expect(struct scenario *s, int line, struct tok t, struct scn_o
 
 static int kind_of(struct tok t, enum scn_kind *k)
 {
-	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal"};
+	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
+						    "mlock", "mlock2", "munlock", "mlockall", "munlockall"};
 
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (tok_is(t, names[i])) {
@@ -526,7 +537,8 @@ int scn_parse(struct scenario *s, const char *text, size_t len)
 
 const char *scn_kind_name(enum scn_kind kind)
 {
-	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal"};
+	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
+						    "mlock", "mlock2", "munlock", "mlockall", "munlockall"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

@@ -52,7 +52,10 @@ struct scn_expr {
 	unsigned long k[SCN_MAX_TERMS];   /* the constant */
 };
 
-enum scn_kind { SCN_MMAP, SCN_MUNMAP, SCN_MPROTECT, SCN_BRK, SCN_MSEAL };
+enum scn_kind {
+	SCN_MMAP, SCN_MUNMAP, SCN_MPROTECT, SCN_BRK, SCN_MSEAL,
+	SCN_MLOCK, SCN_MLOCK2, SCN_MUNLOCK, SCN_MLOCKALL, SCN_MUNLOCKALL
+};
 
 enum scn_expect {
 	SCN_EXPECT_NONE,
