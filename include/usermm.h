@@ -248,6 +248,25 @@ int umm_munlock(struct umm_mm *mm, unsigned long addr, unsigned long len);
 int umm_mlockall(struct umm_mm *mm, int flags);
 int umm_munlockall(struct umm_mm *mm);
 
+/*
+ * msync(2): flags MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4. The kernel's
+ * argument and range rules: -EINVAL for bad flags or an unaligned addr,
+ * -ENOMEM for holes (reported after the mapped parts, or at once for a
+ * plain MS_ASYNC), -EBUSY for MS_INVALIDATE on locked memory. There is no
+ * page cache yet, so nothing is written back.
+ */
+int umm_msync(struct umm_mm *mm, unsigned long addr, unsigned long len, int flags);
+/*
+ * mincore(2): one byte per page of [addr, addr+len) into vec (which must
+ * hold that many bytes). The errnos are the kernel's: -EINVAL unaligned,
+ * -ENOMEM for a range past the user half or with a hole (the bytes before
+ * the hole are written), -EFAULT for a NULL vec. Until the memory layer
+ * exists no anonymous page is reported resident (0); pages of a file the
+ * handle cannot write read as resident (1), as the kernel hides the page
+ * cache from such callers, and those of a writable file as 0.
+ */
+int umm_mincore(struct umm_mm *mm, unsigned long addr, unsigned long len, unsigned char *vec);
+
 /* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
 int umm_maps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */

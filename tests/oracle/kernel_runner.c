@@ -271,6 +271,8 @@ static void snapshot(int i)
 		snap_len[i] = (long)(snap_used - start);
 }
 
+static unsigned char mincore_vec[16384];
+
 static long raw_result(long r)
 {
 	return r == -1 ? -(long)errno : r;
@@ -304,6 +306,10 @@ static long run_op(const struct scn_op *op)
 		return raw_result(syscall(SYS_mlockall, addr));
 	case SCN_MUNLOCKALL:
 		return raw_result(syscall(SYS_munlockall));
+	case SCN_MSYNC:
+		return raw_result(syscall(SYS_msync, addr, len, prot));
+	case SCN_MINCORE: /* a vector for up to 64 MiB; larger lengths only for errors */
+		return raw_result(syscall(SYS_mincore, addr, len, mincore_vec));
 	}
 	return -EINVAL;
 }

@@ -147,7 +147,8 @@ static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
 			scn_eval(&op->off, v));
 	else if (op->kind != SCN_BRK && op->kind != SCN_MLOCKALL && op->kind != SCN_MUNLOCKALL)
 		fprintf(stderr, ", %#lx", scn_eval(&op->len, v));
-	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL || op->kind == SCN_MLOCK2)
+	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL || op->kind == SCN_MLOCK2 ||
+	    op->kind == SCN_MSYNC)
 		fprintf(stderr, ", %s %#lx", op->kind == SCN_MSEAL ? "flags" : "prot",
 			scn_eval(&op->prot, v));
 	fprintf(stderr, ")\n");
@@ -168,6 +169,16 @@ static int open_files(struct replay *rp)
 		}
 	}
 	return 0;
+}
+
+/* mincore with a vector as large as the runner's (64 MiB of pages):
+ * scenarios keep the mapped part of a mincore range within that, and use
+ * larger lengths only where they fail before anything is written. */
+static long oracle_mincore(struct umm_mm *mm, unsigned long addr, unsigned long len)
+{
+	static unsigned char vec[16384];
+
+	return umm_mincore(mm, addr, len, vec);
 }
 
 static long umm_do(struct replay *rp, const struct scn_op *op)
@@ -198,6 +209,10 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_mlockall(rp->mm, (int)addr);
 	case SCN_MUNLOCKALL:
 		return umm_munlockall(rp->mm);
+	case SCN_MSYNC:
+		return umm_msync(rp->mm, addr, len, prot);
+	case SCN_MINCORE:
+		return oracle_mincore(rp->mm, addr, len);
 	}
 	return -1;
 }

@@ -318,6 +318,8 @@ static int op_arity(enum scn_kind k)
 	case SCN_MLOCK2: return 3; /* ADDR LEN FLAGS */
 	case SCN_MUNLOCK: return 2;
 	case SCN_MUNLOCKALL: return 0;
+	case SCN_MSYNC: return 3; /* ADDR LEN FLAGS */
+	case SCN_MINCORE: return 2;
 	default: return 1; /* brk ADDR, mlockall FLAGS */
 	}
 }
@@ -343,6 +345,7 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 	case SCN_MUNMAP:
 	case SCN_MLOCK:
 	case SCN_MUNLOCK:
+	case SCN_MINCORE:
 		if (parse_expr(s, line, a[1], &op->len))
 			return -1;
 		/* fall through */
@@ -354,6 +357,7 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 	case SCN_MPROTECT:
 	case SCN_MSEAL: /* flags go where mprotect's prot goes */
 	case SCN_MLOCK2:
+	case SCN_MSYNC:
 		if (parse_expr(s, line, a[1], &op->len) || parse_expr(s, line, a[2], &op->prot))
 			return -1;
 		return parse_expr(s, line, a[0], &op->addr);
@@ -386,7 +390,8 @@ static int parse_expect(struct scenario *s, int line, struct tok t, struct scn_o
 static int kind_of(struct tok t, enum scn_kind *k)
 {
 	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
-						    "mlock", "mlock2", "munlock", "mlockall", "munlockall"};
+						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
+						    "msync", "mincore"};
 
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (tok_is(t, names[i])) {
@@ -538,7 +543,8 @@ int scn_parse(struct scenario *s, const char *text, size_t len)
 const char *scn_kind_name(enum scn_kind kind)
 {
 	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
-						    "mlock", "mlock2", "munlock", "mlockall", "munlockall"};
+						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
+						    "msync", "mincore"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
