@@ -594,7 +594,7 @@ static void gen_mmap_fixed(struct gen *g)
 	add_owned(g, idx, len <= 64 * MIB ? len : 0);
 }
 
-enum range_op { OP_MUNMAP, OP_MPROTECT, OP_MSEAL };
+enum range_op { OP_MUNMAP, OP_MPROTECT, OP_MSEAL, OP_MLOCK, OP_MUNLOCK, OP_MSYNC };
 
 /* A munmap, mprotect or mseal target, with the garbage cases of all. */
 static void gen_range_op(struct gen *g, enum range_op op)
@@ -632,6 +632,17 @@ static void gen_range_op(struct gen *g, enum range_op op)
 	if (op == OP_MSEAL) {
 		add_line(g, a.var >= 0 ? a.var : -1, -1, "mseal %s 0x%lx %d", as, len,
 			 chance(r, 5) ? 1 : 0);
+	} else if (op == OP_MLOCK) {
+		if (chance(r, 50))
+			add_line(g, a.var >= 0 ? a.var : -1, -1, "mlock %s 0x%lx", as, len);
+		else
+			add_line(g, a.var >= 0 ? a.var : -1, -1, "mlock2 %s 0x%lx %d", as, len,
+				 (int)below(r, 3));
+	} else if (op == OP_MUNLOCK) {
+		add_line(g, a.var >= 0 ? a.var : -1, -1, "munlock %s 0x%lx", as, len);
+	} else if (op == OP_MSYNC) {
+		add_line(g, a.var >= 0 ? a.var : -1, -1, "msync %s 0x%lx %d", as, len,
+			 (int)below(r, 8));
 	} else if (prot_op) {
 		render_prot(ps, sizeof(ps), gen_prot(r));
 		add_line(g, a.var >= 0 ? a.var : -1, -1, "mprotect %s 0x%lx %s", as, len, ps);
@@ -700,7 +711,7 @@ static void gen_files(struct gen *g)
 
 static void generate(struct gen *g, uint64_t seed)
 {
-	static const unsigned int w[] = {28, 20, 20, 22, 10, 3};
+	static const unsigned int w[] = {28, 20, 20, 22, 10, 3, 3, 2, 3};
 	int nops;
 
 	memset(g, 0, sizeof(*g));
@@ -714,7 +725,10 @@ static void generate(struct gen *g, uint64_t seed)
 		case 2: gen_range_op(g, OP_MUNMAP); break;
 		case 3: gen_range_op(g, OP_MPROTECT); break;
 		case 4: gen_brk(g); break;
-		default: gen_range_op(g, OP_MSEAL); break;
+		case 5: gen_range_op(g, OP_MSEAL); break;
+		case 6: gen_range_op(g, OP_MLOCK); break;
+		case 7: gen_range_op(g, OP_MUNLOCK); break;
+		default: gen_range_op(g, OP_MSYNC); break;
 		}
 	}
 }

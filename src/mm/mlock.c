@@ -100,12 +100,14 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long end)
 		return 0;
 	if (!(v->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
+	if (v->vm_flags & VM_HUGETLB)
+		return -EFAULT; /* no page in the (empty) huge page pool */
 	if (f && !f->shmem_anon && !f->desc.dev_zero && !f->huge_shift) {
 		eof = (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		if (v->vm_pgoff + ((end - v->vm_start) >> PAGE_SHIFT) > eof)
 			return -EFAULT; /* a fault past EOF is SIGBUS */
 	}
-	if (vma_populate_writes(v) && !(v->vm_flags & VM_HUGETLB))
+	if (vma_populate_writes(v))
 		vma_anon_prepare(mm, v);
 	return 0;
 }
