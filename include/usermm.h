@@ -260,12 +260,22 @@ int umm_msync(struct umm_mm *mm, unsigned long addr, unsigned long len, int flag
  * mincore(2): one byte per page of [addr, addr+len) into vec (which must
  * hold that many bytes). The errnos are the kernel's: -EINVAL unaligned,
  * -ENOMEM for a range past the user half or with a hole (the bytes before
- * the hole are written), -EFAULT for a NULL vec. Until the memory layer
+ * the hole are written), -EFAULT for a NULL vec once there is something
+ * to write (a range starting in a hole is -ENOMEM first). Until the memory layer
  * exists no anonymous page is reported resident (0); pages of a file the
  * handle cannot write read as resident (1), as the kernel hides the page
  * cache from such callers, and those of a writable file as 0.
  */
 int umm_mincore(struct umm_mm *mm, unsigned long addr, unsigned long len, unsigned char *vec);
+/*
+ * mincore(2) with the vector where a guest has it: vec_addr is an address
+ * in this space, and -EFAULT comes exactly where the kernel's copy to it
+ * would fail (a page of it not mapped writable; the range checked up
+ * front). The bytes also go to out, if out is not NULL (it must hold one
+ * byte per page).
+ */
+int umm_mincore_user(struct umm_mm *mm, unsigned long addr, unsigned long len,
+		     unsigned long vec_addr, unsigned char *out);
 
 /* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
 int umm_maps_write(struct umm_mm *mm, FILE *out);

@@ -7,5 +7,8 @@
 #define UMM_TOOLS_COMMANDS_H
 
 int cmd_run(int argc, char **argv);
+int cmd_difftest(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 #endif

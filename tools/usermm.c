@@ -19,6 +19,9 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "play a script of memory calls on a new address space" },
+	{ "difftest", cmd_difftest, "random calls on this kernel and on usermm, compared" },
+	{ "replay", cmd_replay, "replay an strace trace on usermm, optionally checking every result" },
+	{ "record", cmd_record, "run a program under ptrace, write its maps and memory calls" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

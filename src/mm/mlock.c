@@ -102,6 +102,10 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long end)
 		return -EFAULT;
 	if (v->vm_flags & VM_HUGETLB)
 		return -EFAULT; /* no page in the (empty) huge page pool */
+	/* A write fault on private memory prepares the anon_vma first, even
+	 * when the fault then fails past a file's end. */
+	if (vma_populate_writes(v))
+		vma_anon_prepare(mm, v);
 	/* The hidden shmem object of shared anonymous memory is as large as
 	 * the mapping was made, while its pgoff keeps /dev/zero's offset. */
 	if (f && !f->desc.dev_zero && !f->huge_shift) {
@@ -109,8 +113,6 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long end)
 		if (v->vm_pgoff + ((end - v->vm_start) >> PAGE_SHIFT) > eof)
 			return -EFAULT; /* a fault past EOF is SIGBUS */
 	}
-	if (vma_populate_writes(v))
-		vma_anon_prepare(mm, v);
 	return 0;
 }
 

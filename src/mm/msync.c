@@ -69,7 +69,62 @@ static unsigned char hidden_residency(const struct vma *v)
 	return (v->vm_file->desc.mode & UMM_FILE_WRITE) ? 0 : 1;
 }
 
-int umm_mincore(struct umm_mm *mm, unsigned long start, unsigned long len, unsigned char *vec)
+/* Would a write fault on [addr, end) of v succeed? Not in hugetlb
+ * memory (the pool is empty), nor on a file's pages past its end. */
+static bool write_fault_ok(const struct vma *v, unsigned long addr, unsigned long end)
+{
+	const struct umm_file *f = v->vm_file;
+	unsigned long last;
+
+	if (!(v->vm_flags & VM_WRITE) || (v->vm_flags & VM_HUGETLB))
+		return false;
+	if (!f || f->desc.dev_zero)
+		return true;
+	last = v->vm_pgoff + ((PAGE_ALIGN(end) - v->vm_start) >> PAGE_SHIFT);
+	(void)addr;
+	return last <= (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* Could the kernel copy n bytes to user address addr of this space? */
+static bool user_writable(const struct umm_mm *mm, unsigned long addr, unsigned long n)
+{
+	unsigned long end = addr + n;
+	struct vma *v;
+
+	if (end < addr || end > mm->cfg.task_size)
+		return false;
+	for (v = find_vma(mm, addr); n && addr < end; v = v->vm_next) {
+		if (!v || v->vm_start > addr ||
+		    !write_fault_ok(v, addr, v->vm_end < end ? v->vm_end : end))
+			return false;
+		addr = v->vm_end;
+	}
+	return true;
+}
+
+/* The copy-out of n residency bytes: to a user address of the space
+ * (checked), and to the caller's buffer if there is one. */
+struct mincore_out {
+	bool user;            /* vec_addr is an address in the space */
+	unsigned long vec_addr;
+	unsigned char *buf;   /* may be NULL */
+};
+
+static int mincore_copy(const struct umm_mm *mm, struct mincore_out *o, unsigned char val,
+			unsigned long n)
+{
+	if (o->user ? !user_writable(mm, o->vec_addr, n) : !o->buf)
+		return -EFAULT;
+	if (o->buf) {
+		memset(o->buf, val, n);
+		o->buf += n;
+	}
+	o->vec_addr += n;
+	return 0;
+}
+
+static int do_mincore(struct umm_mm *mm, unsigned long start, unsigned long len,
+		      struct mincore_out *o)
 {
 	unsigned long pages, end, n;
 	struct vma *v;
@@ -77,14 +132,16 @@ int umm_mincore(struct umm_mm *mm, unsigned long start, unsigned long len, unsig
 
 	if (!mm || offset_in_page(start))
 		return -EINVAL;
-	/* access_ok: the range must not wrap nor reach the kernel half. */
-	if (start + len < start || (long)(start + len) < 0)
+	/* access_ok: the range must not wrap nor end past the last user
+	 * page (USER_PTR_MAX, which is the task size here). */
+	if (start + len < start || start + len > mm->cfg.task_size)
 		return -ENOMEM;
 	pages = (len >> PAGE_SHIFT) + (offset_in_page(len) != 0);
-	if (pages && !vec)
+	if (o->user && (o->vec_addr + pages < o->vec_addr ||
+			o->vec_addr + pages > mm->cfg.task_size))
 		return -EFAULT;
 	mm_lock(mm);
-	for (; pages; pages -= n, start += n << PAGE_SHIFT, vec += n) {
+	for (; pages; pages -= n, start += n << PAGE_SHIFT) {
 		v = vma_lookup(mm, start);
 		if (!v) {
 			err = -ENOMEM;
@@ -93,8 +150,25 @@ int umm_mincore(struct umm_mm *mm, unsigned long start, unsigned long len, unsig
 		end = v->vm_end < start + (pages << PAGE_SHIFT) ? v->vm_end
 								: start + (pages << PAGE_SHIFT);
 		n = (end - start) >> PAGE_SHIFT;
-		memset(vec, hidden_residency(v), n);
+		err = mincore_copy(mm, o, hidden_residency(v), n);
+		if (err)
+			break;
 	}
 	mm_unlock(mm);
 	return err;
+}
+
+int umm_mincore(struct umm_mm *mm, unsigned long start, unsigned long len, unsigned char *vec)
+{
+	struct mincore_out o = { .buf = vec };
+
+	return do_mincore(mm, start, len, &o);
+}
+
+int umm_mincore_user(struct umm_mm *mm, unsigned long start, unsigned long len,
+		     unsigned long vec_addr, unsigned char *out)
+{
+	struct mincore_out o = { .user = true, .vec_addr = vec_addr, .buf = out };
+
+	return do_mincore(mm, start, len, &o);
 }

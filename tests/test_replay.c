@@ -1,0 +1,170 @@
+/*
+ * test_replay.c - owns the tests of `usermm replay` as users run it: the
+ * built command (UMM_CLI_PATH) on the synthetic traces of
+ * tests/traces/synthetic/ (one process with every call shape; forks,
+ * vfork and threads; a trace with one wrong recorded result), checking
+ * exit statuses, the divergence report and --dump-maps. The traces that
+ * real programs recorded on this machine are checked by their own test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SYN UMM_SOURCE_DIR "/tests/traces/synthetic/"
+
+/* Runs the command line under sh; returns its exit status, and its
+ * stdout and stderr (joined) in *out (caller frees). */
+static int run(const char *args, char **out)
+{
+	char cmd[4096];
+	size_t len = 0, cap = 0;
+	FILE *p;
+	int st, c;
+
+	snprintf(cmd, sizeof(cmd), "'%s' replay %s 2>&1", UMM_CLI_PATH, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	*out = NULL;
+	while ((c = fgetc(p)) != EOF) {
+		if (len + 2 > cap) {
+			cap = cap ? 2 * cap : 4096;
+			*out = realloc(*out, cap);
+			assert_non_null(*out);
+		}
+		(*out)[len++] = (char)c;
+	}
+	if (!*out)
+		*out = calloc(1, 1);
+	(*out)[len] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void expect(const char *args, int status, const char *needle)
+{
+	char *out;
+	int rc = run(args, &out);
+
+	if (rc != status || (needle && !strstr(out, needle)))
+		fail_msg("replay %s: exit %d (want %d), output:\n%s\n(wanted '%s')", args, rc, status,
+			 out, needle ? needle : "");
+	free(out);
+}
+
+static void test_basic_checks(void **state)
+{
+	(void)state;
+	expect("--unprivileged --check --maps " SYN "basic.maps " SYN "basic.trace", 0,
+	       "16 calls replayed, 0 differ from the trace, 1 unsupported (madvise 1)");
+	/* From standard input too. */
+	expect("--unprivileged --check -q --maps " SYN "basic.maps < " SYN "basic.trace", 0,
+	       "0 differ");
+	/* Root may map at 0: with --privileged the recorded EPERM differs. */
+	expect("--privileged --check --maps " SYN "basic.maps " SYN "basic.trace", 1,
+	       "basic.trace:16:");
+}
+
+static void test_wrong_result(void **state)
+{
+	(void)state;
+	expect("--unprivileged --check --maps " SYN "basic.maps " SYN "wrong_result.trace", 1,
+	       "divergence at " SYN "wrong_result.trace:9:\n"
+	       "  mprotect(0x7ffff7fbb000, 4096, PROT_READ|PROT_WRITE)\n"
+	       "  recorded: = -1 ENOMEM (Cannot allocate memory)\n"
+	       "  usermm:   = 0\n");
+	expect("--unprivileged --check --maps " SYN "basic.maps " SYN "wrong_result.trace", 1,
+	       "=> 7ffff7fbb000-7ffff7fbc000 rw-p");
+	/* Without --check the difference is shown and counted. */
+	expect("--unprivileged --maps " SYN "basic.maps " SYN "wrong_result.trace", 0,
+	       "# recorded: -1 ENOMEM");
+	expect("--unprivileged --maps " SYN "basic.maps " SYN "wrong_result.trace", 0,
+	       "1 differ from the trace");
+}
+
+static void test_processes(void **state)
+{
+	char *out, path[256];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/umm_test_replay.%d", (int)getpid());
+	snprintf(path + strlen(path), 64, ".%%p");
+	{
+		char args[1024];
+
+		snprintf(args, sizeof(args), "--check --maps %sbasic.maps --dump-maps %s %sfork.trace",
+			 SYN, path, SYN);
+		assert_int_equal(run(args, &out), 0);
+	}
+	assert_non_null(strstr(out, "7 calls replayed, 0 differ"));
+	assert_non_null(strstr(out, "4 pids"));
+	free(out);
+	/* The forked child 101 kept its own copy: its two mappings, and
+	 * not the parent's munmap. */
+	path[strlen(path) - 2] = '\0';
+	strcat(path, "101");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	{
+		char line[256];
+		int found = 0;
+
+		while (fgets(line, sizeof(line), f))
+			found += !strncmp(line, "7ffff7fbd000-7ffff7fc1000 r--p", 30) ||
+				 !strncmp(line, "7ffff7fbd000-7ffff7fbf000 r--p", 30);
+		assert_int_equal(found, 1);
+	}
+	fclose(f);
+	unlink(path);
+	for (int pid = 100; pid <= 103; pid++) {
+		path[strlen(path) - 3] = '\0';
+		snprintf(path + strlen(path), 8, "%d", pid);
+		unlink(path);
+	}
+}
+
+static void test_usage(void **state)
+{
+	(void)state;
+	expect("--help", 0, "usage: usermm replay");
+	expect("--bogus", 2, "usage: usermm replay");
+	expect("--mmap-base 0x123 x", 2, "bad --mmap-base");
+	expect("a b", 2, "usage");
+	expect("/nonexistent/trace", 1, "No such file");
+}
+
+static void test_bad_trace(void **state)
+{
+	char *out;
+	FILE *f = fopen("/tmp/umm_test_replay_bad.trace", "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("brk(NULL) = 0x555555559000\n\nmunmap(0x1000, 4096 = 0\n", f);
+	fclose(f);
+	assert_int_equal(run("/tmp/umm_test_replay_bad.trace", &out), 1);
+	assert_non_null(strstr(out, "/tmp/umm_test_replay_bad.trace: line 3: "));
+	free(out);
+	unlink("/tmp/umm_test_replay_bad.trace");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic_checks),
+		cmocka_unit_test(test_wrong_result),
+		cmocka_unit_test(test_processes),
+		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_bad_trace),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,639 @@
+/*
+ * cmd_replay.c - `usermm replay`: reads a trace of `strace -f -y -e
+ * trace=memory[,process]`, replays every memory call on usermm (one
+ * address space per pid, see replay.h), prints each call with usermm's
+ * result, and with --check stops at the first result that differs from
+ * the recorded one. The rules it follows are in replay_usage below.
+ */
+#define _GNU_SOURCE
+#include "commands.h"
+#include "replay.h"
+#include "strace.h"
+#include "usermm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char replay_usage[] =
+	"usage: usermm replay [OPTIONS] [TRACE]\n"
+	"Replays the memory calls of an strace trace on usermm and prints each call\n"
+	"with usermm's result. TRACE is the output of\n"
+	"  strace -f -y -e trace=memory,process -o TRACE PROGRAM\n"
+	"(trace=memory alone works too; - or no TRACE reads standard input).\n"
+	"\n"
+	"  --maps FILE       a /proc/PID/maps (or smaps) snapshot of the traced program\n"
+	"                    right after its execve. Give it once per execve in the\n"
+	"                    trace: the Nth snapshot starts the Nth process image (the\n"
+	"                    first one also serves the first pid when the trace has no\n"
+	"                    execve line). When they run out and the first is P.maps,\n"
+	"                    image N (from 0) reads P.N.maps if it exists (the names\n"
+	"                    usermm record writes). An image with no snapshot starts\n"
+	"                    from an empty space, and a note says so.\n"
+	"  --mmap-base ADDR  mmap_base of every new image; by default it is inferred\n"
+	"                    from each snapshot: the end of the run of mappings that\n"
+	"                    starts at [vvar]/[vdso] (the loader sits right under\n"
+	"                    mmap_base), else the kernel's default for the stack limit.\n"
+	"  --check           compare every result with the recorded one; at the first\n"
+	"                    difference print the line, both results and the maps\n"
+	"                    around the address, and exit 1.\n"
+	"  --dump-maps FILE  write the final address space of the first process as\n"
+	"                    /proc/PID/maps text; a %p in FILE writes one file per pid.\n"
+	"  --unprivileged    the traced process had no capabilities (CAP_SYS_RAWIO,\n"
+	"                    CAP_IPC_LOCK, CAP_SYS_ADMIN); --privileged: it had them.\n"
+	"                    Default: the privileges, limits and sysctls of the user\n"
+	"                    running replay (traces are usually recorded here).\n"
+	"  -q, --quiet       print only notes, the divergence and the summary.\n"
+	"  -h, --help        this text.\n"
+	"\n"
+	"Processes: a fork or clone without CLONE_VM copies its parent's space (through\n"
+	"maps text: an approximation, see the notes it prints), CLONE_VM shares it,\n"
+	"execve replaces it. A pid that appears without a clone in the trace (trace=\n"
+	"memory only) is taken for a thread of the first process. The break: when a\n"
+	"snapshot has no [heap] line and no '# usermm: start_brk=ADDR' line, the first\n"
+	"brk(NULL) result of that image tells where it is (at exec brk == start_brk).\n"
+	"Calls usermm does not implement yet (mremap, madvise, mlock*, msync, mincore,\n"
+	"mseal, pkey_mprotect with a key, ...) are printed as unsupported, change\n"
+	"nothing, and are counted in the summary.\n"
+	"Exit status: 0 done, 1 divergence (--check) or bad trace, 2 usage error.\n";
+
+struct pending_clone {
+	long pid;
+	bool share_vm;
+};
+
+struct opts {
+	char **maps;
+	size_t nmaps;
+	unsigned long mmap_base;
+	bool check, quiet;
+	int privileges; /* -1 unprivileged, 1 privileged, 0 host */
+	const char *dump;
+	const char *trace;
+};
+
+struct state {
+	struct opts *o;
+	struct replay *r;
+	char **snapshots;
+	size_t next_snapshot;
+	long first_pid, last_pid;
+	bool any_pid;
+	struct pending_clone clones[64];
+	size_t nclones;
+	unsigned long images; /* process images started so far (execs) */
+	/* counts */
+	unsigned long calls, unsupported, differ, other, processes;
+	unsigned long unsupported_by_op[MEM_OTHER + 1];
+	int first_unsupported_line;
+};
+
+/* ---------------------------------------------------------------------
+ * Output
+ * ------------------------------------------------------------------- */
+
+static bool returns_address(enum mem_op op)
+{
+	return op == MEM_MMAP || op == MEM_BRK || op == MEM_MREMAP;
+}
+
+static void format_result(char *buf, size_t n, long v, enum mem_op op)
+{
+	const char *name = v < 0 && v > -4096 ? strerrorname_np((int)-v) : NULL;
+
+	if (name)
+		snprintf(buf, n, "-1 %s (%s)", name, strerror((int)-v));
+	else if (v < 0 && v > -4096)
+		snprintf(buf, n, "-1 errno %ld", -v);
+	else if (returns_address(op))
+		snprintf(buf, n, "%#lx", (unsigned long)v);
+	else
+		snprintf(buf, n, "%ld", v);
+}
+
+static void print_call(const struct st_event *ev, const char *result, const char *extra)
+{
+	if (ev->pid >= 0)
+		printf("%ld ", ev->pid);
+	printf("%s = %s%s\n", ev->call_text, result, extra);
+}
+
+/* The maps lines around addr: the one holding it (or the next) and
+ * three on each side. */
+static void print_maps_around(FILE *out, struct umm_mm *mm, unsigned long addr)
+{
+	char *text = mm ? umm_maps_string(mm) : NULL;
+	size_t nlines = 0, hit = 0;
+	char *lines[4096];
+
+	if (!text) {
+		fprintf(out, "    (no address space)\n");
+		return;
+	}
+	for (char *save, *l = strtok_r(text, "\n", &save); l && nlines < 4096;
+	     l = strtok_r(NULL, "\n", &save)) {
+		unsigned long end = strtoul(strchr(l, '-') ? strchr(l, '-') + 1 : l, NULL, 16);
+
+		if (end <= addr)
+			hit = nlines + 1;
+		lines[nlines++] = l;
+	}
+	for (size_t i = hit > 3 ? hit - 3 : 0; i < nlines && i <= hit + 3; i++)
+		fprintf(out, "  %s %s\n", i == hit ? "=>" : "  ", lines[i]);
+	if (!nlines)
+		fprintf(out, "    (empty)\n");
+	free(text);
+}
+
+static void report_divergence(struct state *s, const struct st_event *ev,
+			      const struct mem_call *mc, long ours)
+{
+	char rec[96], got[96];
+	struct umm_mm *mm = replay_mm(s->r, ev->pid);
+
+	format_result(rec, sizeof(rec), ev->result, mc->op);
+	format_result(got, sizeof(got), ours, mc->op);
+	fprintf(stderr, "usermm: replay: divergence at %s:%d", s->o->trace, ev->lineno);
+	if (ev->end_lineno != ev->lineno)
+		fprintf(stderr, " (resumed on line %d)", ev->end_lineno);
+	fprintf(stderr, ":\n  %s\n  recorded: = %s\n  usermm:   = %s\n", ev->call_text, rec, got);
+	if (s->unsupported)
+		fprintf(stderr, "  (%lu unsupported call%s before this one, the first on line %d,"
+			" may have made the spaces differ)\n", s->unsupported,
+			s->unsupported > 1 ? "s" : "", s->first_unsupported_line);
+	fprintf(stderr, "maps of pid %ld around %#lx:\n", ev->pid, mc->arg[0]);
+	print_maps_around(stderr, mm, mc->arg[0]);
+	if (returns_address(mc->op) && ev->result >= 0 && (unsigned long)ev->result != mc->arg[0]) {
+		fprintf(stderr, "around the recorded result %#lx:\n", (unsigned long)ev->result);
+		print_maps_around(stderr, mm, (unsigned long)ev->result);
+	}
+	if (returns_address(mc->op) && ours >= 0 && ours != ev->result &&
+	    (unsigned long)ours != mc->arg[0]) {
+		fprintf(stderr, "around usermm's result %#lx:\n", (unsigned long)ours);
+		print_maps_around(stderr, mm, (unsigned long)ours);
+	}
+}
+
+static char *read_file(const char *path);
+
+/* ---------------------------------------------------------------------
+ * Processes
+ * ------------------------------------------------------------------- */
+
+/* Lines without a pid come from the only process strace follows at
+ * that moment (it prints pids only while it follows several). */
+static long resolve_pid(struct state *s, long pid)
+{
+	long pids[1024], only = -1;
+	size_t n, alive = 0;
+
+	if (pid >= 0 || replay_has_pid(s->r, -1))
+		return pid;
+	n = replay_pids(s->r, pids, 1024);
+	for (size_t i = 0; i < n && i < 1024; i++)
+		if (replay_has_pid(s->r, pids[i]) && alive++ == 0)
+			only = pids[i];
+	if (alive == 1)
+		return only;
+	return s->any_pid && replay_has_pid(s->r, s->last_pid) ? s->last_pid : pid;
+}
+
+/* The first pid the trace names, while the process that had no pid yet
+ * is alone and no clone is in flight, is that process's own. */
+static void name_anonymous(struct state *s, long pid)
+{
+	if (pid < 0 || replay_has_pid(s->r, pid) || !replay_has_pid(s->r, -1) || s->nclones)
+		return;
+	if (replay_rename(s->r, -1, pid))
+		return;
+	if (s->first_pid == -1)
+		s->first_pid = pid;
+	if (s->last_pid == -1)
+		s->last_pid = pid;
+}
+
+/*
+ * The snapshot of a new image (malloc'ed): the next --maps given; when
+ * they run out and the first is named P.maps, P.N.maps for the Nth image
+ * (N = 1, 2, ... in the order of the trace's execs: usermm record's names).
+ */
+static char *snapshot_for(struct state *s)
+{
+	const char *first = s->o->nmaps ? s->o->maps[0] : NULL;
+	size_t n = first ? strlen(first) : 0;
+	unsigned long nth = s->images++;
+	char path[4096];
+
+	if (s->next_snapshot < s->o->nmaps)
+		return strdup(s->snapshots[s->next_snapshot++]);
+	if (nth && n > 5 && !strcmp(first + n - 5, ".maps")) {
+		snprintf(path, sizeof(path), "%.*s.%lu.maps", (int)(n - 5), first, nth);
+		return read_file(path);
+	}
+	return NULL;
+}
+
+static int do_exec(struct state *s, long pid, int lineno)
+{
+	char *text = snapshot_for(s);
+	char err[256];
+	int rc;
+
+	if (!text && s->o->nmaps)
+		fprintf(stderr, "usermm: replay: note: line %d: no maps snapshot for this image of "
+			"pid %ld: it starts from an empty address space\n", lineno, pid);
+	rc = replay_exec(s->r, pid, text, err, sizeof(err));
+	free(text);
+	if (rc) {
+		fprintf(stderr, "usermm: replay: line %d: %s\n", lineno, err);
+		return -1;
+	}
+	s->processes++;
+	return 0;
+}
+
+static int do_clone(struct state *s, long parent, long child, bool share_vm)
+{
+	char err[256];
+
+	if (replay_clone(s->r, parent, child, share_vm, err, sizeof(err))) {
+		fprintf(stderr, "usermm: replay: %s\n", err);
+		return -1;
+	}
+	s->processes++;
+	return 0;
+}
+
+/* A pid seen for the first time: the first process, the child of a
+ * clone still in progress, or (with no clone in sight) a thread. */
+static int ensure_pid(struct state *s, long pid, int lineno)
+{
+	long parent = s->first_pid;
+
+	if (replay_has_pid(s->r, pid))
+		return 0;
+	if (!s->any_pid)
+		return do_exec(s, pid, lineno);
+	if (s->nclones) {
+		struct pending_clone *c = &s->clones[--s->nclones];
+
+		return do_clone(s, c->pid, pid, c->share_vm);
+	}
+	if (!replay_has_pid(s->r, parent))
+		parent = s->last_pid;
+	if (!replay_has_pid(s->r, parent))
+		return do_exec(s, pid, lineno);
+	fprintf(stderr, "usermm: replay: note: line %d: pid %ld appears without a clone in the "
+		"trace; taken for a thread of pid %ld (trace with -e trace=memory,process to "
+		"follow forks)\n", lineno, pid, parent);
+	return do_clone(s, parent, pid, true);
+}
+
+static void forget_clone(struct state *s, long pid)
+{
+	for (size_t i = 0; i < s->nclones; i++)
+		if (s->clones[i].pid == pid) {
+			s->clones[i] = s->clones[--s->nclones];
+			return;
+		}
+}
+
+/* ---------------------------------------------------------------------
+ * Events
+ * ------------------------------------------------------------------- */
+
+static void count_unsupported(struct state *s, const struct st_event *ev,
+			      const struct mem_call *mc)
+{
+	char rec[96] = "?";
+
+	if (!s->unsupported++)
+		s->first_unsupported_line = ev->lineno;
+	s->unsupported_by_op[mc->op]++;
+	if (ev->has_result)
+		format_result(rec, sizeof(rec), ev->result, mc->op);
+	if (!s->o->quiet) {
+		char extra[160];
+
+		snprintf(extra, sizeof(extra), " (unsupported by usermm; recorded = %s)", rec);
+		print_call(ev, "?", extra);
+	}
+}
+
+/* Returns 0, or 1 on a divergence under --check. */
+static int memory_call(struct state *s, struct st_event *ev, const struct mem_call *mc)
+{
+	bool supported;
+	char got[96], extra[160] = "";
+	long ours;
+
+	if (mc->op == MEM_BRK && mc->arg[0] == 0 && ev->has_result &&
+	    replay_seed_brk(s->r, ev->pid, (unsigned long)ev->result))
+		fprintf(stderr, "usermm: replay: note: line %d: the snapshot does not show the "
+			"break of pid %ld; taken from this brk(NULL): %#lx\n", ev->lineno, ev->pid,
+			(unsigned long)ev->result);
+	ours = replay_call(s->r, ev->pid, mc, &supported);
+	if (!supported) {
+		count_unsupported(s, ev, mc);
+		return 0;
+	}
+	s->calls++;
+	if (ev->has_result && ev->result != ours) {
+		s->differ++;
+		if (s->o->check) {
+			report_divergence(s, ev, mc, ours);
+			return 1;
+		}
+		format_result(got, sizeof(got), ev->result, mc->op);
+		snprintf(extra, sizeof(extra), "  # recorded: %s", got);
+	}
+	format_result(got, sizeof(got), ours, mc->op);
+	if (!s->o->quiet)
+		print_call(ev, got, extra);
+	return 0;
+}
+
+static int call_event(struct state *s, struct st_event *ev)
+{
+	enum st_call_class cls;
+	struct mem_call mc;
+	bool share;
+	char err[256];
+
+	if (st_classify(ev, &cls, &mc, &share, err, sizeof(err))) {
+		fprintf(stderr, "usermm: replay: %s: %s\n", s->o->trace, err);
+		return 1;
+	}
+	if (cls == ST_CLASS_EXEC && ev->has_result && ev->result == 0)
+		return do_exec(s, ev->pid, ev->lineno) ? 1 : 0;
+	if (ensure_pid(s, ev->pid, ev->lineno))
+		return 1;
+	if (cls == ST_CLASS_MEMORY)
+		return memory_call(s, ev, &mc);
+	if (cls == ST_CLASS_CLONE) {
+		forget_clone(s, ev->pid);
+		if (ev->has_result && ev->result > 0 && !replay_has_pid(s->r, ev->result))
+			return do_clone(s, ev->pid, ev->result, share) ? 1 : 0;
+		return 0;
+	}
+	s->other++;
+	return 0;
+}
+
+static void unfinished_event(struct state *s, struct st_event *ev)
+{
+	enum st_call_class cls;
+	struct mem_call mc;
+	bool share;
+	char err[256];
+
+	/* The child may act before its parent's clone returns: remember the
+	 * clone so that the new pid can be tied to it. */
+	if (st_classify(ev, &cls, &mc, &share, err, sizeof(err)) || cls != ST_CLASS_CLONE)
+		return;
+	if (s->nclones < sizeof(s->clones) / sizeof(s->clones[0]))
+		s->clones[s->nclones++] = (struct pending_clone){ ev->pid, share };
+}
+
+static int handle_event(struct state *s, struct st_event *ev)
+{
+	if (ev->kind != ST_IGNORED)
+		name_anonymous(s, ev->pid);
+	ev->pid = resolve_pid(s, ev->pid);
+	switch (ev->kind) {
+	case ST_IGNORED:
+		return 0;
+	case ST_EXITED:
+		replay_exit(s->r, ev->pid);
+		return 0;
+	case ST_UNFINISHED:
+		unfinished_event(s, ev);
+		break;
+	case ST_CALL:
+		if (call_event(s, ev))
+			return 1;
+		break;
+	}
+	if (ev->kind == ST_CALL || ev->kind == ST_UNFINISHED) {
+		if (!s->any_pid)
+			s->first_pid = ev->pid;
+		s->any_pid = true;
+		s->last_pid = ev->pid;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The command
+ * ------------------------------------------------------------------- */
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int c;
+
+	if (!f)
+		return NULL;
+	mem = open_memstream(&buf, &len);
+	while (mem && (c = getc(f)) != EOF)
+		putc(c, mem);
+	if (mem)
+		fclose(mem);
+	fclose(f);
+	return buf;
+}
+
+static int replay_stream(struct state *s, FILE *in)
+{
+	struct st_parser *p = st_parser_new();
+	struct st_event ev = { .pid = -1 };
+	char *line = NULL, err[512];
+	size_t cap = 0;
+	int lineno = 0, rc = 0;
+
+	while (p && !rc && getline(&line, &cap, in) >= 0) {
+		if (st_parse_line(p, line, ++lineno, &ev, err, sizeof(err))) {
+			fprintf(stderr, "usermm: replay: %s: %s\n", s->o->trace, err);
+			rc = 1;
+		} else {
+			rc = handle_event(s, &ev);
+		}
+		st_event_clear(&ev);
+	}
+	if (p && st_pending(p, &lineno))
+		printf("# %zu call%s never resumed (the first on line %d): not replayed\n",
+		       st_pending(p, NULL), st_pending(p, NULL) > 1 ? "s" : "", lineno);
+	free(line);
+	st_parser_free(p);
+	return p ? rc : 1;
+}
+
+static void print_summary(const struct state *s)
+{
+	static const char *const names[MEM_OTHER + 1] = {
+		"brk", "mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "madvise",
+		"mlock", "mlock2", "munlock", "mlockall", "munlockall", "msync", "mincore",
+		"mseal", "other",
+	};
+
+	printf("# replay: %lu calls replayed, %lu differ from the trace, %lu unsupported",
+	       s->calls, s->differ, s->unsupported);
+	for (int i = 0, first = 1; i <= MEM_OTHER; i++)
+		if (s->unsupported_by_op[i]) {
+			printf("%s%s %lu", first ? " (" : ", ", names[i], s->unsupported_by_op[i]);
+			first = 0;
+		}
+	printf("%s, %lu other calls ignored, %lu pids\n", s->unsupported ? ")" : "",
+	       s->other, s->processes);
+}
+
+static int dump_one(struct replay *r, const char *pattern, long pid)
+{
+	char path[4096];
+	const char *pp = strstr(pattern, "%p");
+	struct umm_mm *mm = replay_mm(r, pid);
+	FILE *f;
+	int rc;
+
+	if (!mm)
+		return 0;
+	if (pp)
+		snprintf(path, sizeof(path), "%.*s%ld%s", (int)(pp - pattern), pattern, pid, pp + 2);
+	else
+		snprintf(path, sizeof(path), "%s", pattern);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "usermm: replay: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	rc = umm_maps_write(mm, f);
+	return (fclose(f) || rc) ? 1 : 0;
+}
+
+static int dump_maps(struct state *s)
+{
+	long pids[4096];
+	size_t n = replay_pids(s->r, pids, 4096);
+	int rc = 0;
+
+	if (!strstr(s->o->dump, "%p"))
+		return s->any_pid ? dump_one(s->r, s->o->dump, s->first_pid) : 0;
+	for (size_t i = 0; i < n && i < 4096; i++)
+		rc |= dump_one(s->r, s->o->dump, pids[i]);
+	return rc;
+}
+
+static int parse_options(int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "maps", required_argument, 0, 'm' },	   { "mmap-base", required_argument, 0, 'b' },
+		{ "check", no_argument, 0, 'c' },	   { "dump-maps", required_argument, 0, 'd' },
+		{ "unprivileged", no_argument, 0, 'U' },   { "privileged", no_argument, 0, 'P' },
+		{ "quiet", no_argument, 0, 'q' },	   { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 } };
+	char *end;
+	int c;
+
+	optind = 0; /* 0: glibc re-initialises its scan (main used getopt first) */
+	while ((c = getopt_long(argc, argv, "qh", lopts, NULL)) != -1) {
+		if (c == 'm') {
+			char **m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
+
+			if (!m)
+				return 1;
+			o->maps = m;
+			o->maps[o->nmaps++] = optarg;
+		} else if (c == 'b') {
+			errno = 0;
+			o->mmap_base = strtoul(optarg, &end, 0);
+			if (errno || *end || !o->mmap_base || (o->mmap_base & 4095)) {
+				fprintf(stderr, "usermm: replay: bad --mmap-base '%s'\n", optarg);
+				return 2;
+			}
+		} else if (c == 'c' || c == 'q' || c == 'U' || c == 'P' || c == 'd') {
+			o->check |= c == 'c';
+			o->quiet |= c == 'q';
+			o->privileges = c == 'U' ? -1 : c == 'P' ? 1 : o->privileges;
+			o->dump = c == 'd' ? optarg : o->dump;
+		} else if (c == 'h') {
+			fputs(replay_usage, stdout);
+			return -1;
+		} else {
+			fputs(replay_usage, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(replay_usage, stderr);
+		return 2;
+	}
+	o->trace = optind < argc ? argv[optind] : "-";
+	return 0;
+}
+
+static int make_replay(struct state *s)
+{
+	struct replay_opts ro = { .notes = stderr, .keep_exited = s->o->dump != NULL };
+
+	if (umm_config_from_host(&ro.cfg))
+		fprintf(stderr, "usermm: replay: note: cannot read this host's settings; using "
+			"usermm's defaults\n");
+	/* A trace's layout comes from its snapshots, never from a seed. */
+	ro.cfg.randomize = false;
+	ro.cfg.mmap_base = s->o->mmap_base;
+	if (s->o->privileges)
+		ro.cfg.cap_sys_rawio = ro.cfg.cap_ipc_lock = ro.cfg.cap_sys_admin =
+			s->o->privileges > 0;
+	s->r = replay_new(&ro);
+	s->snapshots = calloc(s->o->nmaps + 1, sizeof(char *));
+	for (size_t i = 0; s->snapshots && i < s->o->nmaps; i++)
+		if (!(s->snapshots[i] = read_file(s->o->maps[i]))) {
+			fprintf(stderr, "usermm: replay: %s: %s\n", s->o->maps[i], strerror(errno));
+			return 1;
+		}
+	return s->r && s->snapshots ? 0 : 1;
+}
+
+static void free_state(struct state *s)
+{
+	for (size_t i = 0; s->snapshots && i < s->o->nmaps; i++)
+		free(s->snapshots[i]);
+	free(s->snapshots);
+	replay_free(s->r);
+	free(s->o->maps);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct state s = { .o = &o };
+	FILE *in;
+	int rc = parse_options(argc, argv, &o);
+
+	if (rc) {
+		free(o.maps);
+		return rc < 0 ? 0 : rc;
+	}
+	in = strcmp(o.trace, "-") ? fopen(o.trace, "r") : stdin;
+	if (!in) {
+		fprintf(stderr, "usermm: replay: %s: %s\n", o.trace, strerror(errno));
+		free(o.maps);
+		return 1;
+	}
+	rc = make_replay(&s);
+	if (!rc)
+		rc = replay_stream(&s, in);
+	if (s.r && (!rc || s.calls || s.unsupported))
+		print_summary(&s);
+	if (!rc && o.dump)
+		rc = dump_maps(&s);
+	if (in != stdin)
+		fclose(in);
+	free_state(&s);
+	return rc;
+}

@@ -1,0 +1,232 @@
+/*
+ * difftest_trace.c - owns how `usermm difftest` writes calls: one line
+ * per call in the form `strace -f -y -e trace=memory` prints (fds as
+ * `3</path>`, errors as `= -1 ENOMEM (Cannot allocate memory)`, names as
+ * strace 6.1 knows them, anything else in hex), and the reproducer files
+ * that `usermm replay --check --maps PREFIX.smaps PREFIX.trace` reads,
+ * with the kernel's maps after the last call (PREFIX.after.maps) for a
+ * divergence that shows in the maps text only.
+ *
+ * The trace starts with an openat line per fd it uses, as
+ * `strace -e trace=memory,openat` would show it: the open mode (read-only,
+ * write-only) decides mmap's EACCES, and the -y path alone does not tell.
+ */
+#define _GNU_SOURCE
+#include "difftest.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct bitname {
+	unsigned long bit;
+	const char *name;
+};
+
+static const struct bitname prot_names[] = {
+	{ 0x1, "PROT_READ" },	       { 0x2, "PROT_WRITE" },	      { 0x4, "PROT_EXEC" },
+	{ 0x8, "PROT_SEM" },	       { 0x01000000, "PROT_GROWSDOWN" }, { 0x02000000, "PROT_GROWSUP" },
+};
+
+/* strace 6.1 predates MAP_DROPPABLE and MAP_ABOVE4G: those print in hex. */
+static const struct bitname map_names[] = {
+	{ 0x10, "MAP_FIXED" },		  { 0x20, "MAP_ANONYMOUS" },	 { 0x40, "MAP_32BIT" },
+	{ 0x100, "MAP_GROWSDOWN" },	  { 0x800, "MAP_DENYWRITE" },	 { 0x1000, "MAP_EXECUTABLE" },
+	{ 0x2000, "MAP_LOCKED" },	  { 0x4000, "MAP_NORESERVE" },	 { 0x8000, "MAP_POPULATE" },
+	{ 0x10000, "MAP_NONBLOCK" },	  { 0x20000, "MAP_STACK" },	 { 0x40000, "MAP_HUGETLB" },
+	{ 0x80000, "MAP_SYNC" },	  { 0x100000, "MAP_FIXED_NOREPLACE" },
+	{ 0x4000000, "MAP_UNINITIALIZED" },
+};
+
+/* Known bits by name, the rest in hex; returns how many names it wrote. */
+static int print_bits(FILE *out, unsigned long v, const struct bitname *names, size_t n, int done)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v & names[i].bit) {
+			fprintf(out, "%s%s", done++ ? "|" : "", names[i].name);
+			v &= ~names[i].bit;
+		}
+	}
+	if (v)
+		fprintf(out, "%s%#lx", done ? "|" : "", v);
+	return done;
+}
+
+static void print_prot(FILE *out, unsigned long prot)
+{
+	size_t n = sizeof(prot_names) / sizeof(prot_names[0]);
+
+	if (prot == 0)
+		fputs("PROT_NONE", out);
+	else if (print_bits(out, prot, prot_names, n, 0) == 0)
+		fputs(" /* PROT_??? */", out);
+}
+
+static void print_mflags(FILE *out, unsigned long flags)
+{
+	static const char *const types[4] = { NULL, "MAP_SHARED", "MAP_PRIVATE",
+					      "MAP_SHARED_VALIDATE" };
+	unsigned long type = flags & 0xf, rest = flags & ~0xfUL, huge = 0;
+	size_t n = sizeof(map_names) / sizeof(map_names[0]);
+
+	if (type < 4 && types[type])
+		fputs(types[type], out);
+	else
+		fprintf(out, "%#lx /* MAP_??? */", type);
+	/* strace shows MAP_HUGE_* as a shifted size, with MAP_HUGETLB only */
+	if (rest & 0x40000) {
+		huge = (rest >> 26) & 0x3f;
+		rest &= ~(0x3fUL << 26);
+	}
+	if (rest) {
+		fputc('|', out);
+		print_bits(out, rest, map_names, n, 0);
+	}
+	if (huge)
+		fprintf(out, "|%lu<<MAP_HUGE_SHIFT", huge);
+}
+
+/* -y style: 3</tmp/file>, or the bare number of an fd we do not have. */
+static void print_fd(FILE *out, unsigned long v)
+{
+	int fd = (int)v;
+	char link[64], path[PATH_MAX];
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, path, sizeof(path) - 1);
+	}
+	if (n < 0) {
+		fprintf(out, "%d", fd);
+		return;
+	}
+	path[n] = '\0';
+	fprintf(out, "%d<%s>", fd, path);
+}
+
+static void print_arg(FILE *out, enum dt_arg t, unsigned long v)
+{
+	switch (t) {
+	case DA_ADDR: v ? fprintf(out, "%#lx", v) : fprintf(out, "NULL"); break;
+	case DA_LEN: fprintf(out, "%lu", v); break;
+	case DA_PROT: print_prot(out, v); break;
+	case DA_MFLAGS: print_mflags(out, v); break;
+	case DA_FD: print_fd(out, v); break;
+	case DA_OFF: case DA_HEX: v ? fprintf(out, "%#lx", v) : fprintf(out, "0"); break;
+	case DA_INT: fprintf(out, "%ld", (long)v); break;
+	case DA_NONE: break;
+	}
+}
+
+void dt_print_call(FILE *out, const struct dt_call *c)
+{
+	const struct dt_kind_info *k = &dt_kinds[c->kind];
+	int nargs = 0;
+
+	while (nargs < 6 && k->args[nargs] != DA_NONE)
+		nargs++;
+	/* mremap's fifth argument exists only with MREMAP_FIXED/DONTUNMAP */
+	if (c->kind == DT_MREMAP && !(c->a[3] & 6))
+		nargs = 4;
+	fprintf(out, "%s(", k->name);
+	for (int i = 0; i < nargs; i++) {
+		if (i)
+			fputs(", ", out);
+		print_arg(out, k->args[i], c->a[i]);
+	}
+	fputc(')', out);
+}
+
+void dt_print_result(FILE *out, const struct dt_call *c, long r)
+{
+	if (r < 0 && r > -4096 && c->kind != DT_BRK)
+		fprintf(out, " = -1 %s (%s)", strerrorname_np((int)-r), strerror((int)-r));
+	else if (dt_kinds[c->kind].addr_result)
+		fprintf(out, " = %#lx", (unsigned long)r);
+	else
+		fprintf(out, " = %ld", r);
+}
+
+static const struct dt_fd *find_fd(const struct dt_files *f, unsigned long fd)
+{
+	for (int i = 0; i < f->nfds; i++)
+		if ((unsigned long)f->fds[i].fd == fd)
+			return &f->fds[i];
+	return NULL;
+}
+
+static void print_open_flags(FILE *out, int flags)
+{
+	int acc = flags & O_ACCMODE;
+
+	fputs(acc == O_WRONLY ? "O_WRONLY" : acc == O_RDWR ? "O_RDWR" : "O_RDONLY", out);
+	if (flags & O_APPEND)
+		fputs("|O_APPEND", out);
+	if (flags & O_DIRECTORY)
+		fputs("|O_DIRECTORY", out);
+}
+
+/* openat lines for the fds the calls pass, each once. */
+static void print_opens(FILE *out, const struct dt_call *calls, size_t n, const struct dt_files *f)
+{
+	bool seen[DT_MAX_FDS] = { false };
+
+	for (size_t i = 0; i < n; i++) {
+		const struct dt_fd *d = calls[i].kind == DT_MMAP ? find_fd(f, calls[i].a[4]) : NULL;
+		char link[64], path[PATH_MAX];
+		ssize_t len;
+
+		if (!d || seen[d - f->fds])
+			continue;
+		seen[d - f->fds] = true;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", d->fd);
+		len = readlink(link, path, sizeof(path) - 1);
+		path[len > 0 ? len : 0] = '\0';
+		fprintf(out, "openat(AT_FDCWD, \"%s\", ", path);
+		print_open_flags(out, d->flags);
+		fprintf(out, ") = %d<%s>\n", d->fd, path);
+	}
+}
+
+static int write_text(const char *prefix, const char *ext, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int bad;
+
+	snprintf(path, sizeof(path), "%s.%s", prefix, ext);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	bad = fputs(text ? text : "", f) < 0;
+	return fclose(f) || bad ? -1 : 0;
+}
+
+int dt_write_repro(const char *prefix, const struct dt_repro *r, const struct dt_files *f)
+{
+	char path[PATH_MAX];
+	FILE *out;
+	int bad;
+
+	snprintf(path, sizeof(path), "%s.trace", prefix);
+	out = fopen(path, "w");
+	if (!out)
+		return -1;
+	print_opens(out, r->calls, r->n, f);
+	fprintf(out, "brk(NULL) = %#lx\n", r->brk0);
+	for (size_t i = 0; i < r->n; i++) {
+		dt_print_call(out, &r->calls[i]);
+		dt_print_result(out, &r->calls[i], r->results[i]);
+		fputc('\n', out);
+	}
+	bad = ferror(out);
+	if (fclose(out) || bad)
+		return -1;
+	return write_text(prefix, "smaps", r->smaps) || write_text(prefix, "maps", r->maps) ||
+			       write_text(prefix, "after.maps", r->after)
+		       ? -1
+		       : 0;
+}

@@ -1,0 +1,486 @@
+/*
+ * strace_fmt.c - owns the strace text of one traced call (see
+ * strace_fmt.h): argument decoding, flag names in the order this
+ * machine's strace 6.1 prints them, the result column. The orders and
+ * shapes were read off this machine's strace output, call by call.
+ */
+#define _GNU_SOURCE
+#include "strace_fmt.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = (b->cap + (size_t)n + 64) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s)
+			abort();
+	}
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+static void sb_char_escaped(struct sbuf *b, unsigned char c, unsigned char next)
+{
+	static const char named[] = "\a\b\t\n\v\f\r";
+	static const char letters[] = "abtnvfr";
+	const char *p = c ? strchr(named, c) : NULL;
+
+	if (c == '"' || c == '\\')
+		sb_printf(b, "\\%c", c);
+	else if (p)
+		sb_printf(b, "\\%c", letters[p - named]);
+	else if (c >= 0x20 && c < 0x7f)
+		sb_printf(b, "%c", c);
+	else if (next >= '0' && next <= '7')
+		sb_printf(b, "\\%03o", c); /* a short escape would swallow the digit */
+	else
+		sb_printf(b, "\\%o", c);
+}
+
+void sb_quoted(struct sbuf *b, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	sb_printf(b, "\"");
+	for (size_t i = 0; i < n && (!max || i < max); i++)
+		sb_char_escaped(b, (unsigned char)s[i], (unsigned char)s[i + 1]);
+	sb_printf(b, max && n > max ? "\"..." : "\"");
+}
+
+struct fname {
+	unsigned long v;
+	const char *n;
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* strace's flag form: names in table order, leftover bits in hex, or
+ * "0xN /+ PFX_??? +/" when no name applies. */
+static void put_flags(struct sbuf *b, const struct fname *t, size_t n, unsigned long v,
+		      const char *pfx, const char *zero)
+{
+	unsigned long rest = v;
+	int any = 0;
+
+	if (!v) {
+		sb_printf(b, "%s", zero ? zero : "0");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].v && (v & t[i].v) == t[i].v) {
+			sb_printf(b, "%s%s", any ? "|" : "", t[i].n);
+			rest &= ~t[i].v;
+			any = 1;
+		}
+	}
+	if (!any)
+		sb_printf(b, "%#lx /* %s_??? */", rest, pfx);
+	else if (rest)
+		sb_printf(b, "|%#lx", rest);
+}
+
+static const struct fname prot_names[] = {
+	{ 0x1, "PROT_READ" },	       { 0x2, "PROT_WRITE" },	     { 0x4, "PROT_EXEC" },
+	{ 0x8, "PROT_SEM" },	       { 0x01000000, "PROT_GROWSDOWN" }, { 0x02000000, "PROT_GROWSUP" },
+};
+
+static const struct fname map_names[] = {
+	{ 0x10, "MAP_FIXED" },	       { 0x20, "MAP_ANONYMOUS" },	{ 0x40, "MAP_32BIT" },
+	{ 0x4000, "MAP_NORESERVE" },   { 0x8000, "MAP_POPULATE" },	{ 0x10000, "MAP_NONBLOCK" },
+	{ 0x100, "MAP_GROWSDOWN" },    { 0x800, "MAP_DENYWRITE" },	{ 0x1000, "MAP_EXECUTABLE" },
+	{ 0x2000, "MAP_LOCKED" },      { 0x20000, "MAP_STACK" },	{ 0x40000, "MAP_HUGETLB" },
+	{ 0x80000, "MAP_SYNC" },       { 0x100000, "MAP_FIXED_NOREPLACE" },
+};
+
+static const struct fname mremap_names[] = {
+	{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" },
+};
+static const struct fname mlock_names[] = { { 1, "MLOCK_ONFAULT" } };
+static const struct fname mcl_names[] = {
+	{ 1, "MCL_CURRENT" }, { 2, "MCL_FUTURE" }, { 4, "MCL_ONFAULT" },
+};
+static const struct fname ms_names[] = {
+	{ 4, "MS_SYNC" }, { 1, "MS_ASYNC" }, { 2, "MS_INVALIDATE" },
+};
+static const struct fname shm_names[] = {
+	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" }, { 040000, "SHM_REMAP" }, { 0100000, "SHM_EXEC" },
+};
+static const struct fname clone_names[] = {
+	{ 0x100, "CLONE_VM" },		   { 0x200, "CLONE_FS" },
+	{ 0x400, "CLONE_FILES" },	   { 0x800, "CLONE_SIGHAND" },
+	{ 0x1000, "CLONE_PIDFD" },	   { 0x2000, "CLONE_PTRACE" },
+	{ 0x4000, "CLONE_VFORK" },	   { 0x8000, "CLONE_PARENT" },
+	{ 0x10000, "CLONE_THREAD" },	   { 0x20000, "CLONE_NEWNS" },
+	{ 0x40000, "CLONE_SYSVSEM" },	   { 0x80000, "CLONE_SETTLS" },
+	{ 0x100000, "CLONE_PARENT_SETTID" }, { 0x200000, "CLONE_CHILD_CLEARTID" },
+	{ 0x400000, "CLONE_DETACHED" },	   { 0x800000, "CLONE_UNTRACED" },
+	{ 0x1000000, "CLONE_CHILD_SETTID" }, { 0x2000000, "CLONE_NEWCGROUP" },
+	{ 0x4000000, "CLONE_NEWUTS" },	   { 0x8000000, "CLONE_NEWIPC" },
+	{ 0x10000000, "CLONE_NEWUSER" },   { 0x20000000, "CLONE_NEWPID" },
+	{ 0x40000000, "CLONE_NEWNET" },	   { 0x80000000UL, "CLONE_IO" },
+};
+
+static const char *const madv_names[] = {
+	[0] = "MADV_NORMAL",	      [1] = "MADV_RANDOM",	    [2] = "MADV_SEQUENTIAL",
+	[3] = "MADV_WILLNEED",	      [4] = "MADV_DONTNEED",	    [8] = "MADV_FREE",
+	[9] = "MADV_REMOVE",	      [10] = "MADV_DONTFORK",	    [11] = "MADV_DOFORK",
+	[12] = "MADV_MERGEABLE",      [13] = "MADV_UNMERGEABLE",    [14] = "MADV_HUGEPAGE",
+	[15] = "MADV_NOHUGEPAGE",     [16] = "MADV_DONTDUMP",	    [17] = "MADV_DODUMP",
+	[18] = "MADV_WIPEONFORK",     [19] = "MADV_KEEPONFORK",	    [20] = "MADV_COLD",
+	[21] = "MADV_PAGEOUT",	      [22] = "MADV_POPULATE_READ",  [23] = "MADV_POPULATE_WRITE",
+	[24] = "MADV_DONTNEED_LOCKED", [25] = "MADV_COLLAPSE",	    [100] = "MADV_HWPOISON",
+	[101] = "MADV_SOFT_OFFLINE",
+};
+
+struct call_name {
+	long nr;
+	const char *name;
+	int memory;
+};
+
+static const struct call_name call_names[] = {
+	{ SYS_brk, "brk", 1 },		 { SYS_mmap, "mmap", 1 },	   { SYS_munmap, "munmap", 1 },
+	{ SYS_mprotect, "mprotect", 1 }, { SYS_pkey_mprotect, "pkey_mprotect", 1 },
+	{ SYS_mremap, "mremap", 1 },	 { SYS_madvise, "madvise", 1 },	   { SYS_mlock, "mlock", 1 },
+	{ SYS_mlock2, "mlock2", 1 },	 { SYS_munlock, "munlock", 1 },	   { SYS_mlockall, "mlockall", 1 },
+	{ SYS_munlockall, "munlockall", 1 }, { SYS_msync, "msync", 1 },	   { SYS_mincore, "mincore", 1 },
+	{ SFMT_NR_MSEAL, "syscall_0x1ce", 1 }, { SYS_shmat, "shmat", 1 },  { SYS_shmdt, "shmdt", 1 },
+	{ SYS_fork, "fork", 0 },	 { SYS_vfork, "vfork", 0 },	   { SYS_clone, "clone", 0 },
+	{ SYS_clone3, "clone3", 0 },	 { SYS_execve, "execve", 0 },	   { SYS_execveat, "execveat", 0 },
+	{ SYS_exit, "exit", 0 },	 { SYS_exit_group, "exit_group", 0 },
+};
+
+static const struct call_name *lookup(long nr)
+{
+	for (size_t i = 0; i < NELEM(call_names); i++)
+		if (call_names[i].nr == nr)
+			return &call_names[i];
+	return NULL;
+}
+
+int sfmt_traced(long nr)
+{
+	return lookup(nr) != NULL;
+}
+
+int sfmt_memory_call(long nr)
+{
+	const struct call_name *c = lookup(nr);
+
+	return c && c->memory;
+}
+
+int sfmt_hex_result(long nr)
+{
+	return nr == SYS_mmap || nr == SYS_mremap || nr == SYS_brk || nr == SYS_shmat;
+}
+
+void sfmt_signal(struct sbuf *b, int sig)
+{
+	const char *n = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (n)
+		sb_printf(b, "SIG%s", n);
+	else
+		sb_printf(b, "%d", sig);
+}
+
+static void put_addr(struct sbuf *b, unsigned long a)
+{
+	if (a)
+		sb_printf(b, "%#lx", a);
+	else
+		sb_printf(b, "NULL");
+}
+
+static void put_prot(struct sbuf *b, unsigned long v)
+{
+	put_flags(b, prot_names, NELEM(prot_names), v & 0xffffffffUL, "PROT", "PROT_NONE");
+}
+
+/* The mapping type (low nibble) comes first, the huge page size last. */
+static void put_map_flags(struct sbuf *b, unsigned long v)
+{
+	static const char *const types[] = { "MAP_FILE", "MAP_SHARED", "MAP_PRIVATE",
+					     "MAP_SHARED_VALIDATE" };
+	unsigned long type = v & 0xf, huge = (v >> 26) & 0x3f, rest = v & 0x03fffff0UL;
+
+	if (type < NELEM(types))
+		sb_printf(b, "%s", types[type]);
+	else
+		sb_printf(b, "%#lx /* MAP_??? */", type);
+	if (rest) {
+		sb_printf(b, "|");
+		put_flags(b, map_names, NELEM(map_names), rest, "MAP", NULL);
+	}
+	if (huge)
+		sb_printf(b, "|%lu<<MAP_HUGE_SHIFT", huge);
+}
+
+static void put_fd(struct sbuf *b, unsigned long fd, const char *path)
+{
+	sb_printf(b, "%d", (int)fd);
+	if (path)
+		sb_printf(b, "<%s>", path);
+}
+
+static void put_madvise(struct sbuf *b, unsigned long adv)
+{
+	unsigned int v = (unsigned int)adv;
+
+	if (v < NELEM(madv_names) && madv_names[v])
+		sb_printf(b, "%s", madv_names[v]);
+	else
+		sb_printf(b, "%#x /* MADV_??? */", v);
+}
+
+static void put_clone_flags(struct sbuf *b, unsigned long f, int with_signal)
+{
+	unsigned long sig = with_signal ? f & 0xff : 0;
+
+	f &= with_signal ? ~0xffUL : ~0UL;
+	if (f)
+		put_flags(b, clone_names, NELEM(clone_names), f, "CLONE", NULL);
+	if (sig) {
+		sb_printf(b, f ? "|" : "");
+		sfmt_signal(b, (int)sig);
+	}
+	if (!f && !sig)
+		sb_printf(b, "0");
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls) on x86_64. */
+static void fmt_clone(struct sbuf *b, const struct sfmt_call *c)
+{
+	unsigned long f = c->a[0];
+
+	sb_printf(b, "child_stack=");
+	put_addr(b, c->a[1]);
+	sb_printf(b, ", flags=");
+	put_clone_flags(b, f, 1);
+	if (f & 0x100000)
+		sb_printf(b, ", parent_tid=[%ld]", c->ret);
+	if (f & 0x80000)
+		sb_printf(b, ", tls=%#lx", c->a[4]);
+	if (f & (0x1000000 | 0x200000))
+		sb_printf(b, ", child_tidptr=%#lx", c->a[3]);
+}
+
+/* clone3's struct clone_args: flags, pidfd, child_tid, parent_tid,
+ * exit_signal, stack, stack_size, tls. */
+static void fmt_clone3(struct sbuf *b, const struct sfmt_call *c)
+{
+	const unsigned long *w = c->clone3;
+	unsigned long f;
+
+	if (!w || c->clone3_words < 8) {
+		sb_printf(b, "%#lx, %lu", c->a[0], c->a[1]);
+		return;
+	}
+	f = w[0];
+	sb_printf(b, "{flags=");
+	put_clone_flags(b, f, 0);
+	if (f & 0x1000)
+		sb_printf(b, ", pidfd=%#lx", w[1]);
+	if (f & (0x1000000 | 0x200000))
+		sb_printf(b, ", child_tid=%#lx", w[2]);
+	if (f & 0x100000)
+		sb_printf(b, ", parent_tid=%#lx", w[3]);
+	sb_printf(b, ", exit_signal=");
+	sfmt_signal(b, (int)w[4]);
+	if (w[5] || w[6])
+		sb_printf(b, ", stack=%#lx, stack_size=%#lx", w[5], w[6]);
+	if (f & 0x80000)
+		sb_printf(b, ", tls=%#lx", w[7]);
+	sb_printf(b, "}");
+	if ((f & 0x100000) && c->ret > 0)
+		sb_printf(b, " => {parent_tid=[%ld]}", c->ret);
+	sb_printf(b, ", %lu", c->a[1]);
+}
+
+/* mincore's vector: strace shows at most 32 entries. */
+static void fmt_mincore_vec(struct sbuf *b, const struct sfmt_call *c)
+{
+	if (c->ret != 0 || !c->vec) {
+		put_addr(b, c->a[2]);
+		return;
+	}
+	sb_printf(b, "[");
+	for (size_t i = 0; i < c->vec_len && i < 32; i++)
+		sb_printf(b, "%s%u", i ? ", " : "", c->vec[i]);
+	sb_printf(b, c->vec_len > 32 ? ", ...]" : "]");
+}
+
+static void fmt_mmap(struct sbuf *b, const struct sfmt_call *c)
+{
+	put_addr(b, c->a[0]);
+	sb_printf(b, ", %lu, ", c->a[1]);
+	put_prot(b, c->a[2]);
+	sb_printf(b, ", ");
+	put_map_flags(b, c->a[3] & 0xffffffffUL);
+	sb_printf(b, ", ");
+	put_fd(b, c->a[4], c->fd_path);
+	sb_printf(b, ", %#lx", c->a[5]);
+}
+
+static void fmt_mremap(struct sbuf *b, const struct sfmt_call *c)
+{
+	unsigned long f = c->a[3] & 0xffffffffUL;
+
+	put_addr(b, c->a[0]);
+	sb_printf(b, ", %lu, %lu, ", c->a[1], c->a[2]);
+	put_flags(b, mremap_names, NELEM(mremap_names), f, "MREMAP", NULL);
+	if ((f & 3) == 3) {
+		sb_printf(b, ", ");
+		put_addr(b, c->a[4]);
+	}
+}
+
+/* Calls of the shape (addr, len[, more]). */
+static int fmt_range_call(struct sbuf *b, const struct sfmt_call *c)
+{
+	switch (c->nr) {
+	case SYS_munmap: case SYS_mlock: case SYS_munlock: case SYS_mprotect:
+	case SYS_pkey_mprotect: case SYS_madvise: case SYS_mlock2: case SYS_msync:
+	case SYS_mincore:
+		break;
+	default:
+		return 0;
+	}
+	put_addr(b, c->a[0]);
+	sb_printf(b, ", %lu", c->a[1]);
+	if (c->nr == SYS_munmap || c->nr == SYS_mlock || c->nr == SYS_munlock)
+		return 1;
+	sb_printf(b, ", ");
+	if (c->nr == SYS_mprotect || c->nr == SYS_pkey_mprotect)
+		put_prot(b, c->a[2]);
+	if (c->nr == SYS_pkey_mprotect)
+		sb_printf(b, ", %d", (int)c->a[3]);
+	if (c->nr == SYS_madvise)
+		put_madvise(b, c->a[2]);
+	if (c->nr == SYS_mlock2)
+		put_flags(b, mlock_names, NELEM(mlock_names), c->a[2] & 0xffffffffUL, "MLOCK", NULL);
+	if (c->nr == SYS_msync)
+		put_flags(b, ms_names, NELEM(ms_names), c->a[2] & 0xffffffffUL, "MS", NULL);
+	if (c->nr == SYS_mincore)
+		fmt_mincore_vec(b, c);
+	return 1;
+}
+
+static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
+{
+	switch (c->nr) {
+	case SYS_brk: case SYS_shmdt:
+		put_addr(b, c->a[0]);
+		break;
+	case SYS_mlockall:
+		put_flags(b, mcl_names, NELEM(mcl_names), c->a[0] & 0xffffffffUL, "MCL", NULL);
+		break;
+	case SYS_shmat:
+		sb_printf(b, "%d, ", (int)c->a[0]);
+		put_addr(b, c->a[1]);
+		sb_printf(b, ", ");
+		put_flags(b, shm_names, NELEM(shm_names), c->a[2] & 0xffffffffUL, "SHM", NULL);
+		break;
+	case SFMT_NR_MSEAL: /* an unknown call to strace 6.1: six raw words */
+		for (int i = 0; i < 6; i++)
+			sb_printf(b, "%s%#lx", i ? ", " : "", c->a[i]);
+		break;
+	case SYS_clone:
+		fmt_clone(b, c);
+		break;
+	case SYS_clone3:
+		fmt_clone3(b, c);
+		break;
+	case SYS_execve: case SYS_execveat:
+		sb_printf(b, "%s", c->exec_args ? c->exec_args : "");
+		break;
+	case SYS_exit: case SYS_exit_group:
+		sb_printf(b, "%d", (int)c->a[0]);
+		break;
+	default: /* munlockall, fork, vfork: no arguments */
+		break;
+	}
+}
+
+void sfmt_call(struct sbuf *b, const struct sfmt_call *c)
+{
+	const struct call_name *n = lookup(c->nr);
+
+	if (n)
+		sb_printf(b, "%s(", n->name);
+	else
+		sb_printf(b, "syscall_%#lx(", (unsigned long)c->nr);
+	if (c->nr == SYS_mmap)
+		fmt_mmap(b, c);
+	else if (c->nr == SYS_mremap)
+		fmt_mremap(b, c);
+	else if (!fmt_range_call(b, c))
+		fmt_other(b, c);
+	sb_printf(b, ")");
+}
+
+/* The kernel's restart codes, seen when a signal interrupts a call. */
+static const char *restart_text(long e)
+{
+	switch (e) {
+	case 512: return "ERESTARTSYS (To be restarted if SA_RESTART is set)";
+	case 513: return "ERESTARTNOINTR (To be restarted)";
+	case 514: return "ERESTARTNOHAND (To be restarted if no handler)";
+	case 516: return "ERESTART_RESTARTBLOCK (Interrupted by signal)";
+	default: return NULL;
+	}
+}
+
+void sfmt_result(struct sbuf *b, size_t line_start, const struct sfmt_call *c)
+{
+	long r = c->ret;
+
+	while (b->len - line_start < 39)
+		sb_printf(b, " ");
+	if (c->noreturn)
+		sb_printf(b, " = ?");
+	else if (r < 0 && r > -4096 && restart_text(-r))
+		sb_printf(b, " = ? %s", restart_text(-r));
+	else if (r < 0 && r > -4096 && strerrorname_np((int)-r))
+		sb_printf(b, " = -1 %s (%s)", strerrorname_np((int)-r), strerror((int)-r));
+	else if (r < 0 && r > -4096)
+		sb_printf(b, " = -1 %ld (errno %ld)", -r, -r);
+	else if (sfmt_hex_result(c->nr))
+		sb_printf(b, " = %#lx", (unsigned long)r);
+	else
+		sb_printf(b, " = %ld", r);
+}
+
+void sfmt_strings(struct sbuf *b, char **strs, size_t n, int truncated)
+{
+	sb_printf(b, "[");
+	for (size_t i = 0; i < n && i < 32; i++) {
+		sb_printf(b, "%s", i ? ", " : "");
+		sb_quoted(b, strs[i], 32);
+	}
+	sb_printf(b, (n > 32 || truncated) ? ", ...]" : "]");
+}
