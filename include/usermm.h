@@ -224,6 +224,17 @@ int umm_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int p
 unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);
 
 /*
+ * pkey_mprotect(2), pkey_alloc(2), pkey_free(2) as on this machine, whose
+ * CPU has no protection keys (no PKU): pkey_alloc and pkey_free always
+ * fail with -EINVAL, and pkey_mprotect is mprotect for pkey -1 and
+ * -EINVAL (after mprotect's own argument checks) for any other key.
+ */
+int umm_pkey_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot,
+		      int pkey);
+int umm_pkey_alloc(struct umm_mm *mm, unsigned long flags, unsigned long init_val);
+int umm_pkey_free(struct umm_mm *mm, int pkey);
+
+/*
  * mseal(2): seals [addr, addr+len) against munmap, mprotect, MAP_FIXED
  * replacement and (later) mremap and discarding madvise, all of which
  * then fail with -EPERM. flags must be 0. -ENOMEM, with nothing sealed,

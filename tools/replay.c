@@ -554,9 +554,7 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
 		return umm_mprotect(mm, a[0], a[1], (int)a[2]);
 	case MEM_PKEY_MPROTECT:
 		/* pkey -1 is mprotect itself (both are do_mprotect_pkey). */
-		if ((int)a[3] == -1)
-			return umm_mprotect(mm, a[0], a[1], (int)a[2]);
-		break;
+		return umm_pkey_mprotect(mm, a[0], a[1], (int)a[2], (int)a[3]);
 	default: {
 		long ret;
 

@@ -121,7 +121,13 @@ static int mprotect_walk(struct umm_mm *mm, struct mprotect_state *s, struct vma
 	return tmp < s->end ? -ENOMEM : 0;
 }
 
-int umm_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len, int prot)
+/*
+ * do_mprotect_pkey. This machine's CPU has no protection keys (no PKU),
+ * so no key is ever allocated: any pkey but -1 is refused with EINVAL,
+ * after the argument checks, as the kernel does.
+ */
+static int do_mprotect_pkey(struct umm_mm *mm, unsigned long start, unsigned long len, int prot,
+			    int pkey)
 {
 	unsigned long uprot = (unsigned int)prot;
 	unsigned long grows = uprot & (UMM_PROT_GROWSDOWN | UMM_PROT_GROWSUP);
@@ -146,7 +152,7 @@ int umm_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len, int 
 		return -EINVAL;
 	s.prot_flags = prot_to_vm(uprot);
 	mm_lock(mm);
-	err = vt_reserve(&mm->tree);
+	err = pkey != -1 ? -EINVAL : vt_reserve(&mm->tree);
 	if (!err)
 		err = mprotect_first(mm, &s, grows & UMM_PROT_GROWSDOWN, &vma);
 	if (!err && (grows & UMM_PROT_GROWSUP))
@@ -155,4 +161,31 @@ int umm_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len, int 
 		err = mprotect_walk(mm, &s, vma);
 	mm_unlock(mm);
 	return err;
+}
+
+int umm_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len, int prot)
+{
+	return do_mprotect_pkey(mm, start, len, prot, -1);
+}
+
+int umm_pkey_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len, int prot,
+		      int pkey)
+{
+	return do_mprotect_pkey(mm, start, len, prot, pkey);
+}
+
+/* Without PKU the kernel refuses both: there are no keys to hand out. */
+int umm_pkey_alloc(struct umm_mm *mm, unsigned long flags, unsigned long init_val)
+{
+	(void)flags;
+	(void)init_val;
+	(void)mm;
+	return -EINVAL;
+}
+
+int umm_pkey_free(struct umm_mm *mm, int pkey)
+{
+	(void)pkey;
+	(void)mm;
+	return -EINVAL;
 }

@@ -308,6 +308,9 @@ static long run_op(const struct scn_op *op)
 		return raw_result(syscall(SYS_munlockall));
 	case SCN_MSYNC:
 		return raw_result(syscall(SYS_msync, addr, len, prot));
+	case SCN_PKEY_MPROTECT:
+		return raw_result(syscall(SYS_pkey_mprotect, addr, len, prot,
+					  (int)scn_eval(&op->flags, vals)));
 	case SCN_MINCORE: /* a vector for up to 64 MiB; larger lengths only for errors */
 		return raw_result(syscall(SYS_mincore, addr, len, mincore_vec));
 	}

@@ -148,7 +148,7 @@ static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
 	else if (op->kind != SCN_BRK && op->kind != SCN_MLOCKALL && op->kind != SCN_MUNLOCKALL)
 		fprintf(stderr, ", %#lx", scn_eval(&op->len, v));
 	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL || op->kind == SCN_MLOCK2 ||
-	    op->kind == SCN_MSYNC)
+	    op->kind == SCN_MSYNC || op->kind == SCN_PKEY_MPROTECT)
 		fprintf(stderr, ", %s %#lx", op->kind == SCN_MSEAL ? "flags" : "prot",
 			scn_eval(&op->prot, v));
 	fprintf(stderr, ")\n");
@@ -213,6 +213,8 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_msync(rp->mm, addr, len, prot);
 	case SCN_MINCORE:
 		return oracle_mincore(rp->mm, addr, len);
+	case SCN_PKEY_MPROTECT:
+		return umm_pkey_mprotect(rp->mm, addr, len, prot, (int)scn_eval(&op->flags, v));
 	}
 	return -1;
 }

@@ -320,6 +320,7 @@ static int op_arity(enum scn_kind k)
 	case SCN_MUNLOCKALL: return 0;
 	case SCN_MSYNC: return 3; /* ADDR LEN FLAGS */
 	case SCN_MINCORE: return 2;
+	case SCN_PKEY_MPROTECT: return 4; /* ADDR LEN PROT PKEY */
 	default: return 1; /* brk ADDR, mlockall FLAGS */
 	}
 }
@@ -358,6 +359,9 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 	case SCN_MSEAL: /* flags go where mprotect's prot goes */
 	case SCN_MLOCK2:
 	case SCN_MSYNC:
+	case SCN_PKEY_MPROTECT: /* its pkey goes where mmap's flags go */
+		if (op->kind == SCN_PKEY_MPROTECT && parse_expr(s, line, a[3], &op->flags))
+			return -1;
 		if (parse_expr(s, line, a[1], &op->len) || parse_expr(s, line, a[2], &op->prot))
 			return -1;
 		return parse_expr(s, line, a[0], &op->addr);
@@ -391,7 +395,7 @@ static int kind_of(struct tok t, enum scn_kind *k)
 {
 	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
 						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
-						    "msync", "mincore"};
+						    "msync", "mincore", "pkey_mprotect"};
 
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (tok_is(t, names[i])) {
@@ -544,7 +548,7 @@ const char *scn_kind_name(enum scn_kind kind)
 {
 	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
 						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
-						    "msync", "mincore"};
+						    "msync", "mincore", "pkey_mprotect"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
