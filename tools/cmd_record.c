@@ -47,74 +47,34 @@ static void record_usage(FILE *out)
 		"  -h, --help            this text\n");
 }
 
-/* start_stack (field 28) and start_brk (field 47) of /proc/PID/stat,
- * which smaps cannot show: without a [heap] line the break is unknown.
- * At an exec event the break is still at start_brk. */
-static void write_header(FILE *out, pid_t pid)
+static int write_snapshot(pid_t pid, const char *to)
 {
-	char path[64], buf[4096], *p;
-	unsigned long v[48] = { 0 };
-	FILE *f;
-	size_t n;
-	int i;
+	char *text = tracer_snapshot(pid);
+	FILE *out = text ? fopen(to, "we") : NULL;
+	int err = !out;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')'); /* the command name may hold spaces */
-	if (!p)
-		return;
-	p += 2;
-	p += strcspn(p, " "); /* field 3, the state letter */
-	p += strspn(p, " ");
-	for (i = 4; i < 48 && *p; i++) {
-		v[i] = strtoul(p, &p, 10);
-		p += strspn(p, " ");
+	if (out) {
+		err |= fputs(text, out) == EOF;
+		err |= fclose(out) != 0;
 	}
-	if (i == 48 && v[47])
-		fprintf(out, "# usermm: start_brk=%#lx brk=%#lx start_stack=%#lx\n", v[47], v[47],
-			v[28]);
-}
-
-static int copy_file(const char *from, const char *to, pid_t pid)
-{
-	FILE *in = fopen(from, "re"), *out = in ? fopen(to, "we") : NULL;
-	char buf[65536];
-	size_t n;
-	int err = 0;
-
-	if (!in || !out) {
-		fprintf(stderr, "usermm record: %s: %s\n", in ? to : from, strerror(errno));
-		if (in)
-			fclose(in);
-		return -1;
-	}
-	write_header(out, pid);
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		err |= fwrite(buf, 1, n, out) != n;
-	err |= ferror(in);
-	fclose(in);
-	err |= fclose(out) != 0;
 	if (err)
-		fprintf(stderr, "usermm record: cannot write %s\n", to);
+		fprintf(stderr, "usermm record: cannot write %s: %s\n", to,
+			text ? strerror(errno) : "cannot read the smaps");
+	free(text);
 	return err ? -1 : 0;
 }
 
 static int record_exec(void *ctx, pid_t pid, pid_t former, int nth, int first)
 {
 	struct record *r = ctx;
-	char from[64], to[4096];
+	char to[4096];
 
 	(void)former, (void)nth;
-	snprintf(from, sizeof(from), "/proc/%d/smaps", pid);
 	if (first)
 		snprintf(to, sizeof(to), "%s.maps", r->prefix);
 	else
 		snprintf(to, sizeof(to), "%s.%d.maps", r->prefix, ++r->execs);
-	if (copy_file(from, to, pid))
+	if (write_snapshot(pid, to))
 		r->failed = 1;
 	return 0; /* a lost snapshot is reported at the end; the program runs on */
 }

@@ -10,5 +10,6 @@ int cmd_run(int argc, char **argv);
 int cmd_difftest(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_shadow(int argc, char **argv);
 
 #endif

@@ -2,7 +2,8 @@
  * tracer.c - owns the ptrace machinery (see tracer.h): starting the
  * command seized, the wait loop, syscall entry/exit decoding through
  * PTRACE_GET_SYSCALL_INFO, fork/clone/exec events, the one-at-a-time
- * slot for memory calls, and reading tracee memory for the strace text.
+ * slot for memory calls, reading tracee memory for the strace text, and
+ * the smaps snapshot taken at an exec event.
  */
 #define _GNU_SOURCE
 #include "tracer.h"
@@ -633,6 +634,68 @@ int tracer_run(char *const argv[], const struct tracer_hooks *hooks, struct trac
 	free(tr.tasks);
 	free(path);
 	return 0;
+}
+
+/* ---- snapshots ---- */
+
+/* start_stack (field 28) and start_brk (field 47) of /proc/PID/stat,
+ * which smaps cannot show: without a [heap] line the break is unknown.
+ * At an exec event the break is still at start_brk. */
+static void write_header(FILE *out, pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	unsigned long v[48] = { 0 };
+	FILE *f;
+	size_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* the command name may hold spaces */
+	if (!p)
+		return;
+	p += 2;
+	p += strcspn(p, " "); /* field 3, the state letter */
+	p += strspn(p, " ");
+	for (i = 4; i < 48 && *p; i++) {
+		v[i] = strtoul(p, &p, 10);
+		p += strspn(p, " ");
+	}
+	if (i == 48 && v[47])
+		fprintf(out, "# usermm: start_brk=%#lx brk=%#lx start_stack=%#lx\n", v[47], v[47],
+			v[28]);
+}
+
+char *tracer_snapshot(pid_t pid)
+{
+	char path[64], buf[65536], *text = NULL;
+	size_t len = 0, n;
+	FILE *in, *out;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	in = fopen(path, "re");
+	if (!in)
+		return NULL;
+	out = open_memstream(&text, &len);
+	if (!out) {
+		fclose(in);
+		return NULL;
+	}
+	write_header(out, pid);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	err = ferror(in);
+	fclose(in);
+	if (fclose(out) || err) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 int tracer_exit_code(int status)

@@ -54,6 +54,12 @@ struct tracer_result {
  * Returns 0, or -1 with a message on stderr if tracing failed. */
 int tracer_run(char *const argv[], const struct tracer_hooks *hooks, struct tracer_result *res);
 
+/* /proc/PID/smaps of a tracee stopped at its exec event, after one line
+ * "# usermm: start_brk=0x... brk=0x... start_stack=0x..." from
+ * /proc/PID/stat (left out if stat cannot be read). Malloc'ed; NULL if
+ * smaps cannot be read. */
+char *tracer_snapshot(pid_t pid);
+
 /* The exit status a shell would give for a wait status. */
 int tracer_exit_code(int status);
 

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "difftest", cmd_difftest, "random calls on this kernel and on usermm, compared" },
 	{ "replay", cmd_replay, "replay an strace trace on usermm, optionally checking every result" },
 	{ "record", cmd_record, "run a program under ptrace, write its maps and memory calls" },
+	{ "shadow", cmd_shadow, "run a program under ptrace, check each memory call on usermm live" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,186 @@
+/*
+ * test_shadow.c - tests of `usermm shadow`: real programs (a coreutil, a
+ * shell pipeline that forks and execs, python3) mirrored live with exit
+ * status 0 and 0 divergences in the summary, their output passing
+ * through, a failing program's status passing through, usage errors, and
+ * (as root, where --unprivileged makes usermm refuse an mlock the kernel
+ * allows) the divergence report and exit 1.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static int run_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run_shell(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *name)
+{
+	char path[256];
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	do {
+		buf = realloc(buf, cap += 65536);
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n);
+	buf[len] = 0;
+	fclose(f);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/umm_shadow_XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return run_shell("rm -rf %s", tmpdir);
+}
+
+/* Shadows CMD (shell words) from /; returns its status, stdout and
+ * stderr in tmpdir/out and tmpdir/err. */
+static int shadow(const char *opts, const char *cmd)
+{
+	return run_shell("cd / && PATH=/usr/bin:/bin %s shadow %s -- %s >%s/out 2>%s/err",
+			 UMM_CLI_PATH, opts, cmd, tmpdir, tmpdir);
+}
+
+/* The program ran clean: status 0, its output, a summary with 0 divergences. */
+static void check_clean(const char *cmd, const char *output)
+{
+	char *out, *err;
+
+	assert_int_equal(shadow("", cmd), 0);
+	out = slurp("out");
+	err = slurp("err");
+	assert_non_null(out);
+	assert_non_null(err);
+	assert_non_null(strstr(out, output));
+	if (!strstr(err, " 0 divergences, "))
+		fail_msg("no clean summary:\n%s", err);
+	assert_non_null(strstr(err, "usermm shadow: "));
+	assert_non_null(strstr(err, " calls mirrored, "));
+	assert_null(strstr(err, " 0 calls mirrored"));
+	free(out);
+	free(err);
+}
+
+static void test_ls(void **state)
+{
+	(void)state;
+	check_clean("ls /", "usr\n");
+}
+
+static void test_sh_pipe(void **state)
+{
+	char *err;
+
+	(void)state;
+	check_clean("sh -c 'echo a | cat'", "a\n");
+	err = slurp("err");
+	assert_non_null(strstr(err, " 3 processes "));
+	free(err);
+}
+
+static void test_python3(void **state)
+{
+	(void)state;
+	check_clean("/usr/bin/python3 -c 'print(1)'", "1\n");
+}
+
+static void test_status_passes_through(void **state)
+{
+	char *err;
+
+	(void)state;
+	assert_int_equal(shadow("", "sh -c 'exit 3'"), 3);
+	err = slurp("err");
+	assert_non_null(strstr(err, " 0 divergences, "));
+	free(err);
+	assert_int_equal(shadow("", "/nonexistent/program"), 127);
+}
+
+static void test_usage(void **state)
+{
+	(void)state;
+	assert_int_equal(run_shell("%s shadow >/dev/null 2>&1", UMM_CLI_PATH), 2);
+	assert_int_equal(run_shell("%s shadow --bogus -- true >/dev/null 2>&1", UMM_CLI_PATH), 2);
+	assert_int_equal(run_shell("%s shadow --help | grep -q 'usage: usermm shadow'", UMM_CLI_PATH),
+			 0);
+}
+
+/* As root, the kernel allows an mlock beyond RLIMIT_MEMLOCK; usermm,
+ * told the program is unprivileged, refuses it. */
+static void test_divergence(void **state)
+{
+	struct rlimit rl;
+	char *out, *err;
+
+	(void)state;
+	if (geteuid() != 0 || getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur > (16UL << 20))
+		skip();
+	assert_int_equal(shadow("--unprivileged",
+				"/usr/bin/python3 -c 'import ctypes, mmap\n"
+				"m = mmap.mmap(-1, 32 << 20)\n"
+				"a = ctypes.addressof(ctypes.c_char.from_buffer(m))\n"
+				"ctypes.CDLL(None).mlock(ctypes.c_void_p(a), ctypes.c_size_t(32 << 20))\n"
+				"print(\"after\")'"), 1);
+	out = slurp("out");
+	err = slurp("err");
+	assert_null(strstr(out, "after")); /* killed at the divergence */
+	assert_non_null(strstr(err, "divergence in pid "));
+	assert_non_null(strstr(err, "mlock(0x"));
+	assert_non_null(strstr(err, "  kernel: = 0\n"));
+	assert_non_null(strstr(err, "  usermm: = -1 ENOMEM"));
+	assert_non_null(strstr(err, "  => "));
+	assert_non_null(strstr(err, " 1 divergence, "));
+	free(out);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ls),
+		cmocka_unit_test(test_sh_pipe),
+		cmocka_unit_test(test_python3),
+		cmocka_unit_test(test_status_passes_through),
+		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_divergence),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

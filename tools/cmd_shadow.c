@@ -1,0 +1,345 @@
+/*
+ * cmd_shadow.c - `usermm shadow [--unprivileged|--privileged] [--] CMD...`:
+ * runs CMD under ptrace (tracer.c) and mirrors it live into usermm
+ * (replay.c): each exec's smaps snapshot starts a space, forks, clones
+ * and exits follow, and every memory call is applied to usermm as the
+ * kernel finishes it, its result compared with the kernel's. At the first
+ * divergence it prints the call, both results and the maps around the
+ * address, kills CMD and exits 1; otherwise it prints a summary on stderr
+ * and exits with CMD's status. CMD's input and output pass through.
+ */
+#define _GNU_SOURCE
+#include "commands.h"
+#include "replay.h"
+#include "strace_fmt.h"
+#include "tracer.h"
+#include "usermm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#define CLONE_VM_FLAG 0x100UL
+#define CLONE_THREAD_FLAG 0x10000UL
+
+static const char shadow_usage[] =
+	"usage: usermm shadow [OPTIONS] [--] CMD [ARGS...]\n"
+	"Runs CMD under ptrace, following forks, clones and execs, and mirrors its\n"
+	"address spaces live in usermm: each image starts from its /proc/PID/smaps\n"
+	"at the exec event, and every memory call (brk, mmap, munmap, mprotect, ...)\n"
+	"is applied to usermm when the kernel has finished it and the two results\n"
+	"are compared. At the first difference it prints the call, both results and\n"
+	"usermm's maps around the address, kills CMD and exits 1. Otherwise it\n"
+	"prints on stderr the calls mirrored, the processes, the divergences and the\n"
+	"calls usermm does not implement yet (counted by name, never hidden), and\n"
+	"exits with CMD's status (128+N if signal N killed it, 127 if it could not\n"
+	"be run). CMD's input and output pass through.\n"
+	"\n"
+	"  --unprivileged    CMD has no capabilities (CAP_SYS_RAWIO, CAP_IPC_LOCK,\n"
+	"                    CAP_SYS_ADMIN); --privileged: it has them. Default: those\n"
+	"                    of the user running shadow, as for the limits and sysctls.\n"
+	"  -h, --help        this text.\n";
+
+/* The memory calls, by syscall number; unsupported calls count by index. */
+static const struct {
+	long nr;
+	enum mem_op op;
+	int nargs;
+	const char *name;
+} mem_calls[] = {
+	{ SYS_brk, MEM_BRK, 1, "brk" },
+	{ SYS_mmap, MEM_MMAP, 6, "mmap" },
+	{ SYS_munmap, MEM_MUNMAP, 2, "munmap" },
+	{ SYS_mprotect, MEM_MPROTECT, 3, "mprotect" },
+	{ SYS_pkey_mprotect, MEM_PKEY_MPROTECT, 4, "pkey_mprotect" },
+	{ SYS_mremap, MEM_MREMAP, 5, "mremap" },
+	{ SYS_madvise, MEM_MADVISE, 3, "madvise" },
+	{ SYS_mlock, MEM_MLOCK, 2, "mlock" },
+	{ SYS_mlock2, MEM_MLOCK2, 3, "mlock2" },
+	{ SYS_munlock, MEM_MUNLOCK, 2, "munlock" },
+	{ SYS_mlockall, MEM_MLOCKALL, 1, "mlockall" },
+	{ SYS_munlockall, MEM_MUNLOCKALL, 0, "munlockall" },
+	{ SYS_msync, MEM_MSYNC, 3, "msync" },
+	{ SYS_mincore, MEM_MINCORE, 3, "mincore" },
+	{ SFMT_NR_MSEAL, MEM_MSEAL, 3, "mseal" },
+	{ SYS_shmat, MEM_OTHER, 3, "shmat" },
+	{ SYS_shmdt, MEM_OTHER, 1, "shmdt" },
+};
+
+#define NMEM (sizeof(mem_calls) / sizeof(mem_calls[0]))
+
+struct shadow {
+	struct replay *r;
+	unsigned long calls, processes, divergences, unsupported;
+	unsigned long unsupported_by[NMEM];
+	int failed; /* usermm could not follow (a snapshot, a clone) */
+};
+
+/* ---- reporting ---- */
+
+static void format_result(char *buf, size_t n, long v, long nr)
+{
+	const char *name = v < 0 && v > -4096 ? strerrorname_np((int)-v) : NULL;
+
+	if (name)
+		snprintf(buf, n, "-1 %s (%s)", name, strerror((int)-v));
+	else if (v < 0 && v > -4096)
+		snprintf(buf, n, "-1 errno %ld", -v);
+	else if (sfmt_hex_result(nr))
+		snprintf(buf, n, "%#lx", (unsigned long)v);
+	else
+		snprintf(buf, n, "%ld", v);
+}
+
+/* The maps line holding addr (or the next one), marked, and three on
+ * each side. */
+static void print_maps_around(struct umm_mm *mm, unsigned long addr)
+{
+	char *text = mm ? umm_maps_string(mm) : NULL, *save = NULL, *l;
+	size_t n = 0, hit = 0, cap = 0;
+	char **lines = NULL;
+
+	for (l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned long end = strtoul(strchr(l, '-') ? strchr(l, '-') + 1 : l, NULL, 16);
+
+		if (n == cap && !(lines = realloc(lines, (cap = cap ? 2 * cap : 256) * sizeof(*lines))))
+			abort();
+		if (end <= addr)
+			hit = n + 1;
+		lines[n++] = l;
+	}
+	for (size_t i = hit > 3 ? hit - 3 : 0; i < n && i <= hit + 3; i++)
+		fprintf(stderr, "  %s %s\n", i == hit ? "=>" : "  ", lines[i]);
+	if (!n)
+		fprintf(stderr, "    (%s)\n", text ? "empty" : "no address space");
+	free(lines);
+	free(text);
+}
+
+static void report_divergence(struct shadow *s, const struct tracer_call *c, long ours)
+{
+	struct umm_mm *mm = replay_mm(s->r, c->pid);
+	char kern[96], got[96];
+
+	format_result(kern, sizeof(kern), c->ret, c->nr);
+	format_result(got, sizeof(got), ours, c->nr);
+	fprintf(stderr, "usermm shadow: divergence in pid %d:\n  %s\n  kernel: = %s\n"
+		"  usermm: = %s\n", c->pid, c->line, kern, got);
+	if (s->unsupported)
+		fprintf(stderr, "  (%lu unsupported call%s before this one may have made the "
+			"spaces differ)\n", s->unsupported, s->unsupported > 1 ? "s" : "");
+	fprintf(stderr, "usermm's maps of pid %d around %#lx:\n", c->pid, c->args[0]);
+	print_maps_around(mm, c->args[0]);
+	if (sfmt_hex_result(c->nr) && c->ret >= 0 && (unsigned long)c->ret != c->args[0]) {
+		fprintf(stderr, "around the kernel's result %#lx:\n", (unsigned long)c->ret);
+		print_maps_around(mm, (unsigned long)c->ret);
+	}
+	if (sfmt_hex_result(c->nr) && ours >= 0 && ours != c->ret &&
+	    (unsigned long)ours != c->args[0]) {
+		fprintf(stderr, "around usermm's result %#lx:\n", (unsigned long)ours);
+		print_maps_around(mm, (unsigned long)ours);
+	}
+}
+
+static void print_summary(const struct shadow *s, const struct tracer_result *res)
+{
+	fprintf(stderr, "usermm shadow: %lu calls mirrored, %lu process%s (%lu tasks), "
+		"%lu divergence%s, %lu unsupported", s->calls, s->processes,
+		s->processes == 1 ? "" : "es", res->tasks, s->divergences,
+		s->divergences == 1 ? "" : "s", s->unsupported);
+	for (size_t i = 0, first = 1; i < NMEM; i++)
+		if (s->unsupported_by[i]) {
+			fprintf(stderr, "%s%s %lu", first ? " (" : ", ", mem_calls[i].name,
+				s->unsupported_by[i]);
+			first = 0;
+		}
+	fprintf(stderr, "%s\n", s->unsupported ? ")" : "");
+}
+
+/* ---- the hooks ---- */
+
+static int shadow_exec(void *ctx, pid_t pid, pid_t former, int nth, int first)
+{
+	struct shadow *s = ctx;
+	char *text = tracer_snapshot(pid), err[256];
+	int rc;
+
+	(void)nth;
+	/* A thread that execs takes its leader's pid; its own tid is gone. */
+	if (former != pid && replay_has_pid(s->r, former))
+		replay_exit(s->r, former);
+	if (!text) {
+		fprintf(stderr, "usermm shadow: cannot read /proc/%d/smaps\n", pid);
+		s->failed = 1;
+		return 1;
+	}
+	rc = replay_exec(s->r, pid, text, err, sizeof(err));
+	free(text);
+	if (rc) {
+		fprintf(stderr, "usermm shadow: pid %d: its maps: %s\n", pid, err);
+		s->failed = 1;
+		return 1;
+	}
+	s->processes += first;
+	return 0;
+}
+
+static int shadow_clone(struct shadow *s, const struct tracer_call *c)
+{
+	char err[256];
+
+	if (replay_clone(s->r, c->pid, c->child, c->clone_flags & CLONE_VM_FLAG, err,
+			 sizeof(err))) {
+		fprintf(stderr, "usermm shadow: %s\n", err);
+		s->failed = 1;
+		return 1;
+	}
+	s->processes += !(c->clone_flags & CLONE_THREAD_FLAG);
+	return 0;
+}
+
+/* The call as replay takes it; -1 if it is not a memory call. */
+static int mem_call_of(const struct tracer_call *c, struct mem_call *mc, char **path)
+{
+	size_t i = 0, n;
+
+	while (i < NMEM && mem_calls[i].nr != c->nr)
+		i++;
+	if (i == NMEM)
+		return -1;
+	memset(mc, 0, sizeof(*mc));
+	mc->op = mem_calls[i].op;
+	mc->nargs = mem_calls[i].nargs;
+	mc->name = mem_calls[i].name;
+	memcpy(mc->arg, c->args, sizeof(mc->arg));
+	*path = c->fd_path ? strdup(c->fd_path) : NULL;
+	n = *path ? strlen(*path) : 0;
+	/* readlink marks an unlinked file the way strace -y does. */
+	if (n > 10 && !strcmp(*path + n - 10, " (deleted)")) {
+		(*path)[n - 10] = 0;
+		mc->deleted = true;
+	}
+	mc->path = *path;
+	return (int)i;
+}
+
+static int mirror(struct shadow *s, const struct tracer_call *c, const struct mem_call *mc,
+		  int idx)
+{
+	bool supported;
+	long ours;
+
+	if (mc->op == MEM_BRK && mc->arg[0] == 0 && c->ret > 0)
+		replay_seed_brk(s->r, c->pid, (unsigned long)c->ret);
+	ours = replay_call(s->r, c->pid, mc, &supported);
+	if (!supported) {
+		s->unsupported++;
+		s->unsupported_by[idx]++;
+		return 0;
+	}
+	s->calls++;
+	if (ours == c->ret)
+		return 0;
+	s->divergences++;
+	report_divergence(s, c, ours);
+	return 1;
+}
+
+static int shadow_call(void *ctx, const struct tracer_call *c)
+{
+	struct shadow *s = ctx;
+	struct mem_call mc;
+	char *path = NULL;
+	int idx, rc;
+
+	if (c->child > 0)
+		return shadow_clone(s, c);
+	idx = mem_call_of(c, &mc, &path);
+	if (idx < 0 || !replay_has_pid(s->r, c->pid)) {
+		free(path);
+		return 0; /* exec (see shadow_exec), exit, a failed clone */
+	}
+	rc = mirror(s, c, &mc, idx);
+	free(path);
+	return rc;
+}
+
+static int shadow_exit(void *ctx, pid_t pid, int status, const char *line)
+{
+	struct shadow *s = ctx;
+
+	(void)status, (void)line;
+	if (replay_has_pid(s->r, pid))
+		replay_exit(s->r, pid);
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static struct replay *make_replay(int privileges)
+{
+	struct replay_opts ro = { .notes = NULL };
+
+	if (umm_config_from_host(&ro.cfg))
+		fprintf(stderr, "usermm shadow: note: cannot read this host's settings; using "
+			"usermm's defaults\n");
+	ro.cfg.randomize = false; /* the layout comes from each snapshot */
+	ro.cfg.mmap_base = 0;	  /* inferred from each snapshot */
+	if (privileges)
+		ro.cfg.cap_sys_rawio = ro.cfg.cap_ipc_lock = ro.cfg.cap_sys_admin =
+			privileges > 0;
+	return replay_new(&ro);
+}
+
+static int shadow_run(char **cmd, int privileges)
+{
+	struct shadow s = { .r = make_replay(privileges) };
+	struct tracer_hooks hooks = { &s, shadow_exec, shadow_call, shadow_exit };
+	struct tracer_result res;
+	int rc;
+
+	if (!s.r)
+		return 1;
+	/* Ctrl-C goes to the program; shadow stays to follow its end. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	rc = tracer_run(cmd, &hooks, &res);
+	if (!rc)
+		print_summary(&s, &res);
+	replay_free(s.r);
+	if (rc || s.divergences || s.failed)
+		return 1;
+	return res.exec_failed ? 127 : tracer_exit_code(res.status);
+}
+
+int cmd_shadow(int argc, char **argv)
+{
+	static const struct option opts[] = { { "unprivileged", no_argument, 0, 'U' },
+					      { "privileged", no_argument, 0, 'P' },
+					      { "help", no_argument, 0, 'h' },
+					      { 0, 0, 0, 0 } };
+	int c, privileges = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(shadow_usage, stdout);
+			return 0;
+		}
+		if (c != 'U' && c != 'P') {
+			fputs(shadow_usage, stderr);
+			return 2;
+		}
+		privileges = c == 'U' ? -1 : 1;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usermm shadow: no command\n");
+		fputs(shadow_usage, stderr);
+		return 2;
+	}
+	return shadow_run(argv + optind, privileges);
+}
