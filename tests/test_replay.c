@@ -141,6 +141,45 @@ static void test_usage(void **state)
 	expect("/nonexistent/trace", 1, "No such file");
 }
 
+/*
+ * openat lines give mmap its fd's mode: the results below are what this
+ * kernel returns for a write-only, a read-only and a read-write fd (a
+ * file needs FMODE_READ to be mapped at all, and FMODE_WRITE for a
+ * shared writable mapping). Without the openat lines replay would open
+ * the file read-write and get the first and third results wrong.
+ */
+static void test_open_modes(void **state)
+{
+	char dir[] = "/tmp/umm-replay-XXXXXX", path[64], trace[64], args[160];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/file", dir);
+	snprintf(trace, sizeof(trace), "%s/t.trace", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), 8192), 0);
+	fclose(f);
+	f = fopen(trace, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"openat(AT_FDCWD, \"%1$s\", O_WRONLY) = 3<%1$s>\n"
+		"mmap(NULL, 4096, PROT_READ, MAP_SHARED, 3<%1$s>, 0) = -1 EACCES (Permission denied)\n"
+		"openat(AT_FDCWD, \"%1$s\", O_RDONLY|O_CLOEXEC) = 4<%1$s>\n"
+		"mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 4<%1$s>, 0) = -1 EACCES (Permission denied)\n"
+		"mmap(NULL, 4096, PROT_READ, MAP_SHARED, 4<%1$s>, 0) = 0x7ffff7ffe000\n"
+		"openat(AT_FDCWD, \"%1$s\", O_RDWR|O_APPEND) = 3<%1$s>\n"
+		"mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3<%1$s>, 0) = 0x7ffff7ffd000\n",
+		path);
+	fclose(f);
+	snprintf(args, sizeof(args), "--check %s", trace);
+	expect(args, 0, "0 differ from the trace");
+	unlink(trace);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_bad_trace(void **state)
 {
 	char *out;
@@ -164,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_bad_trace),
+		cmocka_unit_test(test_open_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

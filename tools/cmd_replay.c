@@ -12,6 +12,7 @@
 #include "usermm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +356,25 @@ static int memory_call(struct state *s, struct st_event *ev, const struct mem_ca
 	return 0;
 }
 
+/* The access mode an open/openat line asked for, from its flags text. */
+static int open_flags_of(const char *flags)
+{
+	int mode = strstr(flags, "O_RDWR") ? O_RDWR : strstr(flags, "O_WRONLY") ? O_WRONLY : O_RDONLY;
+
+	return mode | (strstr(flags, "O_APPEND") ? O_APPEND : 0);
+}
+
+/* open and openat matter to mmap: the fd's mode decides EACCES. */
+static bool open_event(struct state *s, const struct st_event *ev)
+{
+	int flags_arg = !strcmp(ev->name, "openat") ? 2 : !strcmp(ev->name, "open") ? 1 : -1;
+
+	if (flags_arg < 0 || ev->nargs <= flags_arg || !ev->has_result || ev->result < 0)
+		return false;
+	replay_fd_opened(s->r, ev->pid, (int)ev->result, open_flags_of(ev->args[flags_arg]));
+	return true;
+}
+
 static int call_event(struct state *s, struct st_event *ev)
 {
 	enum st_call_class cls;
@@ -378,7 +398,8 @@ static int call_event(struct state *s, struct st_event *ev)
 			return do_clone(s, ev->pid, ev->result, share) ? 1 : 0;
 		return 0;
 	}
-	s->other++;
+	if (!open_event(s, ev))
+		s->other++;
 	return 0;
 }
 

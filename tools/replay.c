@@ -37,6 +37,7 @@ struct fdent {
 	bool deleted;
 	char *path;
 	struct umm_file *file;
+	int open_flags; /* from an openat line of the trace; -1: unknown */
 };
 
 struct proc {
@@ -280,10 +281,10 @@ static int copy_fds(struct proc *child, const struct proc *parent)
 		return -ENOMEM;
 	for (size_t i = 0; i < parent->nfds; i++) {
 		child->fds[i] = parent->fds[i];
-		child->fds[i].path = strdup(parent->fds[i].path);
+		child->fds[i].path = parent->fds[i].path ? strdup(parent->fds[i].path) : NULL;
 		umm_file_get(child->fds[i].file);
 		child->nfds++;
-		if (!child->fds[i].path)
+		if (parent->fds[i].path && !child->fds[i].path)
 			return -ENOMEM;
 	}
 	return 0;
@@ -415,13 +416,16 @@ static struct umm_file *file_from_name(const char *path, bool deleted)
 	return umm_file_create(&d);
 }
 
-static struct umm_file *file_open(struct replay *r, const char *path, bool deleted)
+static struct umm_file *file_open(struct replay *r, const char *path, bool deleted,
+				  int open_flags)
 {
 	struct umm_file *f = NULL;
 	int err = 0;
 
 	/* An unlinked file's name may now be another file: do not look. */
-	if (!deleted && path[0] == '/') {
+	if (!deleted && path[0] == '/' && open_flags >= 0)
+		f = umm_file_open_path(path, open_flags, &err);
+	else if (!deleted && path[0] == '/') {
 		f = umm_file_open_path(path, O_RDWR, &err);
 		if (!f)
 			f = umm_file_open_path(path, O_RDONLY, &err);
@@ -434,32 +438,54 @@ static struct umm_file *file_open(struct replay *r, const char *path, bool delet
 	return f;
 }
 
+/* The entry for fd in p, made (mode unknown) if there is none. */
+static struct fdent *fd_entry(struct proc *p, int fd)
+{
+	struct fdent *grown;
+
+	for (size_t i = 0; i < p->nfds; i++)
+		if (p->fds[i].fd == fd)
+			return &p->fds[i];
+	grown = realloc(p->fds, (p->nfds + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	p->fds = grown;
+	memset(&p->fds[p->nfds], 0, sizeof(*grown));
+	p->fds[p->nfds].fd = fd;
+	p->fds[p->nfds].open_flags = -1;
+	return &p->fds[p->nfds++];
+}
+
 /* The handle for (pid, fd, path); a new path on an fd replaces the old. */
 static struct umm_file *fd_file(struct replay *r, struct proc *p, int fd, const char *path,
 				bool deleted)
 {
-	struct fdent *e = NULL, *grown;
+	struct fdent *e;
 
-	for (size_t i = 0; i < p->nfds && !e; i++)
-		if (p->fds[i].fd == fd)
-			e = &p->fds[i];
-	if (e && e->deleted == deleted && !strcmp(e->path, path))
+	e = fd_entry(p, fd);
+	if (!e)
+		return NULL;
+	if (e->file && e->deleted == deleted && e->path && !strcmp(e->path, path))
 		return e->file;
-	if (!e) {
-		grown = realloc(p->fds, (p->nfds + 1) * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		p->fds = grown;
-		e = &p->fds[p->nfds++];
-		memset(e, 0, sizeof(*e));
-		e->fd = fd;
-	}
 	free(e->path);
 	umm_file_put(e->file);
 	e->path = strdup(path);
 	e->deleted = deleted;
-	e->file = e->path ? file_open(r, path, deleted) : NULL;
+	e->file = e->path ? file_open(r, path, deleted, e->open_flags) : NULL;
 	return e->file;
+}
+
+void replay_fd_opened(struct replay *r, long pid, int fd, int open_flags)
+{
+	struct proc *p = find_proc(r, pid);
+	struct fdent *e = p ? fd_entry(p, fd) : NULL;
+
+	if (!e)
+		return;
+	/* A new open file description: the next mmap makes a new handle. */
+	umm_file_put(e->file);
+	e->file = NULL;
+	e->open_flags = open_flags;
 }
 
 /* ---------------------------------------------------------------------

@@ -99,6 +99,13 @@ int replay_rename(struct replay *r, long old_pid, long new_pid);
  * 0, or -errno); *supported false (and 0 returned) for a call usermm does
  * not implement yet, which then changes nothing. The pid must exist.
  */
+/*
+ * An open(2)/openat(2) line of the trace: fd now names a new open file
+ * description opened with open_flags (O_RDONLY/O_WRONLY/O_RDWR, O_APPEND),
+ * which the next mmap of fd uses instead of guessing the mode.
+ */
+void replay_fd_opened(struct replay *r, long pid, int fd, int open_flags);
+
 long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *supported);
 
 /*
