@@ -21,39 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+#include "cli_test.h"
 
-static int run_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_shell(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, len = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		buf = realloc(buf, cap += 65536);
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n);
-	buf[len] = 0;
-	fclose(f);
-	return buf;
-}
 
 static int starts_with(const char *s, const char *prefix)
 {
@@ -63,14 +32,7 @@ static int starts_with(const char *s, const char *prefix)
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(tmpdir, "/tmp/umm_record_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return run_shell("rm -rf %s", tmpdir);
+	return make_tmpdir("record");
 }
 
 /* Every trace line has one of strace's shapes. */
@@ -97,9 +59,9 @@ static void test_single_process(void **state)
 	(void)state;
 	assert_int_equal(run_shell("cd / && %s record -o %s/one -- /usr/bin/cat /etc/hostname >/dev/null", UMM_CLI_PATH, tmpdir), 0);
 	snprintf(path, sizeof(path), "%s/one.trace", tmpdir);
-	trace = slurp(path);
+	trace = read_whole_file(path);
 	snprintf(path, sizeof(path), "%s/one.maps", tmpdir);
-	maps = slurp(path);
+	maps = read_whole_file(path);
 	assert_non_null(trace);
 	assert_non_null(maps);
 	check_shapes(trace);
@@ -129,7 +91,7 @@ static void test_fork_and_exec(void **state)
 	(void)state;
 	assert_int_equal(run_shell("%s record -o %s/pipe -- sh -c 'echo a | cat; exit 7' >/dev/null", UMM_CLI_PATH, tmpdir), 7);
 	snprintf(path, sizeof(path), "%s/pipe.trace", tmpdir);
-	trace = slurp(path);
+	trace = read_whole_file(path);
 	assert_non_null(trace);
 	check_shapes(trace);
 	assert_non_null(strstr(trace, "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"));
@@ -167,7 +129,7 @@ static void test_threads(void **state)
 				   "[t.start() for t in ts]; [t.join() for t in ts]'",
 				   UMM_CLI_PATH, tmpdir), 0);
 	snprintf(path, sizeof(path), "%s/thr.trace", tmpdir);
-	trace = slurp(path);
+	trace = read_whole_file(path);
 	assert_non_null(trace);
 	check_shapes(trace);
 	assert_non_null(strstr(trace, "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"));
@@ -240,5 +202,5 @@ int main(void)
 		cmocka_unit_test(test_shipped_traces_replay),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, remove_tmpdir);
 }

@@ -20,54 +20,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+#include "cli_test.h"
 
-static int run_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_shell(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
+/* A file of tmpdir, whole. */
 static char *slurp(const char *name)
 {
 	char path[256];
-	FILE *f;
-	char *buf = NULL;
-	size_t cap = 0, len = 0, n;
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	do {
-		buf = realloc(buf, cap += 65536);
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n);
-	buf[len] = 0;
-	fclose(f);
-	return buf;
+	return read_whole_file(path);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(tmpdir, "/tmp/umm_shadow_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return run_shell("rm -rf %s", tmpdir);
+	return make_tmpdir("shadow");
 }
 
 /* Shadows CMD (shell words) from /; returns its status, stdout and
@@ -182,5 +149,5 @@ int main(void)
 		cmocka_unit_test(test_divergence),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, remove_tmpdir);
 }
