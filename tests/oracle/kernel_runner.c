@@ -36,12 +36,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -278,6 +281,48 @@ static long raw_result(long r)
 	return r == -1 ? -(long)errno : r;
 }
 
+/*
+ * touch: one access, with SIGSEGV and SIGBUS caught on an alternate
+ * stack (the access may be the one that overflows [stack]). The result
+ * is 0 or (signal << 8) | si_code, as scenario.h describes.
+ */
+static char altstack[65536];
+static sigjmp_buf touch_env;
+static volatile long touch_result;
+
+static void touch_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	touch_result = ((long)sig << 8) | si->si_code;
+	siglongjmp(touch_env, 1);
+}
+
+static void install_touch_handlers(void)
+{
+	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = touch_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
+		die("installing the touch handlers");
+}
+
+static long touch(unsigned long addr, unsigned long access)
+{
+	touch_result = 0;
+	if (sigsetjmp(touch_env, 1))
+		return touch_result;
+	if (access & PROT_EXEC)
+		((void (*)(void))addr)();
+	else if (access & PROT_WRITE)
+		*(volatile unsigned char *)addr = 0xc3;
+	else
+		(void)*(volatile unsigned char *)addr;
+	return 0;
+}
+
 static long run_op(const struct scn_op *op)
 {
 	unsigned long addr = scn_eval(&op->addr, vals), len = scn_eval(&op->len, vals);
@@ -313,6 +358,16 @@ static long run_op(const struct scn_op *op)
 					  (int)scn_eval(&op->flags, vals)));
 	case SCN_MINCORE: /* a vector for up to 64 MiB; larger lengths only for errors */
 		return raw_result(syscall(SYS_mincore, addr, len, mincore_vec));
+	case SCN_MREMAP:
+		return raw_result(syscall(SYS_mremap, addr, len, scn_eval(&op->new_len, vals),
+					  scn_eval(&op->flags, vals), scn_eval(&op->new_addr, vals)));
+	case SCN_MADVISE:
+		return raw_result(syscall(SYS_madvise, addr, len, prot));
+	case SCN_ANON_NAME:
+		return raw_result(syscall(SYS_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len,
+					  op->name_null ? NULL : op->name));
+	case SCN_TOUCH:
+		return touch(addr, prot);
 	}
 	return -EINVAL;
 }
@@ -446,6 +501,7 @@ int main(int argc, char **argv)
 	do_fill();
 	set_rlimits();
 	pretouch_stack();
+	install_touch_handlers();
 	read_stat();
 	/* From here to the end of run_ops(): raw syscalls only. */
 	vals[SCN_VAR_BRK0] = (unsigned long)syscall(SYS_brk, 0);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "oracle_internal.h"
+#include <errno.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -147,8 +148,14 @@ static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
 			scn_eval(&op->off, v));
 	else if (op->kind != SCN_BRK && op->kind != SCN_MLOCKALL && op->kind != SCN_MUNLOCKALL)
 		fprintf(stderr, ", %#lx", scn_eval(&op->len, v));
+	if (op->kind == SCN_MREMAP)
+		fprintf(stderr, ", new_len %#lx, flags %#lx, new_addr %#lx",
+			scn_eval(&op->new_len, v), scn_eval(&op->flags, v), scn_eval(&op->new_addr, v));
+	if (op->kind == SCN_ANON_NAME)
+		fprintf(stderr, ", %s", op->name_null ? "NULL" : op->name);
 	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL || op->kind == SCN_MLOCK2 ||
-	    op->kind == SCN_MSYNC || op->kind == SCN_PKEY_MPROTECT)
+	    op->kind == SCN_MSYNC || op->kind == SCN_PKEY_MPROTECT || op->kind == SCN_MADVISE ||
+	    op->kind == SCN_TOUCH)
 		fprintf(stderr, ", %s %#lx", op->kind == SCN_MSEAL ? "flags" : "prot",
 			scn_eval(&op->prot, v));
 	fprintf(stderr, ")\n");
@@ -215,6 +222,14 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return oracle_mincore(rp->mm, addr, len);
 	case SCN_PKEY_MPROTECT:
 		return umm_pkey_mprotect(rp->mm, addr, len, prot, (int)scn_eval(&op->flags, v));
+	case SCN_MREMAP:
+		return -ENOSYS; /* until umm_mremap exists */
+	case SCN_MADVISE:
+		return -ENOSYS; /* until umm_madvise exists */
+	case SCN_ANON_NAME:
+		return -ENOSYS; /* until umm_set_anon_name exists */
+	case SCN_TOUCH:
+		return -ENOSYS; /* until umm_fault exists */
 	}
 	return -1;
 }

@@ -33,6 +33,19 @@ static const struct scn_sym scn_syms[] = {
 	{"EFBIG", 27}, {"ENOSPC", 28}, {"ERANGE", 34}, {"ENOSYS", 38},
 	{"EOVERFLOW", 75}, {"EOPNOTSUPP", 95},
 	{"TASK_SIZE", (1UL << 47) - 4096},
+	{"MREMAP_MAYMOVE", 1}, {"MREMAP_FIXED", 2}, {"MREMAP_DONTUNMAP", 4},
+	{"MADV_NORMAL", 0}, {"MADV_RANDOM", 1}, {"MADV_SEQUENTIAL", 2},
+	{"MADV_WILLNEED", 3}, {"MADV_DONTNEED", 4}, {"MADV_FREE", 8},
+	{"MADV_REMOVE", 9}, {"MADV_DONTFORK", 10}, {"MADV_DOFORK", 11},
+	{"MADV_MERGEABLE", 12}, {"MADV_UNMERGEABLE", 13}, {"MADV_HUGEPAGE", 14},
+	{"MADV_NOHUGEPAGE", 15}, {"MADV_DONTDUMP", 16}, {"MADV_DODUMP", 17},
+	{"MADV_WIPEONFORK", 18}, {"MADV_KEEPONFORK", 19}, {"MADV_COLD", 20},
+	{"MADV_PAGEOUT", 21}, {"MADV_POPULATE_READ", 22}, {"MADV_POPULATE_WRITE", 23},
+	{"MADV_DONTNEED_LOCKED", 24}, {"MADV_COLLAPSE", 25}, {"MADV_HWPOISON", 100},
+	{"MADV_SOFT_OFFLINE", 101}, {"MADV_GUARD_INSTALL", 102}, {"MADV_GUARD_REMOVE", 103},
+	{"SIGSEGV_MAPERR", (11 << 8) | 1}, {"SIGSEGV_ACCERR", (11 << 8) | 2},
+	{"SIGSEGV_PKUERR", (11 << 8) | 4}, {"SIGBUS_ADRALN", (7 << 8) | 1},
+	{"SIGBUS_ADRERR", (7 << 8) | 2}, {"SIGBUS_OBJERR", (7 << 8) | 3},
 	/* shorthands */
 	{"PROT_RW", 0x3}, {"PROT_RX", 0x5}, {"PROT_RWX", 0x7},
 	{"MAP_PA", 0x22}, {"MAP_SA", 0x21}, {"MAP_PAF", 0x32}, {"MAP_SAF", 0x31},
@@ -321,6 +334,10 @@ static int op_arity(enum scn_kind k)
 	case SCN_MSYNC: return 3; /* ADDR LEN FLAGS */
 	case SCN_MINCORE: return 2;
 	case SCN_PKEY_MPROTECT: return 4; /* ADDR LEN PROT PKEY */
+	case SCN_MREMAP: return 5;        /* ADDR OLDLEN NEWLEN FLAGS NEWADDR */
+	case SCN_MADVISE: return 3;       /* ADDR LEN ADVICE */
+	case SCN_ANON_NAME: return 3;     /* ADDR LEN NAME */
+	case SCN_TOUCH: return 2;         /* ADDR ACCESS */
 	default: return 1; /* brk ADDR, mlockall FLAGS */
 	}
 }
@@ -335,9 +352,32 @@ static int parse_file_ref(struct scenario *s, int line, struct tok t, int *out)
 	return *out < 0 ? fail(s, line, "unknown file id", t) : 0;
 }
 
+static int parse_anon_name(struct scenario *s, int line, const struct tok *a, struct scn_op *op)
+{
+	op->name_null = tok_is(a[2], "-");
+	if (!op->name_null && copy_name(s, line, a[2], op->name, sizeof(op->name)))
+		return -1;
+	if (parse_expr(s, line, a[1], &op->len))
+		return -1;
+	return parse_expr(s, line, a[0], &op->addr);
+}
+
 static int parse_operands(struct scenario *s, int line, const struct tok *a, struct scn_op *op)
 {
 	switch (op->kind) {
+	case SCN_MREMAP:
+		if (parse_expr(s, line, a[2], &op->new_len) || parse_expr(s, line, a[3], &op->flags) ||
+		    parse_expr(s, line, a[4], &op->new_addr))
+			return -1;
+		if (parse_expr(s, line, a[1], &op->len))
+			return -1;
+		return parse_expr(s, line, a[0], &op->addr);
+	case SCN_ANON_NAME:
+		return parse_anon_name(s, line, a, op);
+	case SCN_TOUCH: /* its access goes where mprotect's prot goes */
+		if (parse_expr(s, line, a[1], &op->prot))
+			return -1;
+		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_MMAP:
 		if (parse_expr(s, line, a[2], &op->prot) || parse_expr(s, line, a[3], &op->flags) ||
 		    parse_file_ref(s, line, a[4], &op->file) || parse_expr(s, line, a[5], &op->off))
@@ -359,6 +399,7 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 	case SCN_MSEAL: /* flags go where mprotect's prot goes */
 	case SCN_MLOCK2:
 	case SCN_MSYNC:
+	case SCN_MADVISE: /* its advice goes where mprotect's prot goes */
 	case SCN_PKEY_MPROTECT: /* its pkey goes where mmap's flags go */
 		if (op->kind == SCN_PKEY_MPROTECT && parse_expr(s, line, a[3], &op->flags))
 			return -1;
@@ -395,7 +436,8 @@ static int kind_of(struct tok t, enum scn_kind *k)
 {
 	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
 						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
-						    "msync", "mincore", "pkey_mprotect"};
+						    "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
+						    "anon_name", "touch"};
 
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (tok_is(t, names[i])) {
@@ -548,14 +590,15 @@ const char *scn_kind_name(enum scn_kind kind)
 {
 	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
 						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
-						    "msync", "mincore", "pkey_mprotect"};
+						    "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
+						    "anon_name", "touch"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
 bool scn_is_errno(enum scn_kind kind, long result)
 {
-	return kind != SCN_BRK && result < 0 && result >= -4095;
+	return kind != SCN_BRK && kind != SCN_TOUCH && result < 0 && result >= -4095;
 }
 
 const char *scn_errno_name(long err)

@@ -22,6 +22,17 @@
  *   [VAR=]munmap ADDR LEN                            [=> EXPECT]
  *   [VAR=]mprotect ADDR LEN PROT                     [=> EXPECT]
  *   [VAR=]brk ADDR                                   [=> EXPECT]
+ *   [VAR=]mremap ADDR OLDLEN NEWLEN FLAGS NEWADDR    [=> EXPECT]
+ *   [VAR=]madvise ADDR LEN ADVICE                    [=> EXPECT]
+ *   [VAR=]anon_name ADDR LEN NAME                    [=> EXPECT]
+ *                              prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME);
+ *                              NAME is one token taken verbatim, or "-"
+ *                              for NULL (clear the name)
+ *   [VAR=]touch ADDR ACCESS    one access of ACCESS (PROT_READ, PROT_WRITE
+ *                              or PROT_EXEC); a write stores 0xc3 (ret),
+ *                              an exec calls the address. The result is 0,
+ *                              or (signal << 8) | si_code: SIGSEGV_MAPERR,
+ *                              SIGSEGV_ACCERR, SIGBUS_ADRERR, ...
  *
  * VAR names the op's result for later expressions; the variable brk0
  * holds the break before the first op. EXPECT is "ok" (not an errno),
@@ -55,8 +66,11 @@ struct scn_expr {
 enum scn_kind {
 	SCN_MMAP, SCN_MUNMAP, SCN_MPROTECT, SCN_BRK, SCN_MSEAL,
 	SCN_MLOCK, SCN_MLOCK2, SCN_MUNLOCK, SCN_MLOCKALL, SCN_MUNLOCKALL,
-	SCN_MSYNC, SCN_MINCORE, SCN_PKEY_MPROTECT
+	SCN_MSYNC, SCN_MINCORE, SCN_PKEY_MPROTECT, SCN_MREMAP, SCN_MADVISE,
+	SCN_ANON_NAME, SCN_TOUCH
 };
+
+#define SCN_MAX_ANON_NAME 128
 
 enum scn_expect {
 	SCN_EXPECT_NONE,
@@ -70,6 +84,9 @@ enum scn_expect {
 struct scn_op {
 	enum scn_kind kind;
 	struct scn_expr addr, len, prot, flags, off;
+	struct scn_expr new_len, new_addr;  /* mremap */
+	bool name_null;                      /* anon_name "-" */
+	char name[SCN_MAX_ANON_NAME];        /* anon_name NAME */
 	int file;                 /* index into files, or -1 */
 	int defines;              /* variable set to the result, or -1 */
 	int line;                 /* 1-based line in the text */

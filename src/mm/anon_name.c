@@ -1,0 +1,4 @@
+/*
+ * anon_name.c - placeholder; being written.
+ */
+#include "internal.h"

@@ -1,0 +1,4 @@
+/*
+ * fault.c - placeholder; being written.
+ */
+#include "internal.h"

@@ -1,0 +1,4 @@
+/*
+ * madvise.c - placeholder; being written.
+ */
+#include "internal.h"

@@ -1,0 +1,4 @@
+/*
+ * mremap.c - placeholder; being written.
+ */
+#include "internal.h"

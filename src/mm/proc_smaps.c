@@ -1,0 +1,4 @@
+/*
+ * proc_smaps.c - placeholder; being written.
+ */
+#include "internal.h"
