@@ -219,6 +219,34 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 int umm_munmap(struct umm_mm *mm, unsigned long addr, unsigned long len);
 /* mprotect(2): 0 or a negative errno; partial application as the kernel. */
 int umm_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot);
+/*
+ * mremap(2), as Linux 6.18 does it. flags: MREMAP_MAYMOVE 1,
+ * MREMAP_FIXED 2, MREMAP_DONTUNMAP 4. Returns the (new) address or a
+ * negative errno:
+ *   EINVAL  unknown flags; addr or new_addr not page aligned; new_len 0
+ *           or above the task size; FIXED or DONTUNMAP without MAYMOVE;
+ *           DONTUNMAP with old_len != new_len; the old and new ranges
+ *           overlap; old_len 0 (duplicate) of a private mapping; hugetlb
+ *           misaligned or growing
+ *   EFAULT  nothing mapped at addr, or [addr, addr+old_len) runs past
+ *           its VMA (growing or moving); a growing VM_DONTEXPAND VMA
+ *   EPERM   the VMA is sealed (also a sealed MREMAP_FIXED target)
+ *   EAGAIN  a locked VMA would grow past RLIMIT_MEMLOCK
+ *   ENOMEM  cannot grow in place without MAYMOVE; RLIMIT_AS/DATA,
+ *           overcommit, no room for the target, max_map_count
+ * Growing happens in place when the VMA ends at addr+old_len and the
+ * space after it is free; otherwise MAYMOVE moves it. Moved VMAs keep
+ * their pgoff (an anonymous VMA that never had pages takes its new
+ * address's) and merge at the target as the kernel merges them.
+ * MREMAP_DONTUNMAP leaves the old VMA in place, empty (its pages went
+ * with the move) and no longer locked. old_len 0 on a shared mapping
+ * makes a second mapping of the same object. MREMAP_FIXED with
+ * old_len == new_len moves every VMA in the range, keeping the gaps
+ * (Linux 6.17+). Where the kernel fails after a step that changed the
+ * space (the FIXED target unmapped, the shrink done), that step stays.
+ */
+long umm_mremap(struct umm_mm *mm, unsigned long addr, unsigned long old_len,
+		unsigned long new_len, unsigned long flags, unsigned long new_addr);
 /* brk(2): the new break, or the old one on failure (brk never fails with
  * an errno). umm_brk(mm, 0) reads the break. */
 unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);

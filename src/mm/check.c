@@ -91,10 +91,12 @@ static int check_sums(const struct umm_mm *mm, const struct mm_sums *s, char *ms
 		return fail(msg, len, "vm counters total %lu/%lu data %lu/%lu exec %lu/%lu stack %lu/%lu",
 			    mm->total_vm, s->total, mm->data_vm, s->data, mm->exec_vm, s->exec,
 			    mm->stack_vm, s->stack);
-	if (s->locked != mm->locked_vm)
-		return fail(msg, len, "locked_vm %lu, VMAs %lu", mm->locked_vm, s->locked);
-	if (s->committed != mm->committed)
-		return fail(msg, len, "committed %lu, VMAs %lu", mm->committed, s->committed);
+	if (s->locked + mm->locked_vm_stray != mm->locked_vm)
+		return fail(msg, len, "locked_vm %lu, VMAs %lu + stray %lu", mm->locked_vm, s->locked,
+			    mm->locked_vm_stray);
+	if (s->committed + mm->committed_stray != mm->committed)
+		return fail(msg, len, "committed %lu, VMAs %lu + stray %lu", mm->committed,
+			    s->committed, mm->committed_stray);
 	return 0;
 }
 

@@ -179,6 +179,9 @@ struct umm_mm {
 	unsigned long start_brk, brk;
 	unsigned long start_stack;
 	vm_flags_t def_flags; /* mlockall(MCL_FUTURE) sets VM_LOCKED here */
+	/* Pages the kernel leaves counted with no VMA to match (mremap's
+	 * quirks, see mremap.c): part of locked_vm and committed. */
+	unsigned long locked_vm_stray, committed_stray;
 
 	unsigned long next_shmem_ino;
 	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
@@ -310,6 +313,16 @@ bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t fla
 bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
 		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma);
 
+/*
+ * vma_merge_new_range: a new range [start, end) with these attributes
+ * joins prev and/or next where the kernel would merge them; the survivor
+ * keeps any anon_vma (the range's, as copy_vma passes it along). Returns
+ * the VMA now covering the range, or NULL if nothing merged.
+ */
+struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
+				unsigned long start, unsigned long end, vm_flags_t flags,
+				const struct umm_file *file, unsigned long pgoff, void *anon_vma);
+
 /* ---- accounting.c: counters, rlimits, overcommit ---- */
 /* vm_stat_account: adds (or with negative npages removes) to the counters. */
 void vm_stat_account(struct umm_mm *mm, vm_flags_t flags, long npages);
@@ -355,6 +368,12 @@ static inline int vma_may_split(const struct vma *v, unsigned long addr)
 
 	return shift && (addr & ((1UL << shift) - 1)) ? -EINVAL : 0;
 }
+
+/* ---- mlock.c ---- */
+/* __mm_populate over [start, end): faults the pages in as far as the
+ * VMA layer can tell (a write fault gives a private VMA its anon_vma).
+ * Holes are skipped; the first failure is returned unless ignore_errors. */
+int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end, bool ignore_errors);
 
 /* ---- munmap.c ---- */
 /* do_vmi_munmap with mm locked. Returns 0 or a negative errno. */

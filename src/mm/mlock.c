@@ -116,8 +116,7 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long end)
 	return 0;
 }
 
-/* __mm_populate over [start, end); holes are skipped. */
-static int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end,
+int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end,
 		       bool ignore_errors)
 {
 	struct vma *v;

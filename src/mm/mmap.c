@@ -160,39 +160,6 @@ static bool accountable_mapping(const struct mmap_state *s)
 	return (s->vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
-/* vma_merge_new_range: extend prev and/or next over the new range. */
-static struct vma *merge_new_range(struct umm_mm *mm, struct mmap_state *s, struct vma *prev,
-				   struct vma *next)
-{
-	unsigned long end = s->addr + s->len;
-	unsigned long end_pgoff = s->pgoff + (s->len >> PAGE_SHIFT);
-	bool left, right;
-
-	if (s->vm_flags & VM_SPECIAL)
-		return NULL;
-	left = can_merge_after(prev, s->addr, s->vm_flags, s->file, s->pgoff, NULL);
-	right = can_merge_before(next, end, s->vm_flags, s->file, end_pgoff, NULL);
-	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
-		right = false;
-	if (left && right) {
-		if (!prev->anon_vma)
-			prev->anon_vma = next->anon_vma;
-		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
-		vma_unlink(mm, next);
-		vma_free(mm, next);
-		return prev;
-	}
-	if (left) {
-		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
-		return prev;
-	}
-	if (right) {
-		vma_set_range(mm, next, s->addr, next->vm_end, s->pgoff);
-		return next;
-	}
-	return NULL;
-}
-
 /* The hidden shmem object of a shared anonymous mapping, charged in full. */
 static int shmem_zero_setup(struct umm_mm *mm, struct mmap_state *s)
 {
@@ -284,7 +251,8 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	vms_complete(mm, &s->vms);
 	if (s->vm_flags & VM_ACCOUNT) /* the replaced pages' charge carries over */
 		mm->committed += s->vms.nr_accounted;
-	v = merge_new_range(mm, s, s->vms.prev, s->vms.next);
+	v = vma_merge_new_range(mm, s->vms.prev, s->vms.next, s->addr, s->addr + s->len,
+				s->vm_flags, s->file, s->pgoff, NULL);
 	if (!v) {
 		err = link_new_vma(mm, s, &v);
 		if (err) {

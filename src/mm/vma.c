@@ -195,6 +195,38 @@ bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flag
 	return next->vm_pgoff == end_pgoff;
 }
 
+struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
+				unsigned long start, unsigned long end, vm_flags_t flags,
+				const struct umm_file *file, unsigned long pgoff, void *anon_vma)
+{
+	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
+	bool left, right;
+
+	if (flags & VM_SPECIAL)
+		return NULL;
+	left = can_merge_after(prev, start, flags, file, pgoff, anon_vma);
+	right = can_merge_before(next, end, flags, file, end_pgoff, anon_vma);
+	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
+		right = false;
+	if (left) {
+		if (!prev->anon_vma)
+			prev->anon_vma = right && next->anon_vma ? next->anon_vma : anon_vma;
+		if (right) {
+			end = next->vm_end;
+			vma_unlink(mm, next);
+			vma_free(mm, next);
+		}
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		return prev;
+	}
+	if (!right)
+		return NULL;
+	if (!next->anon_vma)
+		next->anon_vma = anon_vma;
+	vma_set_range(mm, next, start, next->vm_end, pgoff);
+	return next;
+}
+
 /* dup_anon_vma: the VMA that survives a merge keeps any anon_vma. */
 static void inherit_anon_vma(struct vma *dst, const struct vma *src)
 {

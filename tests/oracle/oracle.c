@@ -223,7 +223,8 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 	case SCN_PKEY_MPROTECT:
 		return umm_pkey_mprotect(rp->mm, addr, len, prot, (int)scn_eval(&op->flags, v));
 	case SCN_MREMAP:
-		return -ENOSYS; /* until umm_mremap exists */
+		return umm_mremap(rp->mm, addr, len, scn_eval(&op->new_len, v),
+				  scn_eval(&op->flags, v), scn_eval(&op->new_addr, v));
 	case SCN_MADVISE:
 		return -ENOSYS; /* until umm_madvise exists */
 	case SCN_ANON_NAME:
