@@ -6,8 +6,8 @@
  *
  * A kind is enabled when it has a usermm adapter. The generator already
  * makes arguments for every kind (difftest_gen.c); to enable one when the
- * library gets the call (mremap, madvise and pkey_mprotect are still
- * missing), write its adapter here and put it in the table.
+ * library gets the call (madvise is still missing), write its adapter
+ * here and put it in the table.
  */
 #define _GNU_SOURCE
 #include "difftest.h"
@@ -51,6 +51,16 @@ static long umm_do_mprotect(struct dt_umm *u, const struct dt_call *c)
 static long umm_do_brk(struct dt_umm *u, const struct dt_call *c)
 {
 	return (long)umm_brk(u->mm, c->a[0]);
+}
+
+static long umm_do_mremap(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_mremap(u->mm, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+}
+
+static long umm_do_pkey_mprotect(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_pkey_mprotect(u->mm, c->a[0], c->a[1], (int)c->a[2], (int)c->a[3]);
 }
 
 static long umm_do_mseal(struct dt_umm *u, const struct dt_call *c)
@@ -104,9 +114,8 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_MPROTECT] = { "mprotect", SYS_mprotect, { DA_ADDR, DA_LEN, DA_PROT }, false, 22,
 			  umm_do_mprotect },
 	[DT_BRK] = { "brk", SYS_brk, { DA_ADDR }, true, 10, umm_do_brk },
-	/* Not in the library yet: generated only once an adapter is here. */
 	[DT_MREMAP] = { "mremap", SYS_mremap, { DA_ADDR, DA_LEN, DA_LEN, DA_HEX, DA_ADDR }, true,
-			12, NULL },
+			12, umm_do_mremap },
 	[DT_MADVISE] = { "madvise", SYS_madvise, { DA_ADDR, DA_LEN, DA_INT }, false, 8, NULL },
 	[DT_MLOCK] = { "mlock", SYS_mlock, { DA_ADDR, DA_LEN }, false, 4, umm_do_mlock },
 	[DT_MLOCK2] = { "mlock2", SYS_mlock2, { DA_ADDR, DA_LEN, DA_HEX }, false, 3,
@@ -120,7 +129,8 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 			 umm_do_mincore },
 	[DT_MSEAL] = { "mseal", NR_MSEAL, { DA_ADDR, DA_LEN, DA_HEX }, false, 1, umm_do_mseal },
 	[DT_PKEY_MPROTECT] = { "pkey_mprotect", SYS_pkey_mprotect,
-			       { DA_ADDR, DA_LEN, DA_PROT, DA_INT }, false, 3, NULL },
+			       { DA_ADDR, DA_LEN, DA_PROT, DA_INT }, false, 3,
+			       umm_do_pkey_mprotect },
 };
 
 bool dt_kind_enabled(enum dt_kind k)

@@ -552,6 +552,10 @@ static bool plain_call(struct umm_mm *mm, const struct mem_call *c, long *ret)
 	case MEM_MSEAL:
 		*ret = umm_mseal(mm, a[0], a[1], a[2]);
 		return true;
+	case MEM_MREMAP:
+		*ret = umm_mremap(mm, a[0], a[1], a[2], a[3], a[4]);
+		return true;
+
 	default:
 		return false;
 	}

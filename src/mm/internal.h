@@ -195,11 +195,15 @@ static inline unsigned long vma_pages(const struct vma *v)
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 }
 
-/* No vm_ops: plain anonymous memory, or a private /dev/zero mapping. */
+/*
+ * No vm_ops: plain anonymous memory, or a /dev/zero mapping that did not
+ * become shmem (mmap_zero makes shmem only of VM_SHARED ones, so a
+ * MAP_SHARED mapping of a read-only /dev/zero fd stays anonymous).
+ */
 static inline bool vma_is_anonymous(const struct vma *v)
 {
 	if (v->vm_file)
-		return v->vm_file->desc.dev_zero && !(v->vm_flags & VM_MAYSHARE);
+		return v->vm_file->desc.dev_zero && !(v->vm_flags & VM_SHARED);
 	return v->special == UMM_SPECIAL_NONE;
 }
 

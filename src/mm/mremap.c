@@ -430,14 +430,14 @@ static long mremap_at(struct umm_mm *mm, struct vma_remap_struct *r)
 /*
  * vma_multi_allowed: a file whose own get_unmapped_area might not honour
  * MREMAP_FIXED cannot be part of a multi-VMA move. Of the files modelled
- * here that is only private /dev/zero; disk files use the THP helper,
- * and shmem and hugetlbfs are known to be fine.
+ * here that is only /dev/zero where it did not become shmem; disk files
+ * use the THP helper, and shmem and hugetlbfs are known to be fine.
  */
 static bool multi_allowed(const struct vma *v)
 {
 	const struct umm_file *f = v->vm_file;
 
-	return !f || !f->desc.dev_zero || (v->vm_flags & VM_MAYSHARE);
+	return !f || !f->desc.dev_zero || f->shmem_anon;
 }
 
 /* One VMA's share of a multi-VMA move. */
