@@ -228,8 +228,8 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return -ENOSYS; /* until umm_madvise exists */
 	case SCN_ANON_NAME:
 		return -ENOSYS; /* until umm_set_anon_name exists */
-	case SCN_TOUCH:
-		return -ENOSYS; /* until umm_fault exists */
+	case SCN_TOUCH: /* the same 0 or (signal << 8) | si_code as the runner */
+		return umm_fault(rp->mm, addr, prot, NULL);
 	}
 	return -1;
 }
