@@ -321,6 +321,96 @@ int umm_maps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */
 char *umm_maps_string(struct umm_mm *mm);
 
+/*
+ * /proc/PID/smaps: for each VMA (and the gate area, last) its maps line,
+ * then Size, KernelPageSize, MMUPageSize, the memory counters (Rss, Pss,
+ * Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, KSM,
+ * LazyFree, AnonHugePages, ShmemPmdMapped, FilePmdMapped,
+ * Shared_/Private_Hugetlb, Swap, SwapPss, Locked), THPeligible and
+ * VmFlags, formatted as this machine's kernel does. The counters are 0
+ * until usermm models pages. There is no ProtectionKey line (this
+ * machine's CPU has no protection keys), and VmFlags lists the codes of
+ * the flags usermm keeps, in the kernel's (bit) order. THPeligible is the
+ * kernel's answer with THP "madvise" and shmem THP "never": 1 for an
+ * anonymous VMA (private /dev/zero included) with VM_HUGEPAGE, without
+ * VM_NOHUGEPAGE, that holds an aligned 2 MiB range. 0 or a negative errno.
+ */
+int umm_smaps_write(struct umm_mm *mm, FILE *out);
+/* The same text in a malloc'ed string (caller frees); NULL on no memory. */
+char *umm_smaps_string(struct umm_mm *mm);
+
+/* ---------------------------------------------------------------------
+ * Faults: what one access would do
+ * ------------------------------------------------------------------- */
+
+/* The access of umm_fault(): the PROT_* values. */
+#define UMM_ACCESS_READ  0x1
+#define UMM_ACCESS_WRITE 0x2
+#define UMM_ACCESS_EXEC  0x4 /* an instruction fetch */
+
+/* Signals and si_codes of a failed access (Linux x86_64 values). */
+#define UMM_SIGBUS       7
+#define UMM_SIGSEGV      11
+#define UMM_SEGV_MAPERR  1    /* no mapping there (or a guard region) */
+#define UMM_SEGV_ACCERR  2    /* a mapping that forbids this access */
+#define UMM_BUS_ADRERR   2    /* no page to map: past a file's end, ... */
+#define UMM_SI_KERNEL    0x80 /* a general protection fault */
+/* umm_fault()'s encoding of a signal; 0 is a completed access. */
+#define UMM_FAULT_SIGNAL(signo, code) (((signo) << 8) | (code))
+#define UMM_FAULT_SIGNO(r) ((int)((r) >> 8))
+#define UMM_FAULT_CODE(r) ((int)((r) & 0xff))
+
+/* Details of one umm_fault() call. */
+struct umm_fault_info {
+	int signo;           /* 0, UMM_SIGSEGV or UMM_SIGBUS */
+	int si_code;         /* with signo */
+	bool stack_grew;     /* a VM_GROWSDOWN VMA grew down to the address */
+	/* An exec of one of the three [vsyscall] entry points: the kernel
+	 * emulates the old system call, whose outcome depends on its
+	 * register arguments (a bad pointer gets SIGSEGV); the result is 0. */
+	bool vsyscall;
+};
+
+/*
+ * What one access of one byte at addr by the process would do, as the
+ * x86_64 fault path of this machine's kernel decides (do_user_addr_fault):
+ *  - an address in the non-canonical hole (0x800000000000 up to
+ *    0xffff800000000000): SIGSEGV with SI_KERNEL (a #GP, not a page
+ *    fault). At or above task_size: SEGV_MAPERR, except an exec in the
+ *    [vsyscall] page: the emulation (see vsyscall above) at its entry
+ *    points 0xffffffffff600000, ...600400 and ...600800, elsewhere
+ *    SIGSEGV with SI_KERNEL. Reading the page is SEGV_MAPERR.
+ *  - no VMA at addr: SEGV_MAPERR, unless the next VMA above is
+ *    VM_GROWSDOWN and can grow down to addr's page (expand_downwards):
+ *    not below the effective mmap_min_addr (mmap_min_addr_hint),
+ *    stack_guard_gap above an accessible, non-growsdown previous VMA,
+ *    the new size within RLIMIT_STACK, RLIMIT_AS, RLIMIT_MEMLOCK for a
+ *    locked VMA and the overcommit policy. It grows however far below the
+ *    stack pointer the access is. Growing gives the VMA an anon_vma, done
+ *    before the limits are checked (so a refused growth past them keeps
+ *    it); a grown VMA does not merge with its neighbour.
+ *  - a write to a VMA without VM_WRITE, or a read or exec of one with
+ *    none of VM_READ, VM_WRITE, VM_EXEC: SEGV_ACCERR. (x86 page tables
+ *    cannot forbid reads: write-only and exec-only memory is readable.)
+ *  - a guard region (MADV_GUARD_INSTALL): SEGV_MAPERR.
+ *  - no page to be had: SIGBUS with BUS_ADRERR for a page of a file (or
+ *    of shared anonymous memory, which is as large as it was mapped) at
+ *    or past the end of the file rounded up to pages; any hugetlb page
+ *    (this machine's huge page pool is empty); the [vvar] pages 1 and 3
+ *    and the [vvar_vclock] page 1 (time namespace, arch data, Hyper-V
+ *    clock: absent here).
+ *  - an exec of a VMA without VM_EXEC (no-exec pages): SEGV_ACCERR, after
+ *    the page was faulted in as for a read.
+ * A write to a private VMA gives it an anon_vma (anon_vma_prepare), which
+ * decides its later merges, even when the fault then ends in SIGBUS past
+ * a file's end; reads (anonymous memory maps the zero page) and shared
+ * VMAs never do. Nothing else changes: usermm does not model pages yet.
+ * access is exactly one of UMM_ACCESS_*. Returns 0 when the access
+ * completes, UMM_FAULT_SIGNAL(signo, si_code) when it raises a signal, or
+ * -EINVAL for a bad argument. info, if not NULL, gets the details.
+ */
+long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fault_info *info);
+
 /* ---------------------------------------------------------------------
  * Inspection
  * ------------------------------------------------------------------- */

@@ -9,7 +9,10 @@
  *   munmap ADDR LEN
  *   mprotect ADDR LEN PROT
  *   brk ADDR
+ *   touch ADDR ACCESS                     one access (PROT_READ, _WRITE or _EXEC):
+ *                                         0 or (signal << 8) | si_code
  *   maps                                  print the maps text now
+ *   smaps                                 print the smaps text now
  */
 #define _GNU_SOURCE
 #include "commands.h"
@@ -85,8 +88,8 @@ static int run_line(struct umm_mm *mm, char *line)
 		argv[argc++] = t;
 	if (argc == 0 || argv[0][0] == '#')
 		return 0;
-	if (!strcmp(argv[0], "maps"))
-		return umm_maps_write(mm, stdout);
+	if (!strcmp(argv[0], "maps") || !strcmp(argv[0], "smaps"))
+		return argv[0][0] == 's' ? umm_smaps_write(mm, stdout) : umm_maps_write(mm, stdout);
 	for (i = 1; i < argc && i < 7; i++)
 		if (!(i == 5 && !strcmp(argv[0], "mmap")) && parse_value(argv[i], &a[i]))
 			return -1;
@@ -105,6 +108,8 @@ static int run_line(struct umm_mm *mm, char *line)
 		r = umm_mprotect(mm, a[1], a[2], (int)a[3]);
 	} else if (!strcmp(argv[0], "brk") && argc == 2) {
 		r = (long)umm_brk(mm, a[1]);
+	} else if (!strcmp(argv[0], "touch") && argc == 3) {
+		r = umm_fault(mm, a[1], (int)a[2], NULL);
 	} else {
 		printf("\n");
 		return -1;
@@ -117,7 +122,8 @@ static const char run_usage[] =
 	"usage: usermm run SCRIPT\n"
 	"Plays SCRIPT (a file, or - for standard input) on a new address space:\n"
 	"  mmap ADDR LEN PROT FLAGS [FILE OFF] | munmap ADDR LEN |\n"
-	"  mprotect ADDR LEN PROT | brk ADDR | maps\n"
+	"  mprotect ADDR LEN PROT | brk ADDR | maps | smaps |\n"
+	"  touch ADDR PROT_READ|PROT_WRITE|PROT_EXEC (0 or (signal << 8) | si_code)\n"
 	"PROT and FLAGS are numbers or PROT_*/MAP_* names joined by '|'.\n"
 	"Prints each call with its result as strace would, then the maps text.\n";
 

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
@@ -386,6 +387,20 @@ int do_munmap(struct umm_mm *mm, unsigned long start, unsigned long len);
 /* ---- proc_maps.c ---- */
 /* The name column of a VMA, or NULL; deleted files get " (deleted)". */
 const char *vma_name(const struct umm_mm *mm, const struct vma *v, char *buf, size_t len);
+/* show_map_vma: writes v's maps line. 0, -ENOMEM or -EIO. */
+int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out);
+/* What writer writes, in a malloc'ed string; NULL on failure. */
+char *proc_text_string(struct umm_mm *mm, int (*writer)(struct umm_mm *, FILE *));
+
+/* ---- proc_smaps.c ---- */
+/* The two-letter VmFlags codes of smaps, in the kernel's (bit) order;
+ * only flags usermm keeps have one. */
+struct vmflag_code {
+	char code[3];
+	vm_flags_t flag;
+};
+extern const struct vmflag_code vmflag_codes[];
+extern const size_t vmflag_ncodes;
 
 /* ---- check.c ---- */
 int mm_check_locked(struct umm_mm *mm, char *msg, size_t len);

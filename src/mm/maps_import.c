@@ -278,27 +278,9 @@ static bool parse_map_line(const char *p, size_t len, struct map_line *l)
  * smaps lines
  * ------------------------------------------------------------------- */
 
-static const struct {
-	char code[3];
-	vm_flags_t flag;
-} vmflag_codes[] = {
-	{ "rd", VM_READ },	{ "wr", VM_WRITE },	  { "ex", VM_EXEC },
-	{ "sh", VM_SHARED },	{ "mr", VM_MAYREAD },	  { "mw", VM_MAYWRITE },
-	{ "me", VM_MAYEXEC },	{ "ms", VM_MAYSHARE },	  { "gd", VM_GROWSDOWN },
-	{ "pf", VM_PFNMAP },	{ "lo", VM_LOCKED },	  { "io", VM_IO },
-	{ "sr", VM_SEQ_READ },	{ "rr", VM_RAND_READ },	  { "dc", VM_DONTCOPY },
-	{ "de", VM_DONTEXPAND }, { "ac", VM_ACCOUNT },	  { "nr", VM_NORESERVE },
-	{ "ht", VM_HUGETLB },	{ "sf", VM_SYNC },	  { "wf", VM_WIPEONFORK },
-	{ "dd", VM_DONTDUMP },	{ "sd", VM_SOFTDIRTY },	  { "mm", VM_MIXEDMAP },
-	{ "hg", VM_HUGEPAGE },	{ "nh", VM_NOHUGEPAGE },  { "mg", VM_MERGEABLE },
-	{ "dp", VM_DROPPABLE }, { "sl", VM_SEALED },	  { "lf", VM_LOCKONFAULT },
-	/* ar (PAT), um/uw/ui (userfaultfd), ss (shadow stack), gu (guard
-	 * regions) and arch codes name state usermm does not keep. */
-};
-
 static vm_flags_t vmflag_of(const char *code)
 {
-	for (size_t i = 0; i < sizeof(vmflag_codes) / sizeof(vmflag_codes[0]); i++)
+	for (size_t i = 0; i < vmflag_ncodes; i++)
 		if (code[0] == vmflag_codes[i].code[0] && code[1] == vmflag_codes[i].code[1])
 			return vmflag_codes[i].flag;
 	return 0;

@@ -1,6 +1,7 @@
 /*
  * proc_maps.c - owns the /proc/PID/maps text: umm_maps_write,
- * umm_maps_string and vma_name, the name column of one VMA.
+ * umm_maps_string, vma_name (the name column of one VMA) and
+ * show_map_vma (one line, which smaps shares).
  *
  * Each line is "start-end perms offset major:minor inode", then a single
  * space; a line with a name pads with spaces so the name starts at column
@@ -135,7 +136,7 @@ static const char *full_name(const struct umm_mm *mm, const struct vma *v, char 
 	return buf;
 }
 
-static int write_line(const struct umm_mm *mm, const struct vma *v, FILE *out)
+int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out)
 {
 	char head[160], nbuf[512], *heap;
 	const char *name;
@@ -162,9 +163,9 @@ static int write_all(const struct umm_mm *mm, FILE *out)
 	int rc = 0;
 
 	for (const struct vma *v = mm->tree.first; v && !rc; v = v->vm_next)
-		rc = write_line(mm, v, out);
+		rc = show_map_vma(mm, v, out);
 	if (!rc && mm->gate)
-		rc = write_line(mm, mm->gate, out);
+		rc = show_map_vma(mm, mm->gate, out);
 	return rc;
 }
 
@@ -180,7 +181,7 @@ int umm_maps_write(struct umm_mm *mm, FILE *out)
 	return rc;
 }
 
-char *umm_maps_string(struct umm_mm *mm)
+char *proc_text_string(struct umm_mm *mm, int (*writer)(struct umm_mm *, FILE *))
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -192,7 +193,7 @@ char *umm_maps_string(struct umm_mm *mm)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	rc = umm_maps_write(mm, f);
+	rc = writer(mm, f);
 	/* fclose flushes the last bytes into buf; a failure there is a
 	 * failure to allocate them. */
 	if (fclose(f) != 0 || rc != 0) {
@@ -200,4 +201,9 @@ char *umm_maps_string(struct umm_mm *mm)
 		return NULL;
 	}
 	return buf;
+}
+
+char *umm_maps_string(struct umm_mm *mm)
+{
+	return proc_text_string(mm, umm_maps_write);
 }

@@ -22,7 +22,7 @@
  *   stat START_BRK START_STACK END_DATA   from /proc/self/stat
  *   snap 0 LEN\n<LEN bytes>            maps before the first op
  *   res I RESULT                       op I: address/0, or -errno
- *   snap I+1 LEN\n<LEN bytes>          maps after op I
+ *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
  *   end
  *
  * Capabilities: unless the scenario says "privileged", the runner drops
@@ -172,6 +172,8 @@ static void alloc_snapshots(void)
 	if (scn.fill)
 		base += scn_eval(&scn.fill_count, vals) * 64;
 	per = base * 2 + (unsigned long)scn.nops * 1024 + 65536;
+	if (scn.smaps)
+		per *= 32;
 	/* The first snapshot is smaps (about 20 times the maps text). */
 	snap_cap = (nsnap * per + base * 32 + RUNNER_PAGE - 1) & ~(RUNNER_PAGE - 1);
 	if (snap_cap < (64UL << 20))
@@ -255,10 +257,12 @@ static void read_stat(void)
  * Raw read of /proc/self/maps into the snapshot buffer. The first one is
  * smaps instead (unless a fill made it huge): its VmFlags and Anonymous
  * counts let the import know the exact flags and which VMAs hold pages.
+ * A scenario saying "smaps" gets smaps every time.
  */
 static void snapshot(int i)
 {
-	const char *path = (i == 0 && !scn.fill) ? "/proc/self/smaps" : "/proc/self/maps";
+	const char *path = scn.smaps || (i == 0 && !scn.fill) ? "/proc/self/smaps"
+								: "/proc/self/maps";
 	int fd = (int)syscall(SYS_open, path, O_RDONLY | O_CLOEXEC);
 	unsigned long start = snap_used;
 	long n;

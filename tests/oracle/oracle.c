@@ -229,8 +229,8 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return -ENOSYS; /* until umm_madvise exists */
 	case SCN_ANON_NAME:
 		return -ENOSYS; /* until umm_set_anon_name exists */
-	case SCN_TOUCH:
-		return -ENOSYS; /* until umm_fault exists */
+	case SCN_TOUCH: /* the same 0 or (signal << 8) | si_code as the runner */
+		return umm_fault(rp->mm, addr, prot, NULL);
 	}
 	return -1;
 }
@@ -318,6 +318,72 @@ static int compare_maps(struct replay *rp, int idx, const struct scn_op *op)
 	return bad;
 }
 
+/* Is this smaps line a memory counter ("Rss:   12 kB")? Sizes of the
+ * VMA and of its pages are not counters. */
+static bool is_counter_line(const char *p, size_t n)
+{
+	static const char *const fixed[] = {"Size:", "KernelPageSize:", "MMUPageSize:"};
+
+	if (n < 3 || memcmp(p + n - 3, " kB", 3) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strncmp(p, fixed[i], strlen(fixed[i])) == 0)
+			return false;
+	return true;
+}
+
+/* An smaps text with the counters' values dropped (usermm has no pages
+ * yet: only which counters there are, in what order, must agree).
+ * Malloc'ed. */
+static char *smaps_skeleton(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+
+	for (const char *p = text; out && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		size_t keep = is_counter_line(p, n) ? (size_t)(strchr(p, ':') - p + 1) : n;
+
+		memcpy(o, p, keep);
+		o += keep;
+		if (nl)
+			*o++ = '\n';
+		p += n + (nl ? 1 : 0);
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+/* With a "smaps" scenario: compares usermm's smaps with kernel snapshot
+ * idx, counters by name only; 0 if equal. */
+static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
+{
+	char *text = umm_smaps_string(rp->mm);
+	char *mine = text ? smaps_skeleton(text) : NULL;
+	char *theirs = rp->run->maps[idx] ? smaps_skeleton(rp->run->maps[idx]) : NULL;
+	int bad = !mine || !theirs || !oracle_maps_equal(theirs, mine);
+
+	if (bad) {
+		fprintf(stderr, "DIVERGENCE (smaps %s):\n", op ? "after the op" : "after import");
+		if (op)
+			print_op(rp, op, idx - 1);
+		if (mine && theirs)
+			oracle_print_diff(stderr, theirs, mine);
+	}
+	free(text);
+	free(mine);
+	free(theirs);
+	return bad;
+}
+
+static int compare_snapshot(struct replay *rp, int idx, const struct scn_op *op)
+{
+	int bad = compare_maps(rp, idx, op);
+
+	return !bad && rp->run->scn->smaps ? compare_smaps(rp, idx, op) : bad;
+}
+
 /* Shared with the parent of a forked check: the op being replayed
  * ([0], -1 for the import) and its scenario line ([1]). */
 static volatile int *progress;
@@ -343,7 +409,7 @@ static int replay_op(struct replay *rp, int i)
 	bad = u != k ? report_result(rp, op, i, k, u) : 0;
 	if (op->defines >= 0)
 		rp->vals[op->defines] = (unsigned long)k;
-	return bad ? bad : compare_maps(rp, i + 1, op);
+	return bad ? bad : compare_snapshot(rp, i + 1, op);
 }
 
 /* UMM_ORACLE_KEEP_GOING=1: report every disagreement of a scenario, not
@@ -363,7 +429,7 @@ static int replay(const struct oracle_run *run)
 	rp.vals[SCN_VAR_BRK0] = run->brk0;
 	set_progress(-1, 0);
 	rp.mm = oracle_import(run);
-	bad = !rp.mm || open_files(&rp) || compare_maps(&rp, 0, NULL);
+	bad = !rp.mm || open_files(&rp) || compare_snapshot(&rp, 0, NULL);
 	for (int i = 0; (!bad || keep_going()) && rp.mm && i < run->scn->nops; i++)
 		bad |= replay_op(&rp, i);
 	for (int i = 0; i < run->scn->nfiles; i++)

@@ -16,6 +16,9 @@
  *   rlimit NAME CUR MAX        set as|data|memlock|stack|nofile; "inf"
  *   privileged                 keep CAP_SYS_RAWIO/IPC_LOCK/SYS_ADMIN
  *   legacy                     bottom-up layout (ADDR_COMPAT_LAYOUT)
+ *   smaps                      every snapshot is /proc/self/smaps (not
+ *                              only the first); the oracle then compares
+ *                              usermm's smaps too
  *   fill ADDR COUNT            before the first snapshot, add VMAs at ADDR
  *                              until the process has COUNT VMAs
  *   [VAR=]mmap ADDR LEN PROT FLAGS FILEID|-1 OFF   [=> EXPECT]
@@ -112,6 +115,7 @@ struct scenario {
 	int nrlimits;
 	bool privileged;
 	bool legacy;
+	bool smaps;
 	bool fill;
 	struct scn_expr fill_addr, fill_count;
 	char vars[SCN_MAX_VARS][SCN_MAX_NAME]; /* vars[0] is "brk0" */
