@@ -14,15 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct anon_vma_name *anon_vma_name_alloc(const char *name)
+struct anon_vma_name *anon_vma_name_alloc(const char *name, size_t len)
 {
-	size_t len = strlen(name) + 1;
-	struct anon_vma_name *n = malloc(sizeof(*n) + len);
+	struct anon_vma_name *n = malloc(sizeof(*n) + len + 1);
 
 	if (!n)
 		return NULL;
 	atomic_init(&n->refcount, 1);
 	memcpy(n->name, name, len);
+	n->name[len] = '\0';
 	return n;
 }
 
@@ -76,12 +76,15 @@ struct name_call {
  */
 static int take_name(const char *name, struct anon_vma_name **out)
 {
+	size_t len;
+
 	*out = NULL;
 	if (!name)
 		return 0;
-	if (!anon_name_valid(name, strnlen(name, UMM_ANON_NAME_MAX)))
+	len = strnlen(name, UMM_ANON_NAME_MAX);
+	if (!anon_name_valid(name, len))
 		return -EINVAL;
-	*out = anon_vma_name_alloc(name);
+	*out = anon_vma_name_alloc(name, len);
 	return *out ? 0 : -ENOMEM;
 }
 

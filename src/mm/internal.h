@@ -347,8 +347,9 @@ bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_
 			    const void *anon_vma, const struct anon_vma_name *name);
 
 /* ---- anon_name.c: anonymous VMA names ---- */
-/* A new name with one reference; NULL on no memory. */
-struct anon_vma_name *anon_vma_name_alloc(const char *name);
+/* A new name (len bytes of name, NUL added) with one reference; NULL on
+ * no memory. */
+struct anon_vma_name *anon_vma_name_alloc(const char *name, size_t len);
 /* Both take NULL. */
 struct anon_vma_name *anon_vma_name_get(struct anon_vma_name *n);
 void anon_vma_name_put(struct anon_vma_name *n);
