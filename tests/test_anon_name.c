@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -441,6 +442,45 @@ static void special_and_stack(void **state)
 	done(mm);
 }
 
+/* This process's [vvar*] and [vdso] lines of /proc/self/maps. */
+static char *own_special_lines(void)
+{
+	char *text = calloc(1, 4096), line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[vdso]") || strstr(line, "[vvar"))
+			strcat(text, line);
+	fclose(f);
+	return text;
+}
+
+/* Kernel: special_mapping_split refuses every split of [vdso], so
+ * mprotect and munmap of part of it are EINVAL in this very process; of
+ * the whole, fine. usermm, given the same lines, agrees. */
+static void special_mappings_never_split(void **state)
+{
+	unsigned long vdso = getauxval(AT_SYSINFO_EHDR);
+	char *text = own_special_lines();
+	struct umm_mm *mm = umm_mm_create(NULL);
+	int bad = 0;
+	long k;
+
+	(void)state;
+	assert_int_not_equal(vdso, 0);
+	assert_int_equal(umm_maps_import(mm, text, NULL, &bad), 0);
+	k = mprotect((void *)vdso, K4, PROT_READ) ? -errno : 0;
+	assert_int_equal(umm_mprotect(mm, vdso, K4, UMM_PROT_READ), k);
+	k = munmap((void *)(vdso + K4), K4) ? -errno : 0;
+	assert_int_equal(umm_munmap(mm, vdso + K4, K4), k);
+	k = mprotect((void *)vdso, 2 * K4, PROT_READ | PROT_EXEC) ? -errno : 0;
+	assert_int_equal(umm_mprotect(mm, vdso, 2 * K4, UMM_PROT_READ | UMM_PROT_EXEC), k);
+	assert_int_equal(k, 0);
+	free(text);
+	done(mm);
+}
+
 /* split_vma at max_map_count is ENOMEM, which madvise reports as EAGAIN;
  * the first split stays, as in vma_modify. */
 static void map_count_limit_is_eagain(void **state)
@@ -586,6 +626,7 @@ int main(void)
 		cmocka_unit_test(shared_anonymous_and_dev_zero),
 		cmocka_unit_test(heap_label_wins_and_brk_does_not_merge),
 		cmocka_unit_test(special_and_stack),
+		cmocka_unit_test(special_mappings_never_split),
 		cmocka_unit_test(map_count_limit_is_eagain),
 		cmocka_unit_test(names_survive_other_calls),
 		cmocka_unit_test(mmap_beside_a_name),
