@@ -92,6 +92,12 @@ struct umm_config {
 	bool cap_sys_rawio;  /* MAP_FIXED below mmap_min_addr is allowed */
 	bool cap_ipc_lock;   /* RLIMIT_MEMLOCK does not apply */
 	bool cap_sys_admin;  /* overcommit mode 2 keeps no admin reserve */
+
+	/* The kernel was built with CONFIG_ANON_VMA_NAME, so anonymous memory
+	 * can be named (umm_set_anon_name). false: this machine's kernel,
+	 * where prctl(PR_SET_VMA, ...) fails with EINVAL whatever its
+	 * arguments. */
+	bool anon_vma_name;
 };
 
 /* Fill cfg with the defaults described above. */
@@ -123,7 +129,10 @@ void umm_config_init(struct umm_config *cfg);
  *     system's, the caller's own commitments included);
  *   getrlimit: RLIMIT_AS, DATA, MEMLOCK, STACK (RLIM_INFINITY becomes
  *     UMM_RLIM_INFINITY);
- *   capget: CAP_SYS_RAWIO, CAP_IPC_LOCK, CAP_SYS_ADMIN in the effective set.
+ *   capget: CAP_SYS_RAWIO, CAP_IPC_LOCK, CAP_SYS_ADMIN in the effective set;
+ *   anon_vma_name: whether prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME) names a
+ *     scratch anonymous page of the caller's (a kernel without
+ *     CONFIG_ANON_VMA_NAME fails with EINVAL; the page is unmapped again).
  * stack_guard_gap (a boot parameter the kernel does not expose) keeps the
  * default, as do page_size, task_size, mmap_base and start_brk.
  * Returns 0, or a negative errno when any of the above (mmap_rnd_bits
@@ -316,6 +325,39 @@ int umm_mincore(struct umm_mm *mm, unsigned long addr, unsigned long len, unsign
 int umm_mincore_user(struct umm_mm *mm, unsigned long addr, unsigned long len,
 		     unsigned long vec_addr, unsigned char *out);
 
+/*
+ * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name): names the
+ * anonymous memory in [addr, addr+len); maps then shows "[anon:NAME]"
+ * (or "[anon_shmem:NAME]" for shared anonymous memory). name NULL removes
+ * the name; an empty string is a name like any other ("[anon:]").
+ *
+ * Without cfg.anon_vma_name (this machine's kernel) every call returns
+ * -EINVAL and changes nothing, as the kernel's stub does; the oracle
+ * checks that. With it, the rules are the Linux 6.18 source's
+ * (set_anon_vma_name and madvise_set_anon_name in mm/madvise.c), which
+ * this machine cannot run, so its tests are unit tests from that reading:
+ *   the name first: more than 79 characters -> -EINVAL (the kernel reads
+ *     at most UMM_ANON_NAME_MAX = 80 bytes, the NUL included);
+ *     any byte outside 0x20..0x7e, or one of  [ ] \ $ `  -> -EINVAL;
+ *   then the range: addr not page aligned -> -EINVAL; len rounds up to
+ *     pages, and a len that rounds to 0 or a range that wraps -> -EINVAL;
+ *     len 0 -> 0;
+ *   then each VMA in address order: one with a file (a private /dev/zero
+ *     mapping included) other than shared anonymous memory -> -EBADF at
+ *     once, the VMAs before it keep their new name; a VMA that already
+ *     has this name is left alone; otherwise the VMA is split at the range
+ *     (each split refused with -EAGAIN at max_map_count, not -ENOMEM: the
+ *     kernel's madvise converts it) or merged with a neighbour of the same
+ *     attributes and name. A hole, or memory missing past the end, gives
+ *     -ENOMEM after the mapped parts are named.
+ * Only VMAs with equal names (or both unnamed) merge, in every call: mmap
+ * and brk make unnamed VMAs, so they do not join a named neighbour.
+ * [heap] and [stack] (and the special mappings' names) win over a name in
+ * maps; the name stays with the VMA through splits, mprotect and friends.
+ */
+#define UMM_ANON_NAME_MAX 80
+int umm_set_anon_name(struct umm_mm *mm, unsigned long addr, unsigned long len, const char *name);
+
 /* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
 int umm_maps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */
@@ -464,6 +506,9 @@ struct umm_vma_info {
 	unsigned long pgoff;         /* in pages; for anon: start >> 12 at creation */
 	struct umm_file *file;       /* borrowed: valid while the VMA lives */
 	enum umm_special special;
+	/* The name umm_set_anon_name gave it (copied), if has_anon_name. */
+	bool has_anon_name;
+	char anon_name[UMM_ANON_NAME_MAX];
 };
 
 /* find_vma: the first VMA with end > addr. 0, or -ENOENT if none. */

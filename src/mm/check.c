@@ -1,8 +1,8 @@
 /*
  * check.c - the invariant checker: the VMAs are sorted, page aligned and
  * disjoint; the address list and the index agree; no two neighbours are
- * left unmerged where the kernel's merge rules would have joined them
- * (for VMAs this library created); and the counters equal what the VMAs
+ * left unmerged where the kernel's merge rules (anon names included)
+ * would have joined them (for VMAs this library created); and the counters equal what the VMAs
  * add up to.
  */
 #include "internal.h"
@@ -62,7 +62,9 @@ static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, con
 	 * pages never joins a neighbour without the same anon_vma. */
 	if (a->anon_vma != b->anon_vma)
 		return false;
-	return can_merge_after(a, b->vm_start, b->vm_flags, b->vm_file, b->vm_pgoff, b->anon_vma);
+	/* Names take part: only equal names (or none) merge. */
+	return can_merge_after_named(a, b->vm_start, b->vm_flags, b->vm_file, b->vm_pgoff,
+				     b->anon_vma, b->anon_name);
 }
 
 static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct vma *prev,

@@ -2,7 +2,8 @@
  * host_config.c - owns umm_config_from_host: a umm_config describing the
  * address space this host's kernel would give a program the calling
  * process executes now (its sysctls, /proc/meminfo, rlimits, effective
- * capabilities and personality). Nothing here is global or cached: every
+ * capabilities and personality, and whether its kernel can name
+ * anonymous memory). Nothing here is global or cached: every
  * call reads the host afresh, so it is safe from any thread.
  */
 #define _GNU_SOURCE
@@ -12,7 +13,9 @@
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,6 +27,11 @@
  * time; 65536 is its default and this machine's value.
  */
 #define LSM_MMAP_MIN_ADDR 65536UL
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
 
 /* Reads a whole small file into buf (NUL-terminated). 0 or -errno. */
 static int read_small_file(const char *path, char *buf, size_t len)
@@ -207,6 +215,25 @@ static int read_caps(struct umm_config *c)
 	return 0;
 }
 
+/*
+ * CONFIG_ANON_VMA_NAME is not readable at run time (no /proc/config.gz on
+ * most machines), so ask: name a scratch page. Without the option the
+ * kernel's stub refuses even this valid request with EINVAL.
+ */
+static int read_anon_vma_name(struct umm_config *c)
+{
+	void *p = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long rc;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	rc = syscall(SYS_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)p, PAGE_SIZE,
+		     (unsigned long)"usermm-probe");
+	c->anon_vma_name = rc == 0;
+	munmap(p, PAGE_SIZE);
+	return 0;
+}
+
 int umm_config_from_host(struct umm_config *cfg)
 {
 	struct umm_config c;
@@ -220,6 +247,7 @@ int umm_config_from_host(struct umm_config *cfg)
 	rc = rc ? rc : read_meminfo(&c);
 	rc = rc ? rc : read_rlimits(&c);
 	rc = rc ? rc : read_caps(&c);
+	rc = rc ? rc : read_anon_vma_name(&c);
 	if (rc) {
 		umm_config_init(cfg);
 		return rc;

@@ -4,6 +4,8 @@
  */
 #include "internal.h"
 
+#include <stdio.h>
+
 void vma_to_info(const struct vma *v, struct umm_vma_info *out)
 {
 	out->start = v->vm_start;
@@ -12,6 +14,11 @@ void vma_to_info(const struct vma *v, struct umm_vma_info *out)
 	out->pgoff = v->vm_pgoff;
 	out->file = v->vm_file;
 	out->special = v->special;
+	/* A copy: the name object may go with the VMA once the lock drops. */
+	out->has_anon_name = v->anon_name != NULL;
+	out->anon_name[0] = '\0';
+	if (v->anon_name)
+		snprintf(out->anon_name, sizeof(out->anon_name), "%s", v->anon_name->name);
 }
 
 int umm_find_vma(struct umm_mm *mm, unsigned long addr, struct umm_vma_info *out)

@@ -123,6 +123,16 @@ struct umm_file {
 /* Makes the hidden shmem file of a shared anonymous mapping. */
 struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size);
 
+/*
+ * struct anon_vma_name: the name umm_set_anon_name gives anonymous
+ * memory, shared by the VMAs that carry it (splits and copies take a
+ * reference) and freed with the last.
+ */
+struct anon_vma_name {
+	atomic_long refcount;
+	char name[];
+};
+
 /* vm_area_struct. The index (vma_tree.c) keeps its own copy of the extent. */
 struct vma {
 	unsigned long vm_start;
@@ -138,6 +148,8 @@ struct vma {
 	 * neighbour, as the kernel does; the checker must not demand the
 	 * merge. Cleared when vm_start moves. */
 	bool split_left_by_failure;
+	/* NULL, or a reference: only VMAs with equal names merge. */
+	struct anon_vma_name *anon_name;
 
 	/* Address order, for O(1) neighbours. */
 	struct vma *vm_prev;
@@ -208,6 +220,12 @@ static inline bool vma_is_anonymous(const struct vma *v)
 	return v->special == UMM_SPECIAL_NONE;
 }
 
+/* The hidden shmem file of a shared anonymous mapping (shmem_anon_vm_ops). */
+static inline bool vma_is_anon_shmem(const struct vma *v)
+{
+	return v->vm_file && v->vm_file->shmem_anon;
+}
+
 /* vm_start_gap: a VM_GROWSDOWN VMA keeps stack_guard_gap free below it. */
 unsigned long vm_start_gap(const struct umm_mm *mm, const struct vma *v);
 
@@ -262,10 +280,11 @@ int vt_check(const struct vma_tree *t, char *msg, size_t len);
 /* A zeroed VMA, from mm's cache of freed ones if mm is not NULL. */
 struct vma *vma_alloc(struct umm_mm *mm);
 /* Frees the VMA (into mm's cache if mm is not NULL) and drops its file
- * reference. Not linked. */
+ * and anon name references. Not linked. */
 void vma_free(struct umm_mm *mm, struct vma *v);
 void vma_cache_drain(struct umm_mm *mm);
-/* A copy of v's attributes (not linked), taking a file reference. */
+/* A copy of v's attributes (not linked), taking a file reference and
+ * one on its anon name. */
 void vma_copy_attrs(struct vma *dst, const struct vma *src);
 /* Links into the index and address list; map_count follows. */
 void vma_link(struct umm_mm *mm, struct vma *v);
@@ -306,27 +325,59 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
  */
 struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
 			     unsigned long end, vm_flags_t newflags, int *err);
+/*
+ * vma_modify_name: the same for a new anon name (NULL: none): merging
+ * only with a neighbour that has that name. The returned VMA covers
+ * exactly [start, end) and carries the name.
+ */
+struct vma *vma_modify_name(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			    unsigned long end, struct anon_vma_name *name, int *err);
 /* is_mergeable_vma + is_mergeable_anon_vma for extending the existing VMA a
- * over a range with these attributes (flags compared without SOFTDIRTY). */
+ * over a range with these attributes and no anon name (flags compared
+ * without SOFTDIRTY). */
 bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
 			 const void *anon_vma, enum umm_special special);
-/* Can prev absorb [.., start) with these attributes and pgoff? */
+/* Can prev absorb [.., start) with these attributes and pgoff? The range
+ * has no anon name, as a new one (mmap, brk: the kernel's VMG_STATE). */
 bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
 		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma);
 /* Can next absorb [.., end) from the left? end_pgoff: the pgoff the
  * range would have at end (its pgoff plus its length in pages). */
 bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
 		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma);
+/* The same for a range that carries an anon name (NULL: none), as one
+ * taken from an existing VMA does (VMG_VMA_STATE: mremap's copy_vma). */
+bool can_merge_after_named(const struct vma *prev, unsigned long start, vm_flags_t flags,
+			   const struct umm_file *file, unsigned long pgoff, const void *anon_vma,
+			   const struct anon_vma_name *name);
+bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_t flags,
+			    const struct umm_file *file, unsigned long end_pgoff,
+			    const void *anon_vma, const struct anon_vma_name *name);
+
+/* ---- anon_name.c: anonymous VMA names ---- */
+/* A new name (len bytes of name, NUL added) with one reference; NULL on
+ * no memory. */
+struct anon_vma_name *anon_vma_name_alloc(const char *name, size_t len);
+/* Both take NULL. */
+struct anon_vma_name *anon_vma_name_get(struct anon_vma_name *n);
+void anon_vma_name_put(struct anon_vma_name *n);
+/* Equal strings, or both NULL. */
+bool anon_vma_name_eq(const struct anon_vma_name *a, const struct anon_vma_name *b);
+/* The characters a name may hold (printable ASCII but [ ] \ $ `), and at
+ * most UMM_ANON_NAME_MAX - 1 of them; maps import uses the same rule. */
+bool anon_name_valid(const char *name, size_t len);
 
 /*
  * vma_merge_new_range: a new range [start, end) with these attributes
  * joins prev and/or next where the kernel would merge them; the survivor
- * keeps any anon_vma (the range's, as copy_vma passes it along). Returns
- * the VMA now covering the range, or NULL if nothing merged.
+ * keeps any anon_vma (the range's, as copy_vma passes it along). name:
+ * the range's anon name (NULL for a new range). Returns the VMA now
+ * covering the range, or NULL if nothing merged.
  */
 struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
 				unsigned long start, unsigned long end, vm_flags_t flags,
-				const struct umm_file *file, unsigned long pgoff, void *anon_vma);
+				const struct umm_file *file, unsigned long pgoff, void *anon_vma,
+				const struct anon_vma_name *name);
 
 /* ---- accounting.c: counters, rlimits, overcommit ---- */
 /* vm_stat_account: adds (or with negative npages removes) to the counters. */
@@ -370,6 +421,10 @@ int hugetlb_mmap_check(const struct umm_file *file, unsigned long pgoff, vm_flag
 static inline int vma_may_split(const struct vma *v, unsigned long addr)
 {
 	unsigned int shift = v->vm_file ? v->vm_file->huge_shift : 0;
+
+	/* special_mapping_split: [vdso] and [vvar] are never split. */
+	if (v->special != UMM_SPECIAL_NONE)
+		return -EINVAL;
 
 	return shift && (addr & ((1UL << shift) - 1)) ? -EINVAL : 0;
 }

@@ -9,10 +9,12 @@
  * them all under the lock. An error before the last stage leaves the mm
  * as it was.
  *
- * Names that only label anonymous memory ([anon:x], and any other
- * bracketed name on a 00:00 0 line) are dropped: usermm has no anon_name,
- * so those VMAs print without a name. [anon_shmem:x] is shared anonymous
- * memory and prints as "/dev/zero (deleted)" after the import.
+ * "[anon:NAME]" and "[anon_shmem:NAME]" (shared anonymous memory) give
+ * the VMA that anon name, whatever cfg.anon_vma_name says: the text is
+ * what a kernel did. A NAME the kernel could not have set (too long, or
+ * a character it refuses) makes the line bad. Any other bracketed name
+ * on a 00:00 0 line ([uprobes], ...) is dropped: those VMAs print without
+ * a name.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -51,6 +53,8 @@ struct map_line {
 	bool has_vmflags; /* an smaps VmFlags line followed */
 	vm_flags_t vmflags;
 	bool has_anon; /* smaps shows anonymous pages (resident or swapped) */
+	const char *anon_name; /* NAME of [anon:NAME] / [anon_shmem:NAME], or NULL */
+	size_t anon_name_len;
 	size_t group; /* index into the file groups, for LK_FILE/LK_SHMEM */
 };
 
@@ -242,6 +246,19 @@ static bool file_name_ok(const struct map_line *l)
 	return i > 0 && i < l->name_len && l->name[i] == ':';
 }
 
+/* The NAME of a "<prefix>NAME]" line name, if the kernel could have set
+ * it; false otherwise. No such name is fine. */
+static bool take_anon_name(struct map_line *l, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (!name_starts(l, prefix) || !name_bracketed(l))
+		return true;
+	l->anon_name = l->name + n;
+	l->anon_name_len = l->name_len - n - 1;
+	return anon_name_valid(l->anon_name, l->anon_name_len);
+}
+
 /* What the line's name makes it; false if the fields contradict it. */
 static bool classify(struct map_line *l)
 {
@@ -250,7 +267,7 @@ static bool classify(struct map_line *l)
 
 	if (name_is(l, "/dev/zero" DELETED_SUFFIX) || name_starts(l, "[anon_shmem:")) {
 		l->kind = shared ? LK_SHMEM : LK_FILE;
-		return shared || l->name[0] == '/';
+		return shared ? take_anon_name(l, "[anon_shmem:") : l->name[0] == '/';
 	}
 	/* Only anon_shmem gives a bracketed name to a line with a file. */
 	if (l->name && !name_bracketed(l)) {
@@ -263,7 +280,7 @@ static bool classify(struct map_line *l)
 	for (size_t i = 0; l->name && i < sizeof(special_names) / sizeof(special_names[0]); i++)
 		if (name_is(l, special_names[i].name))
 			l->kind = special_names[i].kind;
-	return zero_id && l->off == 0 && !shared;
+	return zero_id && l->off == 0 && !shared && take_anon_name(l, "[anon:");
 }
 
 static bool parse_map_line(const char *p, size_t len, struct map_line *l)
@@ -453,21 +470,23 @@ static int check_layout(struct import *im, unsigned long task_size)
 }
 
 /* ---------------------------------------------------------------------
- * Files: one handle per (device, inode, name)
+ * Files: one handle per (device, inode, name); shared anonymous memory
+ * per (device, inode) alone, as its name may be an anon name.
  * ------------------------------------------------------------------- */
 
 static bool same_group(const struct file_group *g, const struct map_line *l)
 {
-	return g->maj == l->maj && g->min == l->min && g->ino == l->ino &&
-	       g->shmem == (l->kind == LK_SHMEM) && g->name_len == l->name_len &&
-	       memcmp(g->name, l->name, l->name_len) == 0;
+	if (g->maj != l->maj || g->min != l->min || g->ino != l->ino ||
+	    g->shmem != (l->kind == LK_SHMEM))
+		return false;
+	return g->shmem || (g->name_len == l->name_len && memcmp(g->name, l->name, l->name_len) == 0);
 }
 
 static size_t group_hash(const struct map_line *l)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
-	for (size_t i = 0; i < l->name_len; i++)
+	for (size_t i = 0; l->kind != LK_SHMEM && i < l->name_len; i++)
 		h = (h ^ (unsigned char)l->name[i]) * 1099511628211ULL;
 	h ^= ((uint64_t)l->maj << 44) ^ ((uint64_t)l->min << 24) ^ l->ino;
 	return (size_t)(h * 0x9e3779b97f4a7c15ULL >> 17);
@@ -691,6 +710,13 @@ static struct vma *make_vma(const struct import *im, size_t i)
 	else if (v->special == UMM_SPECIAL_NONE)
 		v->vm_pgoff = l->start >> PAGE_SHIFT;
 	v->vm_file = f ? umm_file_get(f) : NULL;
+	if (l->anon_name) {
+		v->anon_name = anon_vma_name_alloc(l->anon_name, l->anon_name_len);
+		if (!v->anon_name) {
+			vma_free(NULL, v);
+			return NULL;
+		}
+	}
 	return v;
 }
 
@@ -732,8 +758,8 @@ static void mark_anon_vma(struct import *im, size_t i)
 	if (!had_pages(im, i) || (v->vm_flags & VM_MAYSHARE) || v->special != UMM_SPECIAL_NONE)
 		return;
 	if (prev && prev->anon_vma && may_share_anon(prev, v) &&
-	    !can_merge_after(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
-			     prev->anon_vma))
+	    !can_merge_after_named(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
+				   prev->anon_vma, v->anon_name))
 		v->anon_vma = prev->anon_vma;
 	else
 		v->anon_vma = anon_marker(v);
@@ -749,8 +775,8 @@ static void mark_anon_vma(struct import *im, size_t i)
  */
 static int keep_apart(struct vma *prev, struct vma *v)
 {
-	if (!can_merge_after(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
-			     v->anon_vma))
+	if (!can_merge_after_named(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
+				   v->anon_vma, v->anon_name))
 		return 0;
 	if (v->vm_flags & VM_MAYSHARE) {
 		struct umm_file *own = umm_file_create(&v->vm_file->desc);

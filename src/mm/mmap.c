@@ -252,7 +252,7 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	if (s->vm_flags & VM_ACCOUNT) /* the replaced pages' charge carries over */
 		mm->committed += s->vms.nr_accounted;
 	v = vma_merge_new_range(mm, s->vms.prev, s->vms.next, s->addr, s->addr + s->len,
-				s->vm_flags, s->file, s->pgoff, NULL);
+				s->vm_flags, s->file, s->pgoff, NULL, NULL);
 	if (!v) {
 		err = link_new_vma(mm, s, &v);
 		if (err) {

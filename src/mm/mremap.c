@@ -190,7 +190,8 @@ static int merge_extend(struct umm_mm *mm, struct vma *v, unsigned long delta)
 
 	if (v->vm_flags & VM_SPECIAL)
 		return -ENOMEM; /* vma_merge_new_range refuses special VMAs */
-	if (can_merge_before(next, end, v->vm_flags, v->vm_file, end_pgoff, v->anon_vma)) {
+	if (can_merge_before_named(next, end, v->vm_flags, v->vm_file, end_pgoff, v->anon_vma,
+				   v->anon_name)) {
 		if (!v->anon_vma)
 			v->anon_vma = next->anon_vma;
 		end = next->vm_end;
@@ -248,7 +249,7 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
 	if (vma_is_anonymous(v) && !v->anon_vma)
 		pgoff = start >> PAGE_SHIFT;
 	if (vma_merge_new_range(mm, prev, next, start, end, v->vm_flags, v->vm_file, pgoff,
-				v->anon_vma))
+				v->anon_vma, v->anon_name))
 		return 0;
 	nv = vma_alloc(mm);
 	if (!nv)

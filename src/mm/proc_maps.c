@@ -8,7 +8,8 @@
  * 73 (the kernel pads its 25 + 6 * sizeof(void *) - 1 = 72 wide header,
  * then puts one more space), or one space past a longer header. The gate
  * area ([vsyscall]) is not in the tree and comes last, as the kernel
- * appends it after the last VMA.
+ * appends it after the last VMA. Named anonymous memory shows its name
+ * as "[anon:NAME]", shared anonymous memory as "[anon_shmem:NAME]".
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -77,7 +78,7 @@ static const char *special_name(enum umm_special s)
  * names nothing), [stack] for the VMA whose closed range holds
  * start_stack. start_stack 0 means this space has no stack.
  */
-static const char *anon_name(const struct umm_mm *mm, const struct vma *v)
+static const char *heap_stack_name(const struct umm_mm *mm, const struct vma *v)
 {
 	if (v->vm_start < mm->brk && v->vm_end > mm->start_brk)
 		return "[heap]";
@@ -86,10 +87,24 @@ static const char *anon_name(const struct umm_mm *mm, const struct vma *v)
 	return NULL;
 }
 
-/* The name with the kernel's precedence: file, special, heap, stack. The
- * file's name is truncated to fit len. */
+/* "[anon:NAME]" or "[anon_shmem:NAME]" in buf, cut short to fit len. */
+static const char *user_name(const struct vma *v, char *buf, size_t len)
+{
+	if (!buf || len == 0)
+		return NULL;
+	snprintf(buf, len, v->vm_file ? "[anon_shmem:%s]" : "[anon:%s]", v->anon_name->name);
+	return buf;
+}
+
+/* The name with get_vma_name's precedence: file (or, for named shared
+ * anonymous memory, its name), special, heap, stack, anon name. The file
+ * and anon names are truncated to fit len. */
 const char *vma_name(const struct umm_mm *mm, const struct vma *v, char *buf, size_t len)
 {
+	const char *name;
+
+	if (v->vm_file && v->anon_name)
+		return user_name(v, buf, len);
 	if (v->vm_file) {
 		if (!buf || len == 0)
 			return NULL;
@@ -98,7 +113,10 @@ const char *vma_name(const struct umm_mm *mm, const struct vma *v, char *buf, si
 	}
 	if (v->special != UMM_SPECIAL_NONE)
 		return special_name(v->special);
-	return anon_name(mm, v);
+	name = heap_stack_name(mm, v);
+	if (!name && v->anon_name)
+		return user_name(v, buf, len);
+	return name;
 }
 
 /* The fixed part of a line, up to and including the space after the
@@ -123,7 +141,7 @@ static const char *full_name(const struct umm_mm *mm, const struct vma *v, char 
 	size_t need;
 
 	*heap = NULL;
-	if (!v->vm_file)
+	if (!v->vm_file || v->anon_name) /* an anon name always fits buf */
 		return vma_name(mm, v, buf, len);
 	need = file_name_len(v->vm_file) + 1;
 	if (need > len) {

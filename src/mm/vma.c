@@ -2,7 +2,8 @@
  * vma.c - VMA objects: allocation, linking into the index and the address
  * list, splitting, and the predicates that decide whether two ranges may
  * merge (the kernel's is_mergeable_vma, is_mergeable_anon_vma and
- * can_vma_merge_before/after in mm/vma.c).
+ * can_vma_merge_before/after in mm/vma.c), and vma_modify_flags /
+ * vma_modify_name, which change part of a VMA by merging or splitting.
  *
  * Nothing here checks limits: callers decide first, then call these,
  * which cannot fail once the memory they need is in hand.
@@ -33,6 +34,8 @@ void vma_free(struct umm_mm *mm, struct vma *v)
 		return;
 	if (v->vm_file)
 		umm_file_put(v->vm_file);
+	anon_vma_name_put(v->anon_name);
+	v->anon_name = NULL;
 	if (mm && mm->vma_cache_count < VMA_CACHE_MAX) {
 		v->vm_next = mm->vma_cache;
 		mm->vma_cache = v;
@@ -62,6 +65,7 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->vm_file = src->vm_file ? umm_file_get(src->vm_file) : NULL;
 	dst->special = src->special;
 	dst->anon_vma = src->anon_vma;
+	dst->anon_name = anon_vma_name_get(src->anon_name);
 }
 
 /* Links v into the index and into the address list right after prev. */
@@ -160,12 +164,16 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
 	}
 }
 
-bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
-			 const void *anon_vma, enum umm_special special)
+/* is_mergeable_vma (its anon_vma_name_eq included) and is_mergeable_anon_vma. */
+static bool attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			    const void *anon_vma, enum umm_special special,
+			    const struct anon_vma_name *name)
 {
 	if ((a->vm_flags ^ flags) & ~VM_SOFTDIRTY)
 		return false;
 	if (a->vm_file != file || a->special != special)
+		return false;
+	if (!anon_vma_name_eq(a->anon_name, name))
 		return false;
 	/*
 	 * is_mergeable_anon_vma (6.18): one side without an anon_vma joins
@@ -175,37 +183,58 @@ bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm
 	return !anon_vma || !a->anon_vma || a->anon_vma == anon_vma;
 }
 
-bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
-		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma)
+bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			 const void *anon_vma, enum umm_special special)
+{
+	return attrs_mergeable(a, flags, file, anon_vma, special, NULL);
+}
+
+bool can_merge_after_named(const struct vma *prev, unsigned long start, vm_flags_t flags,
+			   const struct umm_file *file, unsigned long pgoff, const void *anon_vma,
+			   const struct anon_vma_name *name)
 {
 	if (!prev || prev->vm_end != start || (flags & VM_SPECIAL))
 		return false;
-	if (!vma_attrs_mergeable(prev, flags, file, anon_vma, UMM_SPECIAL_NONE))
+	if (!attrs_mergeable(prev, flags, file, anon_vma, UMM_SPECIAL_NONE, name))
 		return false;
 	return prev->vm_pgoff + vma_pages(prev) == pgoff;
+}
+
+bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_t flags,
+			    const struct umm_file *file, unsigned long end_pgoff,
+			    const void *anon_vma, const struct anon_vma_name *name)
+{
+	if (!next || next->vm_start != end || (flags & VM_SPECIAL))
+		return false;
+	if (!attrs_mergeable(next, flags, file, anon_vma, UMM_SPECIAL_NONE, name))
+		return false;
+	return next->vm_pgoff == end_pgoff;
+}
+
+bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
+		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma)
+{
+	return can_merge_after_named(prev, start, flags, file, pgoff, anon_vma, NULL);
 }
 
 bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
 		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma)
 {
-	if (!next || next->vm_start != end || (flags & VM_SPECIAL))
-		return false;
-	if (!vma_attrs_mergeable(next, flags, file, anon_vma, UMM_SPECIAL_NONE))
-		return false;
-	return next->vm_pgoff == end_pgoff;
+	return can_merge_before_named(next, end, flags, file, end_pgoff, anon_vma, NULL);
 }
 
 struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
 				unsigned long start, unsigned long end, vm_flags_t flags,
-				const struct umm_file *file, unsigned long pgoff, void *anon_vma)
+				const struct umm_file *file, unsigned long pgoff, void *anon_vma,
+				const struct anon_vma_name *name)
 {
 	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
 	bool left, right;
 
 	if (flags & VM_SPECIAL)
 		return NULL;
-	left = can_merge_after(prev, start, flags, file, pgoff, anon_vma);
-	right = can_merge_before(next, end, flags, file, end_pgoff, anon_vma);
+	left = can_merge_after_named(prev, start, flags, file, pgoff, anon_vma, name);
+	right = can_merge_before_named(next, end, flags, file, end_pgoff, anon_vma, name);
 	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
 		right = false;
 	if (left) {
@@ -241,12 +270,14 @@ static void remove_merged(struct umm_mm *mm, struct vma *v)
 }
 
 /*
- * vma_merge_existing_range: [start, end) of vma gets newflags; if the
- * range touches an edge of vma, a neighbour with the same attributes may
- * absorb it. Returns the VMA now holding [start, end), or NULL.
+ * vma_merge_existing_range: [start, end) of vma gets newflags and the anon
+ * name name; if the range touches an edge of vma, a neighbour with the
+ * same attributes may absorb it. Returns the VMA now holding [start, end),
+ * or NULL. name is only compared: it may be vma's own, freed here.
  */
 static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned long start,
-				  unsigned long end, vm_flags_t newflags)
+				  unsigned long end, vm_flags_t newflags,
+				  const struct anon_vma_name *name)
 {
 	struct vma *prev = vma->vm_prev, *next = vma->vm_next;
 	bool left_side = start == vma->vm_start, right_side = end == vma->vm_end;
@@ -257,10 +288,10 @@ static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned l
 	if ((newflags & VM_SPECIAL) || (!left_side && !right_side) ||
 	    vma->special != UMM_SPECIAL_NONE)
 		return NULL;
-	merge_left = left_side &&
-		     can_merge_after(prev, start, newflags, vma->vm_file, pgoff, vma->anon_vma);
-	merge_right = right_side &&
-		      can_merge_before(next, end, newflags, vma->vm_file, end_pgoff, vma->anon_vma);
+	merge_left = left_side && can_merge_after_named(prev, start, newflags, vma->vm_file, pgoff,
+							vma->anon_vma, name);
+	merge_right = right_side && can_merge_before_named(next, end, newflags, vma->vm_file,
+							   end_pgoff, vma->anon_vma, name);
 	if (merge_left && merge_right && prev->anon_vma && next->anon_vma &&
 	    prev->anon_vma != next->anon_vma)
 		merge_right = false;
@@ -310,16 +341,17 @@ static int split_checked(struct umm_mm *mm, struct vma *v, unsigned long addr, i
 	return 0;
 }
 
-struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
-			     unsigned long end, vm_flags_t newflags, int *err)
+/* vma_modify: merge, else split off what lies outside [start, end). The
+ * caller sets the new attributes on the VMA returned. */
+static struct vma *vma_modify(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			      unsigned long end, vm_flags_t newflags,
+			      const struct anon_vma_name *name, int *err)
 {
-	struct vma *merged = merge_existing(mm, vma, start, end, newflags);
+	struct vma *merged = merge_existing(mm, vma, start, end, newflags, name);
 
 	*err = 0;
-	if (merged) {
-		merged->vm_flags = newflags;
+	if (merged)
 		return merged;
-	}
 	if (vma->vm_start < start) {
 		*err = split_checked(mm, vma, start, 1);
 		if (*err)
@@ -332,6 +364,26 @@ struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long s
 			return NULL;
 		}
 	}
-	vma->vm_flags = newflags;
+	return vma;
+}
+
+struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			     unsigned long end, vm_flags_t newflags, int *err)
+{
+	vma = vma_modify(mm, vma, start, end, newflags, vma->anon_name, err);
+	if (vma)
+		vma->vm_flags = newflags;
+	return vma;
+}
+
+struct vma *vma_modify_name(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			    unsigned long end, struct anon_vma_name *name, int *err)
+{
+	vma = vma_modify(mm, vma, start, end, vma->vm_flags, name, err);
+	/* replace_anon_vma_name: a merged neighbour already has an equal one */
+	if (vma && !anon_vma_name_eq(vma->anon_name, name)) {
+		anon_vma_name_put(vma->anon_name);
+		vma->anon_name = anon_vma_name_get(name);
+	}
 	return vma;
 }

@@ -228,7 +228,7 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 	case SCN_MADVISE:
 		return -ENOSYS; /* until umm_madvise exists */
 	case SCN_ANON_NAME:
-		return -ENOSYS; /* until umm_set_anon_name exists */
+		return umm_set_anon_name(rp->mm, addr, len, op->name_null ? NULL : op->name);
 	case SCN_TOUCH: /* the same 0 or (signal << 8) | si_code as the runner */
 		return umm_fault(rp->mm, addr, prot, NULL);
 	}
