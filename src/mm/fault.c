@@ -84,10 +84,10 @@ static int acct_stack_growth(struct umm_mm *mm, struct vma *v, unsigned long siz
 		return -ENOMEM;
 	if (vm_enough_memory(mm, grow))
 		return -ENOMEM;
-	/* The kernel charges a VMA without VM_ACCOUNT too (and never gives
-	 * it back); usermm keeps only what VM_ACCOUNT VMAs hold. */
+	/* The kernel charges a VMA without VM_ACCOUNT too, and never gives
+	 * it back: a charge no VMA holds. */
 	if (!(v->vm_flags & VM_ACCOUNT))
-		vm_unacct_memory(mm, grow);
+		mm->committed_stray += grow;
 	return 0;
 }
 
