@@ -164,6 +164,16 @@ struct vma_tree {
 	size_t next_chunk;                  /* bytes of the chunk to get next */
 };
 
+/* The guard-marked pages (guard.c): ranges sorted by address, disjoint
+ * and never adjacent, so each address has at most one range to look at. */
+struct guard_range {
+	unsigned long start, end;
+};
+struct guard_set {
+	struct guard_range *r;
+	size_t n, cap;
+};
+
 /* mm_struct. */
 struct umm_mm {
 	pthread_mutex_t lock; /* mmap_lock */
@@ -184,6 +194,7 @@ struct umm_mm {
 	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
+	struct guard_set guards; /* MADV_GUARD_INSTALL markers (page tables in the kernel) */
 	uint64_t rng; /* randomisation state, from cfg.seed */
 };
 

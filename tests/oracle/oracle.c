@@ -225,7 +225,7 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 	case SCN_MREMAP:
 		return -ENOSYS; /* until umm_mremap exists */
 	case SCN_MADVISE:
-		return -ENOSYS; /* until umm_madvise exists */
+		return umm_madvise(rp->mm, addr, len, prot);
 	case SCN_ANON_NAME:
 		return -ENOSYS; /* until umm_set_anon_name exists */
 	case SCN_TOUCH:
