@@ -317,8 +317,9 @@ int umm_mincore_user(struct umm_mm *mm, unsigned long addr, unsigned long len,
  * pages so that an access faults with SIGSEGV; the maps do not show it;
  * unmapping and GUARD_REMOVE clear the marks. Without a memory layer
  * the page-moving advice (WILLNEED, DONTNEED, FREE, COLD, PAGEOUT) is
- * checked and otherwise has no effect; COLLAPSE assumes that anonymous
- * memory that was ever written is resident.
+ * checked and otherwise has no effect; COLLAPSE takes anonymous memory
+ * that was ever written as resident, and file pages as absent (there is
+ * no page cache), which the kernel refuses with EINVAL.
  */
 int umm_madvise(struct umm_mm *mm, unsigned long addr, unsigned long len, int advice);
 

@@ -205,18 +205,16 @@ static bool vma_fits_pmd(const struct vma *v)
 
 /*
  * madvise_collapse, as far as it can be decided without pages: anonymous
- * memory qualifies once it has an anon_vma (it was written), shmem files
- * always; each whole PMD inside the range is then assumed collapsible.
+ * memory qualifies once it has an anon_vma (it was written) and each
+ * whole PMD inside the range is then taken as resident. A file's pages
+ * would have to be in the page cache, which usermm does not have; the
+ * kernel refuses a sparse shmem file (EINVAL), and disk files always.
  */
 static int advise_collapse(const struct vma *v)
 {
-	const struct umm_file *f = v->vm_file;
-
 	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_fits_pmd(v))
 		return -EINVAL;
-	if (vma_is_anonymous(v))
-		return v->anon_vma ? 0 : -EINVAL;
-	return (f && f->desc.kind == UMM_FILE_SHMEM && !f->shmem_anon) ? 0 : -EINVAL;
+	return vma_is_anonymous(v) && v->anon_vma ? 0 : -EINVAL;
 }
 
 /* is_valid_guard_vma: only VMAs whose page tables the core alone
