@@ -210,11 +210,19 @@ static bool vma_fits_pmd(const struct vma *v)
  * would have to be in the page cache, which usermm does not have; the
  * kernel refuses a sparse shmem file (EINVAL), and disk files always.
  */
-static int advise_collapse(const struct vma *v)
+static int advise_collapse(const struct madvise_state *s)
 {
+	const struct vma *v = s->vma;
+	unsigned long first = (s->start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	unsigned long last = s->end & ~(PMD_SIZE - 1);
+
 	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_fits_pmd(v))
 		return -EINVAL;
-	return vma_is_anonymous(v) && v->anon_vma ? 0 : -EINVAL;
+	if (!vma_is_anonymous(v) || !v->anon_vma)
+		return -EINVAL;
+	/* No whole PMD: nothing to do (0) when the range meets one PMD
+	 * boundary, but one inside a single PMD counts as a failure. */
+	return last < first ? -EINVAL : 0;
 }
 
 /* is_valid_guard_vma: only VMAs whose page tables the core alone
@@ -272,7 +280,7 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 	case MADV_DONTNEED_LOCKED:
 		return advise_dontneed_free(s);
 	case MADV_COLLAPSE:
-		return advise_collapse(v);
+		return advise_collapse(s);
 	case MADV_GUARD_INSTALL:
 		return advise_guard_install(mm, s);
 	case MADV_GUARD_REMOVE:
