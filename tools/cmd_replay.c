@@ -55,8 +55,8 @@ static const char replay_usage[] =
 	"memory only) is taken for a thread of the first process. The break: when a\n"
 	"snapshot has no [heap] line and no '# usermm: start_brk=ADDR' line, the first\n"
 	"brk(NULL) result of that image tells where it is (at exec brk == start_brk).\n"
-	"Calls usermm does not implement yet (mremap, madvise, mlock*, msync, mincore,\n"
-	"mseal, pkey_mprotect with a key, ...) are printed as unsupported, change\n"
+	"Calls usermm does not implement yet (mremap, prctl's VMA names, ...) are\n"
+	"printed as unsupported, change\n"
 	"nothing, and are counted in the summary.\n"
 	"Exit status: 0 done, 1 divergence (--check) or bad trace, 2 usage error.\n";
 

@@ -403,6 +403,8 @@ static void gen_mremap(struct dt_gen *g, struct dt_call *c)
  * the memory-failure ones it lacks). The advice that faults pages in
  * (POPULATE_*, COLLAPSE, and HWPOISON were it valid) gets at most 16 MiB,
  * as mlock does: a garbage length would fault in every VMA up to a hole.
+ * COLLAPSE gets less than a PMD: whether a whole PMD collapses depends on
+ * which pages are resident, which usermm does not know.
  */
 static void gen_madvise(struct dt_gen *g, struct dt_call *c)
 {
@@ -416,6 +418,8 @@ static void gen_madvise(struct dt_gen *g, struct dt_call *c)
 	if ((adv == 22 || adv == 23 || adv == 25 || adv == 100 || adv == 101) &&
 	    c->a[1] > 16 * MIB)
 		c->a[1] = (1 + below(g, 16 * MIB / DT_PAGE)) * DT_PAGE;
+	if (adv == 25 && c->a[1] >= 2 * MIB)
+		c->a[1] = (1 + below(g, 2 * MIB / DT_PAGE - 1)) * DT_PAGE;
 	c->a[2] = (unsigned long)adv;
 }
 

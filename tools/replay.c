@@ -552,6 +552,9 @@ static bool plain_call(struct umm_mm *mm, const struct mem_call *c, long *ret)
 	case MEM_MSEAL:
 		*ret = umm_mseal(mm, a[0], a[1], a[2]);
 		return true;
+	case MEM_MADVISE:
+		*ret = umm_madvise(mm, a[0], a[1], (int)a[2]);
+		return true;
 	default:
 		return false;
 	}

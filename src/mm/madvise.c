@@ -64,6 +64,18 @@ static bool behavior_valid(int behavior)
 	       behavior == MADV_GUARD_INSTALL || behavior == MADV_GUARD_REMOVE;
 }
 
+/*
+ * The kernel's vma_is_anonymous (no vm_ops). A MAP_SHARED /dev/zero
+ * mapping of a read-only fd loses VM_SHARED and becomes anonymous memory
+ * like a private one; only a truly shared one is shmem.
+ */
+static bool madv_anonymous(const struct vma *v)
+{
+	if (v->vm_file)
+		return v->vm_file->desc.dev_zero && !(v->vm_flags & VM_SHARED);
+	return v->special == UMM_SPECIAL_NONE;
+}
+
 /* is_discard: the advice mseal refuses on read-only anonymous memory. */
 static bool is_discard(int behavior)
 {
@@ -85,7 +97,7 @@ static bool is_discard(int behavior)
  * data, so only anonymous memory counts. */
 static bool can_madvise_modify(const struct vma *v, int behavior)
 {
-	return !(v->vm_flags & VM_SEALED) || !is_discard(behavior) || !vma_is_anonymous(v) ||
+	return !(v->vm_flags & VM_SEALED) || !is_discard(behavior) || !madv_anonymous(v) ||
 	       (v->vm_flags & VM_WRITE);
 }
 
@@ -188,7 +200,7 @@ static int advise_dontneed_free(const struct madvise_state *s)
 	if ((v->vm_flags & VM_PFNMAP) ||
 	    ((v->vm_flags & VM_LOCKED) && s->behavior != MADV_DONTNEED_LOCKED))
 		return -EINVAL;
-	return (s->behavior == MADV_FREE && !vma_is_anonymous(v)) ? -EINVAL : 0;
+	return (s->behavior == MADV_FREE && !madv_anonymous(v)) ? -EINVAL : 0;
 }
 
 /* thp_vma_suitable_order: a whole PMD-aligned block fits in v, and a
@@ -218,7 +230,7 @@ static int advise_collapse(const struct madvise_state *s)
 
 	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_fits_pmd(v))
 		return -EINVAL;
-	if (!vma_is_anonymous(v) || !v->anon_vma)
+	if (!madv_anonymous(v) || !v->anon_vma)
 		return -EINVAL;
 	/* No whole PMD: nothing to do (0) when the range meets one PMD
 	 * boundary, but one inside a single PMD counts as a failure. */
@@ -241,7 +253,7 @@ static int advise_guard_install(struct umm_mm *mm, const struct madvise_state *s
 	if (!guard_allowed(v, false))
 		return -EINVAL;
 	/* The markers are page tables: anonymous memory gets its anon_vma. */
-	if (vma_is_anonymous(v))
+	if (madv_anonymous(v))
 		vma_anon_prepare(mm, v);
 	return guard_install(mm, s->start, s->end);
 }
