@@ -211,6 +211,21 @@ static inline bool vma_is_anonymous(const struct vma *v)
 	return v->special == UMM_SPECIAL_NONE;
 }
 
+/*
+ * check_input_range of madvise and mseal: start page aligned, len rounded
+ * up to pages without wrapping (to 0 from just below 2^64, or past the
+ * end of the address space). 0 with *end set, or -EINVAL.
+ */
+static inline int input_range_end(unsigned long start, unsigned long len, unsigned long *end)
+{
+	unsigned long alen = PAGE_ALIGN(len);
+
+	if (offset_in_page(start) || (len && !alen) || start + alen < start)
+		return -EINVAL;
+	*end = start + alen;
+	return 0;
+}
+
 /* vm_start_gap: a VM_GROWSDOWN VMA keeps stack_guard_gap free below it. */
 unsigned long vm_start_gap(const struct umm_mm *mm, const struct vma *v);
 

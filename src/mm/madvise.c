@@ -402,15 +402,10 @@ static int madvise_populate(struct umm_mm *mm, unsigned long start, unsigned lon
 int umm_madvise(struct umm_mm *mm, unsigned long start, unsigned long len, int advice)
 {
 	struct madvise_state s = { .behavior = advice };
-	unsigned long alen = PAGE_ALIGN(len), end;
+	unsigned long end;
 	int err;
 
-	if (!mm || !behavior_valid(advice) || offset_in_page(start))
-		return -EINVAL;
-	if (len && !alen) /* rounded up from just below 2^64 */
-		return -EINVAL;
-	end = start + alen;
-	if (end < start)
+	if (!mm || !behavior_valid(advice) || input_range_end(start, len, &end))
 		return -EINVAL;
 	if (!len)
 		return 0;
