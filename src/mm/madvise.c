@@ -216,25 +216,30 @@ static bool vma_fits_pmd(const struct vma *v)
 }
 
 /*
- * madvise_collapse, as far as it can be decided without pages: anonymous
- * memory qualifies once it has an anon_vma (it was written) and each
- * whole PMD inside the range is then taken as resident. A file's pages
- * would have to be in the page cache, which usermm does not have; the
- * kernel refuses a sparse shmem file (EINVAL), and disk files always.
+ * madvise_collapse, as far as it can be decided without pages. Anonymous
+ * memory qualifies once it has an anon_vma (it was written), and its
+ * whole PMDs in the range are then taken as resident (they collapse).
+ * shmem qualifies too, but its pages would have to be in the page cache,
+ * which usermm does not have: a whole PMD fails as on a sparse file.
+ * Other files never qualify here.
  */
 static int advise_collapse(const struct madvise_state *s)
 {
 	const struct vma *v = s->vma;
+	const struct umm_file *f = v->vm_file;
 	unsigned long first = (s->start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
 	unsigned long last = s->end & ~(PMD_SIZE - 1);
+	bool anon = madv_anonymous(v);
 
 	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_fits_pmd(v))
 		return -EINVAL;
-	if (!madv_anonymous(v) || !v->anon_vma)
+	if (anon ? !v->anon_vma : !(f && f->desc.kind == UMM_FILE_SHMEM))
 		return -EINVAL;
 	/* No whole PMD: nothing to do (0) when the range meets one PMD
-	 * boundary, but one inside a single PMD counts as a failure. */
-	return last < first ? -EINVAL : 0;
+	 * boundary, but a range inside a single PMD counts as a failure. */
+	if (last <= first)
+		return last < first ? -EINVAL : 0;
+	return anon ? 0 : -EINVAL;
 }
 
 /* is_valid_guard_vma: only VMAs whose page tables the core alone
