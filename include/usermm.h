@@ -358,6 +358,41 @@ int umm_mincore_user(struct umm_mm *mm, unsigned long addr, unsigned long len,
 #define UMM_ANON_NAME_MAX 80
 int umm_set_anon_name(struct umm_mm *mm, unsigned long addr, unsigned long len, const char *name);
 
+/*
+ * madvise(2): advice on [addr, addr+len), as this machine's kernel takes
+ * it (6.18 with KSM and THP, without CONFIG_MEMORY_FAILURE). advice is
+ * the Linux value (MADV_NORMAL 0 ... MADV_GUARD_REMOVE 103). Returns 0 or
+ * a negative errno:
+ *   -EINVAL  unknown advice (MADV_HWPOISON and MADV_SOFT_OFFLINE
+ *            included: this kernel has no memory-failure support), addr
+ *            not page aligned, len wrapping; len 0 is 0 after those
+ *            checks. Also a VMA the advice refuses, e.g. WIPEONFORK on
+ *            files or shared memory, DONTNEED on locked memory, FREE on
+ *            anything not anonymous, GUARD_INSTALL on locked, hugetlb or
+ *            special mappings, POPULATE_READ (WRITE) on memory without
+ *            read (write) permission, a split of [vdso]/[vvar];
+ *   -ENOMEM  a hole in the range: the advice is applied to the mapped
+ *            parts first (POPULATE_* stop at the hole instead);
+ *   -EAGAIN  a split refused at max_map_count (earlier VMAs and a first
+ *            split stay changed);
+ *   -EPERM   discarding advice (DONTNEED, DONTNEED_LOCKED, FREE, REMOVE,
+ *            DONTFORK, WIPEONFORK, GUARD_INSTALL) on sealed anonymous
+ *            memory that is not writable;
+ *   -EACCES  REMOVE on a mapping that is not shared and writable;
+ *   -EFAULT  POPULATE_* reaching a guard marker, a file's end or hugetlb
+ *            memory (its pool is empty here).
+ * Flag advice (NORMAL, RANDOM, SEQUENTIAL, DONTFORK, DOFORK, WIPEONFORK,
+ * KEEPONFORK, DONTDUMP, DODUMP, MERGEABLE, UNMERGEABLE, HUGEPAGE,
+ * NOHUGEPAGE) splits and merges VMAs like mprotect. GUARD_INSTALL marks
+ * pages so that an access faults with SIGSEGV; the maps do not show it;
+ * unmapping and GUARD_REMOVE clear the marks. Without a memory layer
+ * the page-moving advice (WILLNEED, DONTNEED, FREE, COLD, PAGEOUT) is
+ * checked and otherwise has no effect; COLLAPSE takes anonymous memory
+ * that was ever written as resident, and file pages as absent (there is
+ * no page cache), which the kernel refuses with EINVAL.
+ */
+int umm_madvise(struct umm_mm *mm, unsigned long addr, unsigned long len, int advice);
+
 /* /proc/PID/maps, exactly as Linux prints it. 0 or a negative errno. */
 int umm_maps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */

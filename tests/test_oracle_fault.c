@@ -5,9 +5,8 @@
  * anon_vma a write fault prepares. The expectations are what the kernel
  * was measured to do.
  *
- * Guard regions (MADV_GUARD_INSTALL) are measured too (SEGV_MAPERR, after
- * the access check, before a file's end), but need umm_madvise; see the
- * guard_regions scenario below, kept out of the suite until it lands.
+ * Guard regions (MADV_GUARD_INSTALL): SEGV_MAPERR, after the access check,
+ * before a file's end.
  */
 #define _GNU_SOURCE
 #include "oracle_test.h"
@@ -409,6 +408,7 @@ int main(void)
 		cmocka_unit_test(growsdown_address_space_limit),
 		cmocka_unit_test(stack_growth),
 		cmocka_unit_test(vdso_pages),
+		cmocka_unit_test(guard_regions),
 		cmocka_unit_test(fault_api),
 		cmocka_unit_test(vsyscall_entries),
 	};

@@ -171,6 +171,21 @@ ORACLE_SCENARIO(mremap_map_count,
 	"munmap 0x300000000000 8K => 0\n"
 	"mremap a+20K 8K 16K MREMAP_MAYMOVE 0 => ok\n")
 
+/* Guard markers are page table entries: they move with the pages. */
+ORACLE_SCENARIO(mremap_moves_guards,
+	"a=mmap 0x200000000000 16K PROT_RW MAP_PAF -1 0\n"
+	"madvise a+4K 4K MADV_GUARD_INSTALL => 0\n"
+	"mremap a 16K 16K MREMAP_MAYMOVE|MREMAP_FIXED 0x300000000000 => 0x300000000000\n"
+	"touch 0x300000001000 PROT_READ => SIGSEGV_MAPERR\n"
+	"touch 0x300000002000 PROT_READ => 0\n"
+	"mremap 0x300000000000 16K 16K MREMAP_MAYMOVE|MREMAP_DONTUNMAP a => a\n"
+	"touch 0x300000001000 PROT_READ => 0\n"
+	"touch a+4K PROT_WRITE => SIGSEGV_MAPERR\n"
+	"mremap a 16K 64K MREMAP_MAYMOVE 0 => ok\n"
+	"munmap a 16K => 0\n"
+	"mmap a 16K PROT_RW MAP_PAF -1 0\n"
+	"touch a+4K PROT_READ => 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +201,7 @@ int main(void)
 		cmocka_unit_test(mremap_sealed),
 		cmocka_unit_test(mremap_limits),
 		cmocka_unit_test(mremap_map_count),
+		cmocka_unit_test(mremap_moves_guards),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

@@ -55,7 +55,7 @@ static const char replay_usage[] =
 	"memory only) is taken for a thread of the first process. The break: when a\n"
 	"snapshot has no [heap] line and no '# usermm: start_brk=ADDR' line, the first\n"
 	"brk(NULL) result of that image tells where it is (at exec brk == start_brk).\n"
-	"Calls usermm does not implement yet (madvise, ...) are printed as\n"
+	"Calls usermm does not implement (prctl's VMA names, ...) are printed as\n"
 	"unsupported, change nothing, and are counted in the summary.\n"
 	"Exit status: 0 done, 1 divergence (--check) or bad trace, 2 usage error.\n";
 

@@ -6,8 +6,7 @@
  *
  * A kind is enabled when it has a usermm adapter. The generator already
  * makes arguments for every kind (difftest_gen.c); to enable one when the
- * library gets the call (madvise is still missing), write its adapter
- * here and put it in the table.
+ * library gets the call, write its adapter here and put it in the table.
  */
 #define _GNU_SOURCE
 #include "difftest.h"
@@ -99,6 +98,11 @@ static long umm_do_msync(struct dt_umm *u, const struct dt_call *c)
 	return umm_msync(u->mm, c->a[0], c->a[1], (int)c->a[2]);
 }
 
+static long umm_do_madvise(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_madvise(u->mm, c->a[0], c->a[1], (int)c->a[2]);
+}
+
 /* The generator passes a NULL vector (the child has no buffer for it):
  * the range checks run, then the copy fails with EFAULT. */
 static long umm_do_mincore(struct dt_umm *u, const struct dt_call *c)
@@ -116,7 +120,8 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_BRK] = { "brk", SYS_brk, { DA_ADDR }, true, 10, umm_do_brk },
 	[DT_MREMAP] = { "mremap", SYS_mremap, { DA_ADDR, DA_LEN, DA_LEN, DA_HEX, DA_ADDR }, true,
 			12, umm_do_mremap },
-	[DT_MADVISE] = { "madvise", SYS_madvise, { DA_ADDR, DA_LEN, DA_INT }, false, 8, NULL },
+	[DT_MADVISE] = { "madvise", SYS_madvise, { DA_ADDR, DA_LEN, DA_INT }, false, 8,
+			 umm_do_madvise },
 	[DT_MLOCK] = { "mlock", SYS_mlock, { DA_ADDR, DA_LEN }, false, 4, umm_do_mlock },
 	[DT_MLOCK2] = { "mlock2", SYS_mlock2, { DA_ADDR, DA_LEN, DA_HEX }, false, 3,
 			umm_do_mlock2 },

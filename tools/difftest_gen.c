@@ -398,14 +398,29 @@ static void gen_mremap(struct dt_gen *g, struct dt_call *c)
 	c->a[4] = new_addr;
 }
 
+/*
+ * Every advice this kernel knows, and some it does not (5, 26, 104 and
+ * the memory-failure ones it lacks). The advice that faults pages in
+ * (POPULATE_*, COLLAPSE, and HWPOISON were it valid) gets at most 16 MiB,
+ * as mlock does: a garbage length would fault in every VMA up to a hole.
+ * COLLAPSE gets less than a PMD: whether a whole PMD collapses depends on
+ * which pages are resident, which usermm does not know.
+ */
 static void gen_madvise(struct dt_gen *g, struct dt_call *c)
 {
-	static const long advice[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-				       18, 19, 20, 21, 22, 23, 25, 100, 101, 102, -1 };
+	static const long advice[] = { 0,  1,  2,  3,  4,  8,  9,  10, 11,  12,  13,  14,  15,  16,
+				       17, 18, 19, 20, 21, 22, 23, 24, 25,  100, 101, 102, 103, 102,
+				       103, 4, 10, 5, 26, 104, -1 };
+	long adv = PICK(g, advice);
 
 	c->kind = DT_MADVISE;
 	pick_range(g, &c->a[0], &c->a[1], 60);
-	c->a[2] = (unsigned long)PICK(g, advice);
+	if ((adv == 22 || adv == 23 || adv == 25 || adv == 100 || adv == 101) &&
+	    c->a[1] > 16 * MIB)
+		c->a[1] = (1 + below(g, 16 * MIB / DT_PAGE)) * DT_PAGE;
+	if (adv == 25 && c->a[1] >= 2 * MIB)
+		c->a[1] = (1 + below(g, 2 * MIB / DT_PAGE - 1)) * DT_PAGE;
+	c->a[2] = (unsigned long)adv;
 }
 
 /*

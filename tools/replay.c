@@ -555,7 +555,9 @@ static bool plain_call(struct umm_mm *mm, const struct mem_call *c, long *ret)
 	case MEM_MREMAP:
 		*ret = umm_mremap(mm, a[0], a[1], a[2], a[3], a[4]);
 		return true;
-
+	case MEM_MADVISE:
+		*ret = umm_madvise(mm, a[0], a[1], (int)a[2]);
+		return true;
 	default:
 		return false;
 	}

@@ -177,6 +177,16 @@ struct vma_tree {
 	size_t next_chunk;                  /* bytes of the chunk to get next */
 };
 
+/* The guard-marked pages (guard.c): ranges sorted by address, disjoint
+ * and never adjacent, so each address has at most one range to look at. */
+struct guard_range {
+	unsigned long start, end;
+};
+struct guard_set {
+	struct guard_range *r;
+	size_t n, cap;
+};
+
 /* mm_struct. */
 struct umm_mm {
 	pthread_mutex_t lock; /* mmap_lock */
@@ -200,6 +210,7 @@ struct umm_mm {
 	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
+	struct guard_set guards; /* MADV_GUARD_INSTALL markers (page tables in the kernel) */
 	uint64_t rng; /* randomisation state, from cfg.seed */
 };
 
@@ -224,6 +235,21 @@ static inline bool vma_is_anonymous(const struct vma *v)
 static inline bool vma_is_anon_shmem(const struct vma *v)
 {
 	return v->vm_file && v->vm_file->shmem_anon;
+}
+
+/*
+ * check_input_range of madvise and mseal: start page aligned, len rounded
+ * up to pages without wrapping (to 0 from just below 2^64, or past the
+ * end of the address space). 0 with *end set, or -EINVAL.
+ */
+static inline int input_range_end(unsigned long start, unsigned long len, unsigned long *end)
+{
+	unsigned long alen = PAGE_ALIGN(len);
+
+	if (offset_in_page(start) || (len && !alen) || start + alen < start)
+		return -EINVAL;
+	*end = start + alen;
+	return 0;
 }
 
 /* vm_start_gap: a VM_GROWSDOWN VMA keeps stack_guard_gap free below it. */

@@ -1,4 +1,413 @@
 /*
- * madvise.c - placeholder; being written.
+ * madvise.c - madvise(2): do_madvise, madvise_walk_vmas and the advice
+ * itself (madvise_vma_behavior and madvise_populate), with the rules of
+ * this machine's 6.18 kernel (CONFIG_KSM on, THP in "madvise" mode,
+ * CONFIG_MEMORY_FAILURE off).
+ *
+ * What usermm models of each advice: the flags it sets, with the splits
+ * and merges that follow; the errno of every VMA it refuses; the
+ * anon_vma that populating or guarding gives a VMA (it decides later
+ * merges); and the guard markers (guard.c). Pages do not exist yet, so
+ * the advice that only moves pages around (DONTNEED, FREE, COLD, ...)
+ * is checked and otherwise does nothing.
  */
+#include "guard.h"
 #include "internal.h"
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24
+#define MADV_COLLAPSE 25
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+
+/* VMAs KSM never scans: MADV_MERGEABLE leaves their flags alone. */
+#define VM_KSM_INCOMPATIBLE                                                            \
+	(VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_HUGETLB |     \
+	 VM_MIXEDMAP | VM_DROPPABLE)
+
+/* The state of one madvise call: the advice and the VMA range at hand. */
+struct madvise_state {
+	int behavior;
+	unsigned long start, end; /* inside one VMA while it is visited */
+	struct vma *vma;          /* the VMA now covering [start, end) */
+};
+
+/*
+ * madvise_behavior_valid. MADV_HWPOISON and MADV_SOFT_OFFLINE exist only
+ * with CONFIG_MEMORY_FAILURE, which this kernel lacks: EINVAL, even for
+ * CAP_SYS_ADMIN.
+ */
+static bool behavior_valid(int behavior)
+{
+	return (behavior >= MADV_NORMAL && behavior <= MADV_DONTNEED) ||
+	       (behavior >= MADV_FREE && behavior <= MADV_COLLAPSE) ||
+	       behavior == MADV_GUARD_INSTALL || behavior == MADV_GUARD_REMOVE;
+}
+
+/* is_discard: the advice mseal refuses on read-only anonymous memory. */
+static bool is_discard(int behavior)
+{
+	switch (behavior) {
+	case MADV_FREE:
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_REMOVE:
+	case MADV_DONTFORK:
+	case MADV_WIPEONFORK:
+	case MADV_GUARD_INSTALL:
+		return true;
+	}
+	return false;
+}
+
+/* can_madvise_modify: discarding from sealed memory the process could
+ * not write anyway would be a way around the seal; files keep their
+ * data, so only anonymous memory counts. */
+static bool can_madvise_modify(const struct vma *v, int behavior)
+{
+	return !(v->vm_flags & VM_SEALED) || !is_discard(behavior) || !vma_is_anonymous(v) ||
+	       (v->vm_flags & VM_WRITE);
+}
+
+/* The new flags of flag-changing advice in *f (which holds the old
+ * ones), or a negative errno for a VMA the advice refuses. */
+static int advised_flags(const struct vma *v, int behavior, vm_flags_t *f)
+{
+	switch (behavior) {
+	case MADV_NORMAL: *f &= ~(VM_RAND_READ | VM_SEQ_READ); break;
+	case MADV_SEQUENTIAL: *f = (*f & ~VM_RAND_READ) | VM_SEQ_READ; break;
+	case MADV_RANDOM: *f = (*f & ~VM_SEQ_READ) | VM_RAND_READ; break;
+	case MADV_DONTFORK: *f |= VM_DONTCOPY; break;
+	case MADV_DOFORK:
+		if (*f & VM_IO)
+			return -EINVAL;
+		*f &= ~VM_DONTCOPY;
+		break;
+	case MADV_WIPEONFORK: /* anonymous private memory only */
+		if (v->vm_file || (*f & VM_SHARED))
+			return -EINVAL;
+		*f |= VM_WIPEONFORK;
+		break;
+	case MADV_KEEPONFORK: /* droppable memory is always wiped */
+		if (*f & VM_DROPPABLE)
+			return -EINVAL;
+		*f &= ~VM_WIPEONFORK;
+		break;
+	case MADV_DONTDUMP: *f |= VM_DONTDUMP; break;
+	case MADV_DODUMP:
+		if ((!(*f & VM_HUGETLB) && (*f & VM_SPECIAL)) || (*f & VM_DROPPABLE))
+			return -EINVAL;
+		*f &= ~VM_DONTDUMP;
+		break;
+	case MADV_MERGEABLE: /* ksm_madvise */
+		if (!(*f & VM_KSM_INCOMPATIBLE))
+			*f |= VM_MERGEABLE;
+		break;
+	case MADV_UNMERGEABLE: *f &= ~VM_MERGEABLE; break;
+	case MADV_HUGEPAGE: *f = (*f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
+	case MADV_NOHUGEPAGE: *f = (*f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+	default: return -EINVAL;
+	}
+	return 0;
+}
+
+/* A special mapping ([vdso], [vvar]) refuses to be split (its
+ * may_split), after the map_count check every split makes. */
+static int special_split_check(const struct umm_mm *mm, const struct madvise_state *s)
+{
+	const struct vma *v = s->vma;
+
+	if (v->special == UMM_SPECIAL_NONE || (s->start == v->vm_start && s->end == v->vm_end))
+		return 0;
+	return mm->tree.count >= mm->cfg.max_map_count ? -ENOMEM : -EINVAL;
+}
+
+/* madvise_update_vma: split or merge so that [start, end) gets newflags.
+ * A failed split is ENOMEM inside, which madvise reports as EAGAIN. */
+static int update_vma(struct umm_mm *mm, struct madvise_state *s, vm_flags_t newflags)
+{
+	struct vma *v;
+	int err;
+
+	if (newflags == s->vma->vm_flags)
+		return 0;
+	err = special_split_check(mm, s);
+	if (!err) {
+		v = vma_modify_flags(mm, s->vma, s->start, s->end, newflags, &err);
+		if (v)
+			s->vma = v;
+	}
+	return err == -ENOMEM ? -EAGAIN : err;
+}
+
+/* madvise_remove: punching a hole needs a file shared and writable
+ * through this mapping; the data goes, the mapping stays. */
+static int advise_remove(const struct vma *v)
+{
+	if (v->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	if (!v->vm_file)
+		return -EINVAL;
+	if ((v->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES;
+	/* vfs_fallocate on something that is not a regular file */
+	return v->vm_file->desc.kind == UMM_FILE_CHAR ? -ENODEV : 0;
+}
+
+/* madvise_dontneed_free_valid_vma and madvise_free_single_vma. */
+static int advise_dontneed_free(const struct madvise_state *s)
+{
+	const struct vma *v = s->vma;
+	unsigned int shift = v->vm_file ? v->vm_file->huge_shift : 0;
+
+	if (v->vm_flags & VM_HUGETLB) {
+		if (s->behavior == MADV_FREE)
+			return -EINVAL;
+		return (shift && (s->start & ((1UL << shift) - 1))) ? -EINVAL : 0;
+	}
+	if ((v->vm_flags & VM_PFNMAP) ||
+	    ((v->vm_flags & VM_LOCKED) && s->behavior != MADV_DONTNEED_LOCKED))
+		return -EINVAL;
+	return (s->behavior == MADV_FREE && !vma_is_anonymous(v)) ? -EINVAL : 0;
+}
+
+/* thp_vma_suitable_order: a whole PMD-aligned block fits in v, and a
+ * file's offset is aligned like the address. */
+static bool vma_fits_pmd(const struct vma *v)
+{
+	unsigned long first = (v->vm_start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+
+	if (first < v->vm_start || first > v->vm_end || v->vm_end - first < PMD_SIZE)
+		return false;
+	return !v->vm_file ||
+	       !(((v->vm_start >> PAGE_SHIFT) - v->vm_pgoff) & ((PMD_SIZE >> PAGE_SHIFT) - 1));
+}
+
+/*
+ * madvise_collapse, as far as it can be decided without pages. Anonymous
+ * memory qualifies once it has an anon_vma (it was written), and its
+ * whole PMDs in the range are then taken as resident (they collapse).
+ * shmem qualifies too, but its pages would have to be in the page cache,
+ * which usermm does not have: a whole PMD fails as on a sparse file.
+ * Other files never qualify here.
+ */
+static int advise_collapse(const struct madvise_state *s)
+{
+	const struct vma *v = s->vma;
+	const struct umm_file *f = v->vm_file;
+	unsigned long first = (s->start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	unsigned long last = s->end & ~(PMD_SIZE - 1);
+	bool anon = vma_is_anonymous(v);
+
+	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_fits_pmd(v))
+		return -EINVAL;
+	if (anon ? !v->anon_vma : !(f && f->desc.kind == UMM_FILE_SHMEM))
+		return -EINVAL;
+	/* No whole PMD: nothing to do (0) when the range meets one PMD
+	 * boundary, but a range inside a single PMD counts as a failure. */
+	if (last <= first)
+		return last < first ? -EINVAL : 0;
+	return anon ? 0 : -EINVAL;
+}
+
+/* is_valid_guard_vma: only VMAs whose page tables the core alone
+ * manages; installing also refuses locked memory (it would zap it). */
+static bool guard_allowed(const struct vma *v, bool allow_locked)
+{
+	if (!allow_locked && (v->vm_flags & VM_LOCKED))
+		return false;
+	return !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB)) && v->special == UMM_SPECIAL_NONE;
+}
+
+static int advise_guard_install(struct umm_mm *mm, const struct madvise_state *s)
+{
+	struct vma *v = s->vma;
+
+	if (!guard_allowed(v, false))
+		return -EINVAL;
+	/* The markers are page tables: anonymous memory gets its anon_vma. */
+	if (vma_is_anonymous(v))
+		vma_anon_prepare(mm, v);
+	return guard_install(mm, s->start, s->end);
+}
+
+static int advise_guard_remove(struct umm_mm *mm, const struct madvise_state *s)
+{
+	int err;
+
+	if (!guard_allowed(s->vma, true))
+		return -EINVAL;
+	err = guard_reserve(mm);
+	if (!err)
+		guard_remove(mm, s->start, s->end);
+	return err;
+}
+
+/* madvise_vma_behavior: the advice on [s->start, s->end) of s->vma. */
+static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
+{
+	const struct vma *v = s->vma;
+	vm_flags_t flags = v->vm_flags;
+	int err;
+
+	if (!can_madvise_modify(v, s->behavior))
+		return -EPERM;
+	switch (s->behavior) {
+	case MADV_REMOVE:
+		return advise_remove(v);
+	case MADV_WILLNEED:
+		return 0;
+	case MADV_COLD:
+	case MADV_PAGEOUT: /* can_madv_lru_vma */
+		return (v->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) ? -EINVAL : 0;
+	case MADV_FREE:
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+		return advise_dontneed_free(s);
+	case MADV_COLLAPSE:
+		return advise_collapse(s);
+	case MADV_GUARD_INSTALL:
+		return advise_guard_install(mm, s);
+	case MADV_GUARD_REMOVE:
+		return advise_guard_remove(mm, s);
+	}
+	err = advised_flags(v, s->behavior, &flags);
+	return err ? err : update_vma(mm, s, flags);
+}
+
+/*
+ * madvise_walk_vmas: each VMA of [start, end) in turn; the first error
+ * ends the walk (earlier VMAs stay changed), a hole only makes the
+ * result ENOMEM once the rest is done.
+ */
+static int madvise_walk(struct umm_mm *mm, struct madvise_state *s, unsigned long start,
+			unsigned long end)
+{
+	struct vma *v = find_vma(mm, start);
+	int unmapped = 0, err;
+
+	for (;;) {
+		if (!v)
+			return -ENOMEM;
+		if (start < v->vm_start) {
+			unmapped = -ENOMEM;
+			start = v->vm_start;
+			if (start >= end)
+				return unmapped;
+		}
+		s->start = start;
+		s->end = v->vm_end < end ? v->vm_end : end;
+		s->vma = v;
+		err = advise_vma(mm, s);
+		if (err)
+			return err;
+		/* A merge may have carried the VMA past s->end. */
+		start = s->vma->vm_end > s->end ? s->vma->vm_end : s->end;
+		if (start >= end)
+			return unmapped;
+		v = find_vma(mm, start);
+	}
+}
+
+/* Would the fault of one page past the file's end (SIGBUS) stop a
+ * populate of [start, end) of v? Returns where it stops, or end. */
+static unsigned long populate_eof(const struct vma *v, unsigned long start, unsigned long end)
+{
+	const struct umm_file *f = v->vm_file;
+	unsigned long long eof_pages, first_page;
+	unsigned long eof_addr;
+
+	if (!f || f->desc.dev_zero || f->huge_shift)
+		return end;
+	eof_pages = (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	first_page = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);
+	if (first_page >= eof_pages)
+		return start;
+	if (eof_pages - first_page >= (end - start) >> PAGE_SHIFT)
+		return end;
+	eof_addr = start + (unsigned long)((eof_pages - first_page) << PAGE_SHIFT);
+	return eof_addr;
+}
+
+/* faultin_page_range over one VMA: [start, end) is inside it. */
+static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+			bool write)
+{
+	unsigned long guard;
+
+	if (v->vm_flags & (VM_IO | VM_PFNMAP))
+		return -EINVAL;
+	if (!(v->vm_flags & (write ? VM_WRITE : VM_READ)))
+		return -EINVAL;
+	if (v->vm_flags & VM_HUGETLB)
+		return -EFAULT; /* the huge page pool is empty */
+	/* Pages fault in order: a guard marker is SIGSEGV, a page past a
+	 * file's end SIGBUS. A write fault of private memory prepares the
+	 * anon_vma first, even when it then fails past the end. */
+	guard = guard_first(mm, start, end);
+	if (guard == start)
+		return -EFAULT;
+	if (write && !(v->vm_flags & VM_SHARED))
+		vma_anon_prepare(mm, v);
+	return (guard < end || populate_eof(v, start, end) < end) ? -EFAULT : 0;
+}
+
+/* madvise_populate: no hole skipping, a hole is ENOMEM at once. */
+static int madvise_populate(struct umm_mm *mm, unsigned long start, unsigned long end,
+			    bool write)
+{
+	while (start < end) {
+		struct vma *v = vma_lookup(mm, start);
+		unsigned long stop;
+		int err;
+
+		if (!v)
+			return -ENOMEM;
+		stop = v->vm_end < end ? v->vm_end : end;
+		err = populate_vma(mm, v, start, stop, write);
+		if (err)
+			return err;
+		start = stop;
+	}
+	return 0;
+}
+
+int umm_madvise(struct umm_mm *mm, unsigned long start, unsigned long len, int advice)
+{
+	struct madvise_state s = { .behavior = advice };
+	unsigned long end;
+	int err;
+
+	if (!mm || !behavior_valid(advice) || input_range_end(start, len, &end))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	mm_lock(mm);
+	err = vt_reserve(&mm->tree);
+	if (!err && (advice == MADV_POPULATE_READ || advice == MADV_POPULATE_WRITE))
+		err = madvise_populate(mm, start, end, advice == MADV_POPULATE_WRITE);
+	else if (!err)
+		err = madvise_walk(mm, &s, start, end);
+	mm_unlock(mm);
+	return err;
+}

@@ -9,6 +9,7 @@
  * past its end) makes mlock fail with ENOMEM after the flags are set,
  * as the kernel does.
  */
+#include "guard.h"
 #include "internal.h"
 
 #define MLOCK_ONFAULT 0x1
@@ -91,9 +92,11 @@ static unsigned long locked_pages_in(struct umm_mm *mm, unsigned long start, uns
  * populate_vma_page_range for one VMA: -EFAULT where the kernel's
  * get_user_pages would fail, else note the anon_vma a write fault makes.
  */
-static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long end)
+static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)
 {
 	const struct umm_file *f = v->vm_file;
+	unsigned long from = v->vm_start > start ? v->vm_start : start;
+	unsigned long guard = guard_first(mm, from, end);
 	unsigned long long eof;
 
 	if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
@@ -102,10 +105,14 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long end)
 		return -EFAULT;
 	if (v->vm_flags & VM_HUGETLB)
 		return -EFAULT; /* no page in the (empty) huge page pool */
+	if (guard == from)
+		return -EFAULT; /* a guard marker faults before anything else */
 	/* A write fault on private memory prepares the anon_vma first, even
 	 * when the fault then fails past a file's end. */
 	if (vma_populate_writes(v))
 		vma_anon_prepare(mm, v);
+	if (guard < end)
+		return -EFAULT;
 	/* The hidden shmem object of shared anonymous memory is as large as
 	 * the mapping was made, while its pgoff keeps /dev/zero's offset. */
 	if (f && !f->desc.dev_zero && !f->huge_shift) {
@@ -123,7 +130,7 @@ int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end,
 	int err;
 
 	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
-		err = populate_vma(mm, v, v->vm_end < end ? v->vm_end : end);
+		err = populate_vma(mm, v, start, v->vm_end < end ? v->vm_end : end);
 		if (err && !ignore_errors)
 			return err;
 	}

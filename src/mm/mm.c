@@ -3,6 +3,7 @@
  * teardown, and the per-space lock (the counterpart of mmap_lock) around
  * which test builds run the invariant checker.
  */
+#include "guard.h"
 #include "internal.h"
 
 #include <stdlib.h>
@@ -78,6 +79,7 @@ void umm_mm_destroy(struct umm_mm *mm)
 	}
 	vma_free(mm, mm->gate);
 	vma_cache_drain(mm);
+	guard_destroy(mm);
 	vt_destroy(&mm->tree);
 	pthread_mutex_destroy(&mm->lock);
 	free(mm);

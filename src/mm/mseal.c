@@ -43,15 +43,10 @@ static int mseal_apply(struct umm_mm *mm, unsigned long start, unsigned long end
 
 int umm_mseal(struct umm_mm *mm, unsigned long start, unsigned long len, unsigned long flags)
 {
-	unsigned long end, alen = PAGE_ALIGN(len);
+	unsigned long end;
 	int err;
 
-	if (!mm || flags || offset_in_page(start))
-		return -EINVAL;
-	if (len && !alen) /* rounded up from just below 2^64 */
-		return -EINVAL;
-	end = start + alen;
-	if (end < start)
+	if (!mm || flags || input_range_end(start, len, &end))
 		return -EINVAL;
 	if (end == start)
 		return 0;

@@ -5,6 +5,7 @@
  * decide is the kernel's argument and range rules: which errno, and
  * where a hole is only reported at the end.
  */
+#include "guard.h"
 #include "internal.h"
 
 #include <string.h>
@@ -92,6 +93,8 @@ static bool user_writable(const struct umm_mm *mm, unsigned long addr, unsigned 
 	struct vma *v;
 
 	if (end < addr || end > mm->cfg.task_size)
+		return false;
+	if (guard_first(mm, addr, end) < end) /* a guard marker faults */
 		return false;
 	for (v = find_vma(mm, addr); n && addr < end; v = v->vm_next) {
 		if (!v || v->vm_start > addr ||

@@ -6,6 +6,7 @@
  * (vms_complete_munmap_vmas). Between the two, a caller may still fail,
  * and the range stays mapped, split at its edges, as in the kernel.
  */
+#include "guard.h"
 #include "internal.h"
 #include "munmap.h"
 
@@ -74,8 +75,12 @@ static int gather_range(struct umm_mm *mm, struct vma_munmap_struct *vms, unsign
 int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
 	       unsigned long end)
 {
-	int err = gather_range(mm, vms, start, end);
+	/* The markers' memory first: vms_complete must not fail. */
+	int err = guard_reserve(mm);
 
+	if (err)
+		return err;
+	err = gather_range(mm, vms, start, end);
 	if (err) /* a split made before the failure stays */
 		vma_mark_failed_split(mm, start);
 	return err;
@@ -91,6 +96,8 @@ void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)
 {
 	struct vma *v = vms->first, *next;
 
+	/* The page tables go, and the guard markers with them. */
+	guard_remove(mm, vms->start, vms->end);
 	while (v && v != vms->next) {
 		next = v->vm_next;
 		vm_stat_account(mm, v->vm_flags, -(long)vma_pages(v));

@@ -226,7 +226,7 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_mremap(rp->mm, addr, len, scn_eval(&op->new_len, v),
 				  scn_eval(&op->flags, v), scn_eval(&op->new_addr, v));
 	case SCN_MADVISE:
-		return -ENOSYS; /* until umm_madvise exists */
+		return umm_madvise(rp->mm, addr, len, prot);
 	case SCN_ANON_NAME:
 		return umm_set_anon_name(rp->mm, addr, len, op->name_null ? NULL : op->name);
 	case SCN_TOUCH: /* the same 0 or (signal << 8) | si_code as the runner */
