@@ -503,6 +503,7 @@ long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fau
 #define UMM_VM_MAYSHARE   0x00000080ULL
 #define UMM_VM_GROWSDOWN  0x00000100ULL
 #define UMM_VM_PFNMAP     0x00000400ULL
+#define UMM_VM_MAYBE_GUARD 0x00000800ULL /* MADV_GUARD_INSTALL was used: smaps "gu" */
 #define UMM_VM_LOCKED     0x00002000ULL
 #define UMM_VM_IO         0x00004000ULL
 #define UMM_VM_SEQ_READ   0x00008000ULL

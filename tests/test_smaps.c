@@ -53,6 +53,27 @@ ORACLE_SCENARIO(smaps_hugetlb,
 	"c=mmap 0x230000000000 1G PROT_RW MAP_PA|MAP_FIXED|MAP_HUGETLB|MAP_NORESERVE|0x78000000 -1 0\n")
 
 /* The layout of one block, character for character. */
+/* MADV_GUARD_INSTALL sets "gu" (VM_MAYBE_GUARD) on the whole VMA for
+ * good; it never keeps VMAs apart, and a merge keeps it. */
+ORACLE_SCENARIO(smaps_maybe_guard,
+	"smaps\n"
+	"file f ${REG} O_RDWR\n"
+	"x=mmap 0x300000000000 8K PROT_READ MAP_PAF -1 0\n"
+	"y=mmap x+8K 8K PROT_RW MAP_PAF -1 0\n"
+	"madvise x 4K MADV_GUARD_INSTALL => 0\n"
+	"madvise x 4K MADV_GUARD_REMOVE => 0\n"
+	"mprotect y 8K PROT_READ => 0\n"
+	"munmap x 16K => 0\n"
+	"mmap x 8K PROT_RW MAP_PAF -1 0\n"
+	"z=mmap x+12K 8K PROT_RW MAP_PAF -1 0\n"
+	"madvise z 4K MADV_GUARD_INSTALL => 0\n"
+	"mmap x+8K 4K PROT_RW MAP_PAF -1 0\n"
+	"mprotect x+4K 4K PROT_READ => 0\n"
+	"mprotect x+4K 4K PROT_RW => 0\n"
+	"g=mmap 0x300000100000 16K PROT_READ MAP_SHARED f 0\n"
+	"madvise g+4K 4K MADV_GUARD_INSTALL => 0\n"
+	"mremap g 16K 16K MREMAP_MAYMOVE|MREMAP_FIXED 0x300000200000 => 0x300000200000\n")
+
 static void smaps_layout(void **state)
 {
 	struct umm_mm *mm = umm_mm_create(NULL);
@@ -163,6 +184,7 @@ int main(void)
 		cmocka_unit_test(smaps_anonymous),
 		cmocka_unit_test(smaps_files),
 		cmocka_unit_test(smaps_hugetlb),
+		cmocka_unit_test(smaps_maybe_guard),
 		cmocka_unit_test(smaps_layout),
 		cmocka_unit_test(smaps_thp_eligible),
 	};

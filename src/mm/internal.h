@@ -44,6 +44,7 @@ typedef uint64_t vm_flags_t;
 #define VM_MAYSHARE UMM_VM_MAYSHARE
 #define VM_GROWSDOWN UMM_VM_GROWSDOWN
 #define VM_PFNMAP UMM_VM_PFNMAP
+#define VM_MAYBE_GUARD UMM_VM_MAYBE_GUARD
 #define VM_LOCKED UMM_VM_LOCKED
 #define VM_IO UMM_VM_IO
 #define VM_SEQ_READ UMM_VM_SEQ_READ
@@ -70,6 +71,9 @@ typedef uint64_t vm_flags_t;
 #define VM_STACK_FLAGS (VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT)
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+/* Flags that never keep two VMAs apart: a merge keeps the union. */
+#define VM_STICKY VM_MAYBE_GUARD
+#define VM_IGNORE_MERGE (VM_SOFTDIRTY | VM_STICKY)
 
 /* Linux uapi values (x86_64), so callers may pass raw guest arguments. */
 #define UMM_PROT_READ 0x1

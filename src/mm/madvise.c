@@ -245,6 +245,8 @@ static int advise_guard_install(struct umm_mm *mm, const struct madvise_state *s
 
 	if (!guard_allowed(v, false))
 		return -EINVAL;
+	/* Set on the whole VMA, without a split, and never cleared. */
+	v->vm_flags |= VM_MAYBE_GUARD;
 	/* The markers are page tables: anonymous memory gets its anon_vma. */
 	if (vma_is_anonymous(v))
 		vma_anon_prepare(mm, v);

@@ -194,6 +194,7 @@ static int merge_extend(struct umm_mm *mm, struct vma *v, unsigned long delta)
 				   v->anon_name)) {
 		if (!v->anon_vma)
 			v->anon_vma = next->anon_vma;
+		v->vm_flags |= next->vm_flags & VM_STICKY;
 		end = next->vm_end;
 		vma_unlink(mm, next);
 		vma_free(mm, next);

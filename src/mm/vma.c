@@ -109,7 +109,7 @@ void vma_unlink(struct umm_mm *mm, struct vma *v)
 static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
 {
 	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
-	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
 	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
 }
 
@@ -169,7 +169,7 @@ static bool attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct 
 			    const void *anon_vma, enum umm_special special,
 			    const struct anon_vma_name *name)
 {
-	if ((a->vm_flags ^ flags) & ~VM_SOFTDIRTY)
+	if ((a->vm_flags ^ flags) & ~VM_IGNORE_MERGE)
 		return false;
 	if (a->vm_file != file || a->special != special)
 		return false;
@@ -240,7 +240,9 @@ struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma 
 	if (left) {
 		if (!prev->anon_vma)
 			prev->anon_vma = right && next->anon_vma ? next->anon_vma : anon_vma;
+		prev->vm_flags |= flags & VM_STICKY;
 		if (right) {
+			prev->vm_flags |= next->vm_flags & VM_STICKY;
 			end = next->vm_end;
 			vma_unlink(mm, next);
 			vma_free(mm, next);
@@ -252,6 +254,7 @@ struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma 
 		return NULL;
 	if (!next->anon_vma)
 		next->anon_vma = anon_vma;
+	next->vm_flags |= flags & VM_STICKY;
 	vma_set_range(mm, next, start, next->vm_end, pgoff);
 	return next;
 }
@@ -296,6 +299,7 @@ static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned l
 	    prev->anon_vma != next->anon_vma)
 		merge_right = false;
 	if (merge_left && merge_right) {
+		prev->vm_flags |= (vma->vm_flags | next->vm_flags) & VM_STICKY;
 		inherit_anon_vma(prev, next->anon_vma ? next : vma);
 		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
 		remove_merged(mm, vma);
@@ -303,6 +307,7 @@ static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned l
 		return prev;
 	}
 	if (merge_left) {
+		prev->vm_flags |= vma->vm_flags & VM_STICKY;
 		inherit_anon_vma(prev, vma);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		if (right_side)
@@ -313,6 +318,7 @@ static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned l
 	}
 	if (!merge_right)
 		return NULL;
+	next->vm_flags |= vma->vm_flags & VM_STICKY;
 	inherit_anon_vma(next, vma);
 	if (left_side) {
 		/* Out of the index first: next is about to take its start. */
@@ -371,8 +377,8 @@ struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long s
 			     unsigned long end, vm_flags_t newflags, int *err)
 {
 	vma = vma_modify(mm, vma, start, end, newflags, vma->anon_name, err);
-	if (vma)
-		vma->vm_flags = newflags;
+	if (vma) /* a merge keeps the sticky flags of what it joined */
+		vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY);
 	return vma;
 }
 
