@@ -246,6 +246,46 @@ static const char *const bad_args[] = {
 	"brk(1<<99) = 0",
 };
 
+/* difftest's usermm_touch pseudo call, and prctl(PR_SET_VMA) as strace
+ * 6.1 printed it here; other prctls stay non-memory calls. */
+static void test_touch_and_anon_name(void **state)
+{
+	struct st_event ev = { .pid = -1 };
+	enum st_call_class cls;
+	struct mem_call mc;
+	bool share;
+
+	(void)state;
+	classify_line("usermm_touch(0x7ffff7ffd000, PROT_WRITE) = 2817", &cls, &mc, &share, &ev);
+	assert_int_equal(cls, ST_CLASS_MEMORY);
+	assert_int_equal(mc.op, MEM_TOUCH);
+	assert_int_equal(mc.arg[0], 0x7ffff7ffd000);
+	assert_int_equal(mc.arg[1], 2);
+	assert_int_equal(ev.result, 2817);
+
+	classify_line("prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x7ff5f1e22000, 4096, \"bad[x]\\n\\1\") = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(cls, ST_CLASS_MEMORY);
+	assert_int_equal(mc.op, MEM_ANON_NAME);
+	assert_int_equal(mc.arg[2], 0x7ff5f1e22000);
+	assert_int_equal(mc.arg[3], 4096);
+	assert_string_equal(mc.str, "bad[x]\n\1");
+	classify_line("prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x7ff5f1e22000, 4096, \"01234567890123456789012345678901\"...) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(mc.op, MEM_ANON_NAME);
+	assert_string_equal(mc.str, "01234567890123456789012345678901");
+	classify_line("prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x7ff5f1e22000, 4096, NULL) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(mc.op, MEM_ANON_NAME);
+	assert_null(mc.str);
+	/* an unreadable name, another attribute: memory calls replay lacks */
+	classify_line("prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x7ff5f1e22000, 4096, 0x1) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(cls, ST_CLASS_MEMORY);
+	assert_int_equal(mc.op, MEM_OTHER);
+	classify_line("prctl(PR_SET_VMA, 0x1 /* PR_SET_VMA_??? */, 0x7ff5f1e22000, 0x1000, 0x55b9e4acb074) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(mc.op, MEM_OTHER);
+	classify_line("prctl(PR_SET_NAME, \"worker\") = 0", &cls, &mc, &share, &ev);
+	assert_int_equal(cls, ST_CLASS_OTHER);
+	st_event_clear(&ev);
+}
+
 static void test_malformed(void **state)
 {
 	struct st_event ev = { .pid = -1 };
@@ -371,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_unfinished_resumed),
 		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_touch_and_anon_name),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_resumed_mismatch),
 		cmocka_unit_test(test_fuzz),

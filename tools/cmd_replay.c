@@ -498,7 +498,7 @@ static void print_summary(const struct state *s)
 	static const char *const names[MEM_OTHER + 1] = {
 		"brk", "mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "madvise",
 		"mlock", "mlock2", "munlock", "mlockall", "munlockall", "msync", "mincore",
-		"mseal", "other",
+		"mseal", "usermm_touch", "prctl(PR_SET_VMA)", "other",
 	};
 
 	printf("# replay: %lu calls replayed, %lu differ from the trace, %lu unsupported",

@@ -26,6 +26,7 @@ struct session {
 	struct dt_range *prot;
 	int nprot;
 	unsigned long brk0;
+	bool heap_fresh; /* no heap before session_brk: its bytes are all 0 */
 	bool dead;
 };
 
@@ -57,6 +58,7 @@ static long kernel_call(struct session *s, long nr, unsigned long a0)
 static void session_brk(struct session *s, unsigned long start_brk)
 {
 	s->brk0 = (unsigned long)kernel_call(s, dt_kinds[DT_BRK].nr, 0);
+	s->heap_fresh = s->brk0 == start_brk;
 	if (s->brk0 == start_brk)
 		s->brk0 = (unsigned long)kernel_call(s, dt_kinds[DT_BRK].nr,
 						     start_brk + HEAP_PAGES * DT_PAGE);
@@ -295,6 +297,7 @@ static long run_calls(const struct dt_opts *o, struct session *s, const struct d
 	g.aslr = o->child.aslr;
 	g.skip = o->skip;
 	g.privileged = cfg.cap_ipc_lock; /* RLIMIT_MEMLOCK does not bound locking */
+	g.exec_ok = s->heap_fresh; /* touches may run only memory of known bytes */
 	for (unsigned long i = 0; i < o->calls; i++) {
 		dt_gen_next(&g, &c);
 		if (seq_push(q, &c)) {

@@ -7,6 +7,7 @@
  *   difftest_gen.c    the random call generator;
  *   difftest_child.c  the kernel side: a re-executed child that runs raw
  *                     syscalls on request, and its /proc files;
+ *   difftest_touch.c  the child's touch: one access, its signal caught;
  *   difftest_files.c  the temp files and the fds both sides map;
  *   difftest_trace.c  strace-style rendering and the reproducer files;
  *   difftest_maps.c   maps comparison, the diff, the protected ranges;
@@ -45,8 +46,20 @@ enum dt_kind {
 	DT_MINCORE,
 	DT_MSEAL,
 	DT_PKEY_MPROTECT,
+	DT_TOUCH,            /* one access by the child: umm_fault() */
+	DT_PRCTL_ANON_NAME,  /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, ...) */
 	DT_NKINDS
 };
+
+/* Requests of the child that are not plain system calls (dt_kind_info.nr):
+ * a touch (a[0] address, a[1] UMM_ACCESS_*), and the anon-name prctl,
+ * whose name argument a[4] is an index into dt_anon_names (the child has
+ * no memory of its own to put a string in). */
+#define DT_NR_TOUCH (-2L)
+#define DT_NR_ANON_NAME (-3L)
+#define DT_PR_SET_VMA 0x53564d41UL
+#define DT_NANON_NAMES 12
+extern const char *const dt_anon_names[DT_NANON_NAMES];
 
 /* How an argument prints in a trace. */
 enum dt_arg {
@@ -59,6 +72,9 @@ enum dt_arg {
 	DA_OFF,      /* hex */
 	DA_HEX,      /* plain hex (flags we have no names for) */
 	DA_INT,      /* decimal, signed */
+	DA_PR_OPTION,   /* PR_SET_VMA */
+	DA_PR_VMA_ATTR, /* PR_SET_VMA_ANON_NAME */
+	DA_ANON_NAME,   /* "name" from dt_anon_names, or NULL */
 };
 
 /* One call, with the raw argument values both sides get. */
@@ -144,6 +160,10 @@ long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], boo
 /* /proc/PID/<name> of the child, malloc'ed; NULL on failure. */
 char *dt_child_proc(const struct dt_child *c, const char *name);
 void dt_child_stop(struct dt_child *c);
+/* The child's touch (difftest_touch.c): the handlers, set up before the
+ * child's snapshot, and one access: 0 or (signal << 8) | si_code. */
+int dt_touch_setup(void);
+long dt_touch(unsigned long addr, unsigned long access);
 /* The child's side: `usermm difftest --internal-child ...`. */
 int dt_child_main(int argc, char **argv);
 #define DT_CHILD_ARG "--internal-child"
@@ -171,6 +191,12 @@ struct dt_gen {
 	const struct dt_files *files;
 	const struct dt_range *prot; /* what must stay untouched */
 	int nprot;
+	/* touches: instruction fetches only where every byte is known (see
+	 * difftest_touch.c), so not while the child's start had a heap */
+	bool exec_ok;
+	unsigned long stack_start;           /* the child's [stack], from maps */
+	unsigned long growsdown[16];         /* MAP_GROWSDOWN mmaps' results */
+	int ngrowsdown;
 };
 
 void dt_gen_init(struct dt_gen *g, uint64_t seed, unsigned long brk0, const struct dt_files *files,

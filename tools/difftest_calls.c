@@ -111,6 +111,36 @@ static long umm_do_mincore(struct dt_umm *u, const struct dt_call *c)
 	return umm_mincore_user(u->mm, c->a[0], c->a[1], c->a[2], NULL);
 }
 
+/* The access by the child (difftest_touch.c) against umm_fault. */
+static long umm_do_touch(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_fault(u->mm, c->a[0], (int)c->a[1], NULL);
+}
+
+/* Names for the anon-name prctl, by index: valid ones, the longest valid
+ * (79 characters), one too long, bad characters, empty and NULL. */
+const char *const dt_anon_names[DT_NANON_NAMES] = {
+	"difftest",
+	"a",
+	"with space: ok",
+	"0123456789012345678901234567890123456789012345678901234567890123456789012345678",
+	"01234567890123456789012345678901234567890123456789012345678901234567890123456789",
+	"bad[bracket]",
+	"dollar$",
+	"back`tick",
+	"tab\there",
+	"new\nline",
+	"",
+	NULL,
+};
+
+static long umm_do_anon_name(struct dt_umm *u, const struct dt_call *c)
+{
+	const char *name = c->a[4] < DT_NANON_NAMES ? dt_anon_names[c->a[4]] : NULL;
+
+	return umm_set_anon_name(u->mm, c->a[2], c->a[3], name);
+}
+
 const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_MMAP] = { "mmap", SYS_mmap, { DA_ADDR, DA_LEN, DA_PROT, DA_MFLAGS, DA_FD, DA_OFF },
 		      true, 48, umm_do_mmap },
@@ -136,6 +166,10 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_PKEY_MPROTECT] = { "pkey_mprotect", SYS_pkey_mprotect,
 			       { DA_ADDR, DA_LEN, DA_PROT, DA_INT }, false, 3,
 			       umm_do_pkey_mprotect },
+	[DT_TOUCH] = { "usermm_touch", DT_NR_TOUCH, { DA_ADDR, DA_PROT }, false, 22, umm_do_touch },
+	[DT_PRCTL_ANON_NAME] = { "prctl", DT_NR_ANON_NAME,
+				 { DA_PR_OPTION, DA_PR_VMA_ATTR, DA_ADDR, DA_LEN, DA_ANON_NAME },
+				 false, 4, umm_do_anon_name },
 };
 
 bool dt_kind_enabled(enum dt_kind k)
@@ -199,6 +233,18 @@ static bool mremap_reach(const struct dt_call *c, struct dt_range *out)
 	return walk_range(c->a[0], c->a[1] ? c->a[1] : DT_PAGE, out);
 }
 
+/* A touch reads, writes or runs the page it touches, wherever it is
+ * (non-canonical and kernel addresses only fault, but [vsyscall] is the
+ * child's own). A stack growth it causes reaches down from a VMA that
+ * grows down: difftest's, or the child's [stack] below its used part. */
+static bool touch_reach(const struct dt_call *c, struct dt_range *out)
+{
+	unsigned long page = c->a[0] & ~(DT_PAGE - 1);
+
+	*out = (struct dt_range){ page, page + DT_PAGE ? page + DT_PAGE : ~0UL };
+	return true;
+}
+
 bool dt_call_reach(const struct dt_call *c, struct dt_range *out)
 {
 	switch (c->kind) {
@@ -212,6 +258,10 @@ bool dt_call_reach(const struct dt_call *c, struct dt_range *out)
 		return false; /* brk moves only the heap; mlockall is global */
 	case DT_MREMAP:
 		return mremap_reach(c, out);
+	case DT_TOUCH:
+		return touch_reach(c, out);
+	case DT_PRCTL_ANON_NAME:
+		return walk_range(c->a[2], c->a[3], out);
 	default:
 		return walk_range(c->a[0], c->a[1], out);
 	}

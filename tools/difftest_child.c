@@ -11,7 +11,9 @@
  *
  * Protocol, over two pipes made before the exec: the parent writes a
  * struct dt_req, the child runs it with syscall(2) and writes back the
- * result (or -errno). Between the snapshot and its exit the child calls
+ * result (or -errno); a touch request is one access instead
+ * (difftest_touch.c), whose handlers are installed before the snapshot.
+ * Between the snapshot and its exit the child calls
  * nothing but raw syscalls (no malloc, no stdio, no sanitizer
  * interceptors), so its mappings change only through the requests.
  */
@@ -60,6 +62,23 @@ __attribute__((no_sanitize("address", "undefined"))) static int raw_io(long nr, 
 	return 0;
 }
 
+/* One request: a system call, or one of difftest's pseudo calls. */
+__attribute__((no_sanitize("address", "undefined"))) static long run_request(const struct dt_req *q)
+{
+	const char *name;
+	long r;
+
+	if (q->nr == DT_NR_TOUCH)
+		return dt_touch(q->a[0], q->a[1]);
+	if (q->nr == DT_NR_ANON_NAME) {
+		name = q->a[4] < DT_NANON_NAMES ? dt_anon_names[q->a[4]] : NULL;
+		r = syscall(SYS_prctl, q->a[0], q->a[1], q->a[2], q->a[3], name);
+	} else {
+		r = syscall(q->nr, q->a[0], q->a[1], q->a[2], q->a[3], q->a[4], q->a[5]);
+	}
+	return r == -1 ? -(long)errno : r;
+}
+
 __attribute__((no_sanitize("address", "undefined"), noreturn)) static void serve(int rfd, int wfd)
 {
 	struct dt_req q;
@@ -68,9 +87,7 @@ __attribute__((no_sanitize("address", "undefined"), noreturn)) static void serve
 	for (;;) {
 		if (raw_io(SYS_read, rfd, &q, sizeof(q)) || q.nr == REQ_EXIT)
 			syscall(SYS_exit_group, 0);
-		r = syscall(q.nr, q.a[0], q.a[1], q.a[2], q.a[3], q.a[4], q.a[5]);
-		if (r == -1)
-			r = -(long)errno;
+		r = run_request(&q);
 		if (raw_io(SYS_write, wfd, &r, sizeof(r)))
 			syscall(SYS_exit_group, 0);
 	}
@@ -111,6 +128,8 @@ int dt_child_main(int argc, char **argv)
 	if (atoi(argv[4]))
 		drop_caps();
 	pretouch_stack();
+	if (dt_touch_setup())
+		return 1;
 	if (raw_io(SYS_write, wfd, &ready, sizeof(ready)))
 		return 1;
 	serve(rfd, wfd);

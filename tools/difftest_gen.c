@@ -15,6 +15,12 @@
  * ranges earlier mmaps returned, and the edges of earlier calls (where
  * splits and merges happen). Every call is checked against the child's
  * own mappings (dt_call_safe) and redrawn if it could touch them.
+ *
+ * Touches (one access by the child) land mostly in those ranges, also
+ * just past their ends, below VMAs that grow down (stack growth, guard
+ * gaps; the child's [stack] too), in holes and at non-canonical and kernel
+ * addresses; now and then the touch generator maps a MAP_GROWSDOWN VMA
+ * for them.
  */
 #define _GNU_SOURCE
 #include "difftest.h"
@@ -498,6 +504,83 @@ static void gen_mincore(struct dt_gen *g, struct dt_call *c)
 	c->a[2] = 0;
 }
 
+/* ---- touches and anon names ----------------------------------------- */
+
+/* Below a VMA that grows down: in its guard gap, at it, past it. */
+static unsigned long below_growsdown(struct dt_gen *g, unsigned long start)
+{
+	static const unsigned int w[] = { 15, 30, 15, 25, 15 };
+	unsigned long d;
+
+	switch (WEIGHTED(g, w)) {
+	case 0: d = 1 + below(g, 16); break;
+	case 1: d = (1 + below(g, 4)) * DT_PAGE - below(g, DT_PAGE); break;
+	case 2: d = (255 + below(g, 3)) * DT_PAGE; break; /* stack_guard_gap */
+	case 3: d = 1 + below(g, 2 * MIB); break;
+	default: d = 1 + below(g, 16 * MIB); break;
+	}
+	return start - d;
+}
+
+/* Where a touch lands: mostly in our VMAs and ranges, also just past
+ * their ends, below VMAs that grow down (and the child's [stack]), in
+ * holes of the arenas, and at non-canonical and kernel addresses. */
+static unsigned long touch_addr(struct dt_gen *g)
+{
+	static const unsigned long far[] = {
+		0, 0x1000, 0x10000, DT_TASK_SIZE, 0x800000000000UL, 0xdead000000000000UL,
+		0xffff800000000000UL, 0xffffffff81000000UL, 0xfffffffffffff000UL,
+	};
+	unsigned long x = below(g, 100), addr, len;
+	const struct dt_range *o;
+
+	if (x < 55 && owned_range(g, &addr, &len))
+		return addr + below(g, len);
+	if (x < 67 && g->nlive) {
+		o = &g->live[below(g, (unsigned long)g->nlive)];
+		return chance(g, 50) ? o->end + below(g, 4 * DT_PAGE) : o->start - 1 - below(g, 4 * DT_PAGE);
+	}
+	if (x < 80 && g->ngrowsdown)
+		return below_growsdown(g, g->growsdown[below(g, (unsigned long)g->ngrowsdown)]);
+	if (x < 83 && g->stack_start)
+		return below_growsdown(g, g->stack_start);
+	if (x < 90)
+		return PICK(g, far) + below(g, DT_PAGE);
+	return arena_addr(g) + below(g, DT_PAGE);
+}
+
+/* A fresh VMA that grows down, for touches below it. */
+static void gen_growsdown_mmap(struct dt_gen *g, struct dt_call *c)
+{
+	unsigned long prot = chance(g, 20) ? 7 : 3, flags = 0x122 | (chance(g, 50) ? 0x100000 : 0);
+
+	*c = (struct dt_call){ DT_MMAP, { arena_addr(g), (1 + below(g, 16)) * DT_PAGE, prot, flags,
+					  (unsigned long)-1L, 0 } };
+}
+
+static void gen_touch(struct dt_gen *g, struct dt_call *c)
+{
+	static const unsigned int w[] = { 40, 35, 25 };
+	static const unsigned long access[] = { 1, 2, 4 };
+
+	if (!(g->skip & (1U << DT_MMAP)) && chance(g, 4)) {
+		gen_growsdown_mmap(g, c);
+		return;
+	}
+	c->kind = DT_TOUCH;
+	c->a[0] = touch_addr(g);
+	c->a[1] = access[WEIGHTED(g, w) % (g->exec_ok ? 3 : 2)];
+}
+
+static void gen_anon_name(struct dt_gen *g, struct dt_call *c)
+{
+	c->kind = DT_PRCTL_ANON_NAME;
+	c->a[0] = DT_PR_SET_VMA;
+	c->a[1] = 0; /* PR_SET_VMA_ANON_NAME */
+	pick_range(g, &c->a[2], &c->a[3], 60);
+	c->a[4] = below(g, DT_NANON_NAMES);
+}
+
 static void gen_kind(struct dt_gen *g, enum dt_kind k, struct dt_call *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -514,6 +597,8 @@ static void gen_kind(struct dt_gen *g, enum dt_kind k, struct dt_call *c)
 	case DT_MINCORE: gen_mincore(g, c); break;
 	case DT_MSEAL: gen_mseal(g, c); break;
 	case DT_PKEY_MPROTECT: gen_pkey(g, c); break;
+	case DT_TOUCH: gen_touch(g, c); break;
+	case DT_PRCTL_ANON_NAME: gen_anon_name(g, c); break;
 	default: c->kind = DT_BRK; break;
 	}
 }
@@ -594,14 +679,39 @@ void dt_gen_free(struct dt_gen *g)
 	g->nlive = g->live_cap = 0;
 }
 
+/* The start of the child's [stack] (before any touch grew it). */
+static void find_stack(struct dt_gen *g, const char *maps)
+{
+	const char *p = strstr(maps, " [stack]\n");
+
+	while (p && p > maps && p[-1] != '\n')
+		p--;
+	if (p)
+		g->stack_start = strtoul(p, NULL, 16);
+}
+
+static void add_growsdown(struct dt_gen *g, unsigned long start)
+{
+	unsigned long n = sizeof(g->growsdown) / sizeof(g->growsdown[0]);
+
+	if ((unsigned long)g->ngrowsdown < n)
+		g->growsdown[g->ngrowsdown++] = start;
+	else
+		g->growsdown[below(g, n)] = start;
+}
+
 void dt_gen_observe(struct dt_gen *g, const struct dt_call *c, long result, const char *maps)
 {
 	unsigned long len = c->a[1], align = DT_PAGE;
 
 	if (maps)
 		live_update(g, maps);
+	if (maps && !g->stack_start)
+		find_stack(g, maps);
 	if (c->kind != DT_MMAP || (result < 0 && result > -4096))
 		return;
+	if (c->a[3] & 0x100)
+		add_growsdown(g, (unsigned long)result);
 	if (c->a[3] & 0x40000)
 		align = ((c->a[3] >> 26) & 0x3f) == 30 ? GIB : 2 * MIB;
 	len = (len + align - 1) & ~(align - 1);

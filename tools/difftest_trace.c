@@ -7,6 +7,13 @@
  * with the kernel's maps after the last call (PREFIX.after.maps) for a
  * divergence that shows in the maps text only.
  *
+ * Two lines are difftest's own: a touch (one access by the child, which
+ * strace does not see) is the pseudo call `usermm_touch(0xADDR, PROT_WRITE)
+ * = R` with R umm_fault()'s encoding as a decimal number: 0, or
+ * (signal << 8) | si_code, e.g. 2817 for SIGSEGV with SEGV_MAPERR, 2818
+ * for SEGV_ACCERR, 1794 for SIGBUS with BUS_ADRERR, 2944 for SI_KERNEL;
+ * and the anon-name prctl prints as strace does, but with the whole name.
+ *
  * The trace starts with an openat line per fd it uses, as
  * `strace -e trace=memory,openat` would show it: the open mode (read-only,
  * write-only) decides mmap's EACCES, and the -y path alone does not tell.
@@ -14,6 +21,7 @@
 #define _GNU_SOURCE
 #include "difftest.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -107,6 +115,42 @@ static void print_fd(FILE *out, unsigned long v)
 	fprintf(out, "%d<%s>", fd, path);
 }
 
+/* A string as strace quotes it (but whole: strace cuts at -s 32). */
+static void print_quoted(FILE *out, const char *s)
+{
+	static const char special[] = "\"\\\f\n\r\t\v", shown[] = "\"\\fnrtv";
+
+	fputc('"', out);
+	for (; *s; s++) {
+		const char *esc = strchr(special, *s);
+
+		if (esc)
+			fprintf(out, "\\%c", shown[esc - special]);
+		else if (*s < 0x20 || *s > 0x7e)
+			fprintf(out, isdigit((unsigned char)s[1]) ? "\\%03o" : "\\%o", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* prctl's arguments: PR_SET_VMA, PR_SET_VMA_ANON_NAME, the name. */
+static void print_prctl_arg(FILE *out, enum dt_arg t, unsigned long v)
+{
+	const char *name = v < DT_NANON_NAMES ? dt_anon_names[v] : NULL;
+
+	if (t == DA_PR_OPTION && v == DT_PR_SET_VMA)
+		fputs("PR_SET_VMA", out);
+	else if (t == DA_PR_VMA_ATTR && v == 0)
+		fputs("PR_SET_VMA_ANON_NAME", out);
+	else if (t != DA_ANON_NAME)
+		fprintf(out, "%#lx", v);
+	else if (name)
+		print_quoted(out, name);
+	else
+		fputs("NULL", out);
+}
+
 static void print_arg(FILE *out, enum dt_arg t, unsigned long v)
 {
 	switch (t) {
@@ -117,6 +161,7 @@ static void print_arg(FILE *out, enum dt_arg t, unsigned long v)
 	case DA_FD: print_fd(out, v); break;
 	case DA_OFF: case DA_HEX: v ? fprintf(out, "%#lx", v) : fprintf(out, "0"); break;
 	case DA_INT: fprintf(out, "%ld", (long)v); break;
+	case DA_PR_OPTION: case DA_PR_VMA_ATTR: case DA_ANON_NAME: print_prctl_arg(out, t, v); break;
 	case DA_NONE: break;
 	}
 }

@@ -587,6 +587,10 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
 	case MEM_PKEY_MPROTECT:
 		/* pkey -1 is mprotect itself (both are do_mprotect_pkey). */
 		return umm_pkey_mprotect(mm, a[0], a[1], (int)a[2], (int)a[3]);
+	case MEM_TOUCH:
+		return umm_fault(mm, a[0], (int)a[1], NULL);
+	case MEM_ANON_NAME:
+		return umm_set_anon_name(mm, a[2], a[3], c->str);
 	default: {
 		long ret;
 

@@ -43,6 +43,10 @@ enum mem_op {
 	MEM_MSYNC,
 	MEM_MINCORE,
 	MEM_MSEAL,
+	/* usermm_touch(addr, PROT_*): difftest's record of one access (no
+	 * system call); its result is umm_fault()'s encoding */
+	MEM_TOUCH,
+	MEM_ANON_NAME, /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name) */
 	MEM_OTHER, /* another call strace counts as memory (mbind, ...) */
 };
 
@@ -60,6 +64,7 @@ struct mem_call {
 	bool deleted;
 	struct umm_file *file;
 	const char *name; /* for MEM_OTHER and messages */
+	const char *str;  /* MEM_ANON_NAME: the name (NULL: none) */
 };
 
 struct replay_opts {

@@ -622,6 +622,7 @@ static const struct {
 	{ "MLOCK_ONFAULT", 1 }, { "MCL_CURRENT", 1 }, { "MCL_FUTURE", 2 }, { "MCL_ONFAULT", 4 },
 	{ "MS_ASYNC", 1 }, { "MS_INVALIDATE", 2 }, { "MS_SYNC", 4 },
 	{ "CLONE_VM", 0x100 },
+	{ "PR_SET_VMA", 0x53564d41 }, { "PR_SET_VMA_ANON_NAME", 0 },
 };
 
 static bool symbol_value(const char *s, size_t n, unsigned long *v)
@@ -778,6 +779,7 @@ static const struct {
 	{ "mlockall", MEM_MLOCKALL, 1, 1 }, { "munlockall", MEM_MUNLOCKALL, 0, 0 },
 	{ "msync", MEM_MSYNC, 3, 3 },	    { "mincore", MEM_MINCORE, 3, 3 },
 	{ "mseal", MEM_MSEAL, 3, 3 },
+	{ "usermm_touch", MEM_TOUCH, 2, 2 }, /* not strace's: see replay.h */
 };
 
 /* Other calls strace's %memory class holds, and calls that change
@@ -864,6 +866,59 @@ static bool is_memory_name(const char *name)
 	return !strncmp(name, "syscall_", 8);
 }
 
+/* prctl(PR_SET_VMA, ...) changes mappings; other prctls do not. */
+static bool is_set_vma(const struct st_event *ev)
+{
+	unsigned long v;
+
+	return ev->nargs >= 1 && arg_value(ev->args[0], &v) && v == 0x53564d41UL;
+}
+
+/* The name argument: "NULL", or a quoted string (cut short when strace
+ * appends "...": its -s limit; the prefix is all there is). False for a
+ * pointer strace could not read. */
+static bool anon_name_value(struct st_event *ev, const char *arg, struct mem_call *mc)
+{
+	size_t n = strlen(arg);
+
+	if (!strcmp(arg, "NULL")) {
+		mc->str = NULL;
+		return true;
+	}
+	if (n >= 5 && !strcmp(arg + n - 3, "..."))
+		n -= 3;
+	if (n < 2 || arg[0] != '"' || arg[n - 1] != '"')
+		return false;
+	free(ev->path_);
+	ev->path_ = strndup(arg + 1, n - 2);
+	if (!ev->path_)
+		return false;
+	st_unescape(ev->path_);
+	mc->str = ev->path_;
+	return true;
+}
+
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name); any other
+ * PR_SET_VMA attribute, or a name strace could not read, is a memory call
+ * replay does not support (MEM_OTHER). */
+static int classify_set_vma(struct st_event *ev, struct mem_call *mc, char *err, size_t len)
+{
+	unsigned long attr;
+
+	mc->op = MEM_OTHER;
+	mc->name = "prctl";
+	mc->nargs = ev->nargs > 5 ? 5 : ev->nargs;
+	if (ev->nargs != 5 || !arg_value(ev->args[1], &attr) || attr != 0 ||
+	    !anon_name_value(ev, ev->args[4], mc))
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (!arg_value(ev->args[i], &mc->arg[i]))
+			return fail(err, len, ev->lineno, "prctl: cannot read argument %d '%.60s'",
+				    i + 1, ev->args[i]);
+	mc->op = MEM_ANON_NAME;
+	return 0;
+}
+
 /* clone's "flags=..." (clone3: inside its struct): does it hold CLONE_VM? */
 static bool clone_shares_vm(const struct st_event *ev)
 {
@@ -897,6 +952,10 @@ int st_classify(struct st_event *ev, enum st_call_class *cls, struct mem_call *m
 		*cls = ST_CLASS_MEMORY;
 		return classify_memory(ev, name, mc, name != ev->name ||
 					 !strncmp(name, "syscall_", 8), err, errlen);
+	}
+	if (!strcmp(name, "prctl") && is_set_vma(ev)) {
+		*cls = ST_CLASS_MEMORY;
+		return classify_set_vma(ev, mc, err, errlen);
 	}
 	if (!strcmp(name, "execve") || !strcmp(name, "execveat")) {
 		*cls = ST_CLASS_EXEC;

@@ -811,13 +811,26 @@ static bool split_siblings(const struct vma *a, const struct vma *b)
  * neighbours usually share one anyway: anon_vma_prepare reuses an
  * adjacent compatible VMA's.)
  */
+/* The first [heap] line starts a VMA of its own: brk never joins it to
+ * the one below (.bss), so the two were never one VMA, and nothing needs
+ * to keep them apart either. */
+static bool import_siblings_allowed(const struct import *im, size_t i)
+{
+	return im->lines[i].kind != LK_HEAP || im->lines[i - 1].kind == LK_HEAP;
+}
+
+static bool import_siblings(const struct import *im, size_t i)
+{
+	return import_siblings_allowed(im, i) && split_siblings(im->vmas[i - 1], im->vmas[i]);
+}
+
 static void share_split_markers(struct import *im)
 {
 	for (size_t i = 1; i < im->n; i++)
-		if (split_siblings(im->vmas[i - 1], im->vmas[i]) && im->vmas[i - 1]->anon_vma)
+		if (import_siblings(im, i) && im->vmas[i - 1]->anon_vma)
 			im->vmas[i]->anon_vma = im->vmas[i - 1]->anon_vma;
 	for (size_t i = im->n; i-- > 1;)
-		if (split_siblings(im->vmas[i - 1], im->vmas[i]) && !im->vmas[i - 1]->anon_vma)
+		if (import_siblings(im, i) && !im->vmas[i - 1]->anon_vma)
 			im->vmas[i - 1]->anon_vma = im->vmas[i]->anon_vma;
 }
 
@@ -836,7 +849,7 @@ static int make_vmas(struct import *im)
 	for (size_t i = 1; i < im->n; i++) {
 		int rc;
 
-		if (im->lines[i].kind == LK_VSYSCALL)
+		if (im->lines[i].kind == LK_VSYSCALL || !import_siblings_allowed(im, i))
 			continue;
 		rc = keep_apart(im->vmas[i - 1], im->vmas[i]);
 		if (rc)
