@@ -127,35 +127,10 @@ static int name_one(struct umm_mm *mm, struct vma **v, unsigned long start, unsi
 	return 0;
 }
 
-/*
- * madvise_walk_vmas: every VMA in the range in turn. A hole is remembered
- * (ENOMEM once the rest is done); an error stops the walk at once; no
- * VMA at all past the current point is ENOMEM at once.
- */
-static int name_walk(struct umm_mm *mm, const struct name_call *c)
+static int name_visit(struct umm_mm *mm, struct vma **v, unsigned long start,
+		      unsigned long end, void *arg)
 {
-	unsigned long start = c->start;
-	struct vma *v = find_vma(mm, start);
-	int unmapped = 0, err;
-
-	for (;;) {
-		if (!v)
-			return -ENOMEM;
-		if (start < v->vm_start) {
-			unmapped = -ENOMEM;
-			start = v->vm_start;
-			if (start >= c->end)
-				break;
-		}
-		err = name_one(mm, &v, start, v->vm_end < c->end ? v->vm_end : c->end, c->name);
-		if (err)
-			return err;
-		if (v->vm_end >= c->end)
-			break;
-		start = v->vm_end;
-		v = v->vm_next;
-	}
-	return unmapped;
+	return name_one(mm, v, start, end, arg);
 }
 
 static int set_anon_name(struct umm_mm *mm, unsigned long addr, unsigned long len,
@@ -170,7 +145,8 @@ static int set_anon_name(struct umm_mm *mm, unsigned long addr, unsigned long le
 		mm_lock(mm);
 		/* The index's spare nodes: allocation failing is ENOMEM, and
 		 * the kernel's madvise reports that as EAGAIN. */
-		err = vt_reserve(&mm->tree) ? -EAGAIN : name_walk(mm, &c);
+		err = vt_reserve(&mm->tree) ? -EAGAIN
+					       : madvise_walk_vmas(mm, c.start, c.end, name_visit, c.name);
 		mm_unlock(mm);
 	}
 	anon_vma_name_put(c.name);

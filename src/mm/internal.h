@@ -465,6 +465,19 @@ static inline int vma_may_split(const struct vma *v, unsigned long addr)
  * Holes are skipped; the first failure is returned unless ignore_errors. */
 int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end, bool ignore_errors);
 
+/* ---- madvise.c ---- */
+/*
+ * madvise_walk_vmas: visit() each VMA part of [start, end) in address
+ * order, as madvise and the anon-name prctl do. visit may merge or split
+ * and sets *v to the VMA now covering its part. The first error ends the
+ * walk (earlier parts stay changed); a hole makes the result -ENOMEM once
+ * the rest is done, and nothing mapped past a point is -ENOMEM at once.
+ */
+typedef int (*madvise_visit_fn)(struct umm_mm *mm, struct vma **v, unsigned long start,
+				unsigned long end, void *arg);
+int madvise_walk_vmas(struct umm_mm *mm, unsigned long start, unsigned long end,
+		      madvise_visit_fn visit, void *arg);
+
 /* ---- munmap.c ---- */
 /* do_vmi_munmap with mm locked. Returns 0 or a negative errno. */
 int do_munmap(struct umm_mm *mm, unsigned long start, unsigned long len);

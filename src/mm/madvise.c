@@ -297,15 +297,11 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 	return err ? err : update_vma(mm, s, flags);
 }
 
-/*
- * madvise_walk_vmas: each VMA of [start, end) in turn; the first error
- * ends the walk (earlier VMAs stay changed), a hole only makes the
- * result ENOMEM once the rest is done.
- */
-static int madvise_walk(struct umm_mm *mm, struct madvise_state *s, unsigned long start,
-			unsigned long end)
+int madvise_walk_vmas(struct umm_mm *mm, unsigned long start, unsigned long end,
+		      madvise_visit_fn visit, void *arg)
 {
 	struct vma *v = find_vma(mm, start);
+	unsigned long stop;
 	int unmapped = 0, err;
 
 	for (;;) {
@@ -317,18 +313,30 @@ static int madvise_walk(struct umm_mm *mm, struct madvise_state *s, unsigned lon
 			if (start >= end)
 				return unmapped;
 		}
-		s->start = start;
-		s->end = v->vm_end < end ? v->vm_end : end;
-		s->vma = v;
-		err = advise_vma(mm, s);
+		stop = v->vm_end < end ? v->vm_end : end;
+		err = visit(mm, &v, start, stop, arg);
 		if (err)
 			return err;
-		/* A merge may have carried the VMA past s->end. */
-		start = s->vma->vm_end > s->end ? s->vma->vm_end : s->end;
+		/* A merge may have carried the VMA past stop. */
+		start = v->vm_end > stop ? v->vm_end : stop;
 		if (start >= end)
 			return unmapped;
 		v = find_vma(mm, start);
 	}
+}
+
+static int advise_visit(struct umm_mm *mm, struct vma **v, unsigned long start,
+			unsigned long end, void *arg)
+{
+	struct madvise_state *s = arg;
+	int err;
+
+	s->start = start;
+	s->end = end;
+	s->vma = *v;
+	err = advise_vma(mm, s);
+	*v = s->vma;
+	return err;
 }
 
 /* Would the fault of one page past the file's end (SIGBUS) stop a
@@ -409,7 +417,7 @@ int umm_madvise(struct umm_mm *mm, unsigned long start, unsigned long len, int a
 	if (!err && (advice == MADV_POPULATE_READ || advice == MADV_POPULATE_WRITE))
 		err = madvise_populate(mm, start, end, advice == MADV_POPULATE_WRITE);
 	else if (!err)
-		err = madvise_walk(mm, &s, start, end);
+		err = madvise_walk_vmas(mm, start, end, advise_visit, &s);
 	mm_unlock(mm);
 	return err;
 }
