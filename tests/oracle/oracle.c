@@ -296,6 +296,19 @@ static char *maps_lines(const char *text)
 	return out;
 }
 
+/* Prints a maps or smaps divergence after op (NULL: after the import). */
+static void report_text_divergence(struct replay *rp, const char *what, int idx,
+				   const struct scn_op *op, const char *theirs, const char *mine)
+{
+	fprintf(stderr, "DIVERGENCE (%s %s):\n", what, op ? "after the op" : "after import");
+	if (op)
+		print_op(rp, op, idx - 1);
+	if (mine && theirs)
+		oracle_print_diff(stderr, theirs, mine);
+	else
+		fprintf(stderr, "  %s\n", mine ? "kernel snapshot missing" : "no usermm text");
+}
+
 /* Compares usermm's maps with kernel snapshot idx; 0 if equal. */
 static int compare_maps(struct replay *rp, int idx, const struct scn_op *op)
 {
@@ -304,15 +317,8 @@ static int compare_maps(struct replay *rp, int idx, const struct scn_op *op)
 	const char *theirs = filtered;
 	int bad = !mine || !theirs || !oracle_maps_equal(theirs, mine);
 
-	if (bad) {
-		fprintf(stderr, "DIVERGENCE (maps %s):\n", op ? "after the op" : "after import");
-		if (op)
-			print_op(rp, op, idx - 1);
-		if (mine && theirs)
-			oracle_print_diff(stderr, theirs, mine);
-		else
-			fprintf(stderr, "  %s\n", mine ? "kernel snapshot missing" : "no usermm text");
-	}
+	if (bad)
+		report_text_divergence(rp, "maps", idx, op, theirs, mine);
 	free(mine);
 	free(filtered);
 	return bad;
@@ -364,13 +370,8 @@ static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
 	char *theirs = rp->run->maps[idx] ? smaps_skeleton(rp->run->maps[idx]) : NULL;
 	int bad = !mine || !theirs || !oracle_maps_equal(theirs, mine);
 
-	if (bad) {
-		fprintf(stderr, "DIVERGENCE (smaps %s):\n", op ? "after the op" : "after import");
-		if (op)
-			print_op(rp, op, idx - 1);
-		if (mine && theirs)
-			oracle_print_diff(stderr, theirs, mine);
-	}
+	if (bad)
+		report_text_divergence(rp, "smaps", idx, op, theirs, mine);
 	free(text);
 	free(mine);
 	free(theirs);
