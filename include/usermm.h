@@ -98,6 +98,28 @@ struct umm_config {
 	 * where prctl(PR_SET_VMA, ...) fails with EINVAL whatever its
 	 * arguments. */
 	bool anon_vma_name;
+
+	/* The CPU has protection keys and the kernel turned them on (x86 PKU
+	 * with OSPKE): each space has 16 keys, key 0 allocated from the
+	 * start, pkey_alloc hands out the lowest free one, pkey_mprotect
+	 * tags VMAs with one (VM_PKEY_BIT0..3, which keep VMAs apart and
+	 * show as smaps' ProtectionKey line), a PROT_EXEC-only mmap or
+	 * mprotect takes the execute-only key, and umm_fault checks the
+	 * PKRU (umm_pkru_set). false: this machine, whose CPU has no PKU. */
+	bool pkeys;
+
+	/* Read faults of private anonymous memory map the shared zero page,
+	 * so reading (or MAP_POPULATE, MADV_POPULATE_READ or mlock of
+	 * read-only memory) gives a VMA no anon_vma and leaves its merges
+	 * alone. true: a stock kernel. false: such faults allocate a page
+	 * and prepare an anon_vma, as this machine's kernel build does. */
+	bool zero_page;
+
+	/* The hugetlb page sizes (hstates) the kernel has, as a mask of
+	 * 1UL << shift: 2 MiB (shift 21) always, 1 GiB (30) where the CPU
+	 * has pdpe1gb. MAP_HUGETLB with a size not here is -EINVAL. The
+	 * default has both; this machine's CPU has only 2 MiB. */
+	unsigned long hugetlb_shifts;
 };
 
 /* Fill cfg with the defaults described above. */
@@ -132,7 +154,11 @@ void umm_config_init(struct umm_config *cfg);
  *   capget: CAP_SYS_RAWIO, CAP_IPC_LOCK, CAP_SYS_ADMIN in the effective set;
  *   anon_vma_name: whether prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME) names a
  *     scratch anonymous page of the caller's (a kernel without
- *     CONFIG_ANON_VMA_NAME fails with EINVAL; the page is unmapped again).
+ *     CONFIG_ANON_VMA_NAME fails with EINVAL; the page is unmapped again);
+ *   zero_page: whether reading a scratch private anonymous page leaves
+ *     its smaps "Anonymous:" at 0 kB (the zero page was mapped);
+ *   hugetlb_shifts: the hugepages-NkB entries of /sys/kernel/mm/hugepages;
+ *   pkeys: "ospke" among /proc/cpuinfo's flags (PKU on and in use).
  * stack_guard_gap (a boot parameter the kernel does not expose) keeps the
  * default, as do page_size, task_size, mmap_base and start_brk.
  * Returns 0, or a negative errno when any of the above (mmap_rnd_bits
@@ -261,15 +287,52 @@ long umm_mremap(struct umm_mm *mm, unsigned long addr, unsigned long old_len,
 unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);
 
 /*
- * pkey_mprotect(2), pkey_alloc(2), pkey_free(2) as on this machine, whose
- * CPU has no protection keys (no PKU): pkey_alloc and pkey_free always
- * fail with -EINVAL, and pkey_mprotect is mprotect for pkey -1 and
- * -EINVAL (after mprotect's own argument checks) for any other key.
+ * Memory protection keys: pkey_mprotect(2), pkey_alloc(2), pkey_free(2).
+ *
+ * With cfg.pkeys (a CPU with PKU), as the x86 kernel does:
+ *  - pkey_alloc(flags, init_val): flags must be 0 and init_val a subset
+ *    of UMM_PKEY_DISABLE_ACCESS | UMM_PKEY_DISABLE_WRITE (-EINVAL). The
+ *    lowest free key of 0..15 is taken (-ENOSPC when none is left) and
+ *    init_val is written into its two PKRU bits.
+ *  - pkey_free(key): -EINVAL unless key is allocated (key 0 is, from the
+ *    start; the execute-only key never counts as allocated). A freed key
+ *    keeps its PKRU bits and the VMAs tagged with it keep the tag.
+ *  - pkey_mprotect(..., key): mprotect that also tags every VMA of the
+ *    range with key (-EINVAL, after mprotect's argument checks, unless
+ *    allocated); key -1 is plain mprotect, which keeps each VMA's key,
+ *    except that PROT_EXEC alone gives the execute-only key (allocated,
+ *    with access disabled in the PKRU, on first use; the VMA keeps its
+ *    key if none is left) and a VMA leaving that state goes back to 0.
+ *    An mmap with PROT_EXEC alone takes the execute-only key too.
+ * Without cfg.pkeys (this machine): the kernel's key bitmap starts empty,
+ * so the first pkey_alloc takes key 0, fails to program it and returns
+ * -EINVAL leaving it taken; every later one is -ENOSPC. pkey_free is
+ * -EINVAL for every key, and pkey_mprotect is mprotect for key -1 and
+ * -EINVAL (after mprotect's own argument checks) for any other.
  */
 int umm_pkey_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot,
 		      int pkey);
 int umm_pkey_alloc(struct umm_mm *mm, unsigned long flags, unsigned long init_val);
 int umm_pkey_free(struct umm_mm *mm, int pkey);
+
+#define UMM_PKEY_DISABLE_ACCESS 0x1
+#define UMM_PKEY_DISABLE_WRITE  0x2
+/* The PKRU's bits for key k: access disabled, write disabled. */
+#define UMM_PKRU_AD(k) (1U << (2 * (k)))
+#define UMM_PKRU_WD(k) (2U << (2 * (k)))
+/* The PKRU a process starts with: every key but 0 access-disabled. */
+#define UMM_PKRU_INIT 0x55555554U
+
+/*
+ * The PKRU register of the thread the calls are made for: pkey_alloc and
+ * the execute-only key write it, umm_fault reads it. It is one value per
+ * space: an emulator running several threads sets each one's own before
+ * its calls (WRPKRU is an unprivileged instruction the guest may run at
+ * any time). Starts at UMM_PKRU_INIT with cfg.pkeys, else 0 (no register:
+ * umm_pkru_set then changes nothing and returns -EINVAL).
+ */
+unsigned int umm_pkru_get(struct umm_mm *mm);
+int umm_pkru_set(struct umm_mm *mm, unsigned int pkru);
 
 /*
  * mseal(2): seals [addr, addr+len) against munmap, mprotect, MAP_FIXED
@@ -430,6 +493,7 @@ char *umm_smaps_string(struct umm_mm *mm);
 #define UMM_SIGSEGV      11
 #define UMM_SEGV_MAPERR  1    /* no mapping there (or a guard region) */
 #define UMM_SEGV_ACCERR  2    /* a mapping that forbids this access */
+#define UMM_SEGV_PKUERR  4    /* the PKRU forbids it (cfg.pkeys) */
 #define UMM_BUS_ADRERR   2    /* no page to map: past a file's end, ... */
 #define UMM_SI_KERNEL    0x80 /* a general protection fault */
 /* umm_fault()'s encoding of a signal; 0 is a completed access. */
@@ -446,6 +510,8 @@ struct umm_fault_info {
 	 * emulates the old system call, whose outcome depends on its
 	 * register arguments (a bad pointer gets SIGSEGV); the result is 0. */
 	bool vsyscall;
+	/* With SEGV_PKUERR: the VMA's protection key (siginfo's si_pkey). */
+	int pkey;
 };
 
 /*
@@ -522,6 +588,8 @@ long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fau
 #define UMM_VM_HUGEPAGE   0x20000000ULL
 #define UMM_VM_NOHUGEPAGE 0x40000000ULL
 #define UMM_VM_MERGEABLE  0x80000000ULL
+#define UMM_VM_PKEY_SHIFT 32              /* VM_PKEY_BIT0..3: the key */
+#define UMM_VM_PKEY_MASK  (0xfULL << UMM_VM_PKEY_SHIFT)
 #define UMM_VM_DROPPABLE  (1ULL << 40)
 #define UMM_VM_SEALED     (1ULL << 63)
 

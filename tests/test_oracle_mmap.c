@@ -423,7 +423,7 @@ ORACLE_SCENARIO(hugetlb_anon,
 	/* no huge pages are reserved on this machine (HugePages_Total 0) */
 	"mmap 0 4K PROT_RW MAP_PA|MAP_HUGETLB -1 0 => -ENOMEM\n"
 	"mmap 0 2M PROT_RW MAP_PA|MAP_HUGETLB|MAP_HUGE_2MB -1 0 => -ENOMEM\n"
-	"mmap 0 2M PROT_RW MAP_PA|MAP_HUGETLB|MAP_HUGE_1GB -1 0 => -ENOMEM\n"
+	"mmap 0 2M PROT_RW MAP_PA|MAP_HUGETLB|MAP_HUGE_1GB -1 0 => ${HUGE_1GB_ERR}\n"
 	"mmap 0 2M PROT_RW MAP_PA|MAP_HUGETLB|MAP_HUGE_64KB -1 0 => -EINVAL\n"
 	"mmap 0 2M PROT_RW MAP_SA|MAP_HUGETLB -1 0 => -ENOMEM\n"
 	"mmap 0 2M PROT_RW MAP_PA|MAP_HUGE_64KB -1 0 => ok\n")

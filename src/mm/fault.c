@@ -191,8 +191,8 @@ static enum vm_fault handle_mm_fault(struct umm_mm *mm, struct vma *v, unsigned 
 		return VM_FAULT_SIGBUS;
 	/* do_anonymous_page / do_cow_fault prepare the anon_vma before
 	 * they look for a page, so a write past EOF still leaves one. */
-	if (access == UMM_ACCESS_WRITE && !(v->vm_flags & VM_SHARED) &&
-	    v->special == UMM_SPECIAL_NONE)
+	if (access == UMM_ACCESS_WRITE ? !(v->vm_flags & VM_SHARED) && v->special == UMM_SPECIAL_NONE
+				       : read_fault_allocates(mm, v))
 		vma_anon_prepare(mm, v);
 	if (file_page_past_eof(v, pgoff))
 		return VM_FAULT_SIGBUS;

@@ -2,8 +2,9 @@
  * host_config.c - owns umm_config_from_host: a umm_config describing the
  * address space this host's kernel would give a program the calling
  * process executes now (its sysctls, /proc/meminfo, rlimits, effective
- * capabilities and personality, and whether its kernel can name
- * anonymous memory). Nothing here is global or cached: every
+ * capabilities and personality, whether its kernel can name anonymous
+ * memory or maps the zero page for reads, its huge page sizes and
+ * whether its CPU has protection keys). Nothing here is global or cached: every
  * call reads the host afresh, so it is safe from any thread.
  */
 #define _GNU_SOURCE
@@ -234,6 +235,84 @@ static int read_anon_vma_name(struct umm_config *c)
 	return 0;
 }
 
+/* The "Anonymous:" kB of the smaps entry that starts at addr, or -1. */
+static long smaps_anonymous_kb(unsigned long addr)
+{
+	char head[32], *buf = malloc(1 << 20), *p;
+	long kb = -1;
+
+	if (!buf)
+		return -1;
+	snprintf(head, sizeof(head), "\n%lx-", addr);
+	if (read_small_file("/proc/self/smaps", buf + 1, (1 << 20) - 1) == 0) {
+		buf[0] = '\n';
+		p = strstr(buf, head);
+		p = p ? strstr(p, "\nAnonymous:") : NULL;
+		if (p)
+			kb = strtol(p + 11, NULL, 10);
+	}
+	free(buf);
+	return kb;
+}
+
+/*
+ * Whether a read fault maps the zero page is a build and patch matter
+ * (mm_forbids_zeropage), so ask: read a scratch page and see whether it
+ * became anonymous memory of its own.
+ */
+static int read_zero_page(struct umm_config *c)
+{
+	volatile unsigned char *p = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+					 -1, 0);
+	long kb;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	(void)p[0];
+	kb = smaps_anonymous_kb((unsigned long)p);
+	munmap((void *)p, PAGE_SIZE);
+	if (kb < 0)
+		return -EIO;
+	c->zero_page = kb == 0;
+	return 0;
+}
+
+/* The hstates: one hugepages-<kB>kB directory each. */
+static void read_hugetlb_shifts(struct umm_config *c)
+{
+	static const unsigned int shifts[] = { 21, 30 };
+	char path[64];
+
+	c->hugetlb_shifts = 0;
+	for (size_t i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB",
+			 (1UL << shifts[i]) >> 10);
+		if (access(path, F_OK) == 0)
+			c->hugetlb_shifts |= 1UL << shifts[i];
+	}
+}
+
+/* PKU: the CPU has it and the kernel turned it on (OSPKE). */
+static void read_pkeys(struct umm_config *c)
+{
+	char *buf = malloc(1 << 16), *flags;
+
+	c->pkeys = false;
+	if (!buf)
+		return;
+	if (read_small_file("/proc/cpuinfo", buf, 1 << 16) == 0) {
+		flags = strstr(buf, "\nflags");
+		if (flags) {
+			char *eol = strchr(flags + 1, '\n');
+
+			if (eol)
+				*eol = '\0';
+			c->pkeys = strstr(flags, " ospke") != NULL;
+		}
+	}
+	free(buf);
+}
+
 int umm_config_from_host(struct umm_config *cfg)
 {
 	struct umm_config c;
@@ -248,11 +327,14 @@ int umm_config_from_host(struct umm_config *cfg)
 	rc = rc ? rc : read_rlimits(&c);
 	rc = rc ? rc : read_caps(&c);
 	rc = rc ? rc : read_anon_vma_name(&c);
+	rc = rc ? rc : read_zero_page(&c);
 	if (rc) {
 		umm_config_init(cfg);
 		return rc;
 	}
 	read_rnd_bits(&c);
+	read_hugetlb_shifts(&c);
+	read_pkeys(&c);
 	memcpy(cfg, &c, sizeof(c));
 	return 0;
 }

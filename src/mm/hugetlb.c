@@ -3,34 +3,44 @@
  * huge mapping, the placement rules of hugetlbfs (alignment to the huge
  * page size) and the checks its ->mmap makes.
  *
- * The machine this models has hstates of 2 MiB (device 0:0x11) and
- * 1 GiB (0:0x12) and no huge pages in the pool, so every mapping that
- * needs a reservation (no MAP_NORESERVE) fails with ENOMEM, as it does
- * on the kernel here.
+ * The sizes come from cfg.hugetlb_shifts (2 MiB and, where the CPU has
+ * them, 1 GiB). Each has its own internal hugetlbfs mount, numbered in
+ * size order from device 0:0x11. The pool is taken as empty, so every
+ * mapping that needs a reservation (no MAP_NORESERVE) fails with ENOMEM,
+ * as it does on the kernel here.
  */
 #include "internal.h"
 
-#define HUGE_2M_SHIFT 21
-#define HUGE_1G_SHIFT 30
+#define HUGE_FIRST_DEV_MINOR 0x11
 
-/* hstate_sizelog: 0 picks the default size. */
-static unsigned int huge_shift_of(unsigned long flags)
+/* hstate_sizelog: 0 picks the default size (the smallest); a size the
+ * kernel has no hstate for is 0. */
+static unsigned int huge_shift_of(const struct umm_mm *mm, unsigned long flags)
 {
 	unsigned int log = (flags >> UMM_MAP_HUGE_SHIFT) & UMM_MAP_HUGE_MASK;
+	unsigned long have = mm->cfg.hugetlb_shifts;
 
-	if (log == 0 || log == HUGE_2M_SHIFT)
-		return HUGE_2M_SHIFT;
-	return log == HUGE_1G_SHIFT ? HUGE_1G_SHIFT : 0;
+	if (log == 0)
+		return have ? (unsigned int)__builtin_ctzl(have) : 0;
+	return log < 64 && (have >> log) & 1 ? log : 0;
+}
+
+/* The hidden mount of that size: one device per hstate, in size order. */
+static unsigned int huge_dev_minor(const struct umm_mm *mm, unsigned int shift)
+{
+	unsigned long below = mm->cfg.hugetlb_shifts & ((1UL << shift) - 1);
+
+	return HUGE_FIRST_DEV_MINOR + (unsigned int)__builtin_popcountl(below);
 }
 
 int hugetlb_anon_setup(struct umm_mm *mm, unsigned long flags, unsigned long *len,
 		       struct umm_file **file)
 {
-	unsigned int shift = huge_shift_of(flags);
+	unsigned int shift = huge_shift_of(mm, flags);
 	unsigned long size = 1UL << shift;
 	struct umm_file_desc d = {
 		.path = "/anon_hugepage",
-		.dev_minor = shift == HUGE_2M_SHIFT ? 0x11 : 0x12,
+		.dev_minor = huge_dev_minor(mm, shift),
 		.mode = UMM_FILE_READ | UMM_FILE_WRITE,
 		.kind = UMM_FILE_SHMEM,
 		.deleted = true,

@@ -332,6 +332,24 @@ static inline bool vma_populate_writes(const struct vma *v)
 {
 	return (v->vm_flags & (VM_WRITE | VM_SHARED | VM_LOCKONFAULT)) == VM_WRITE;
 }
+/*
+ * Does a read fault of v allocate an anonymous page? Private anonymous
+ * memory maps the zero page for reads, unless the kernel forbids it
+ * (cfg.zero_page false): then the page is allocated, as by a write.
+ */
+static inline bool read_fault_allocates(const struct umm_mm *mm, const struct vma *v)
+{
+	return !mm->cfg.zero_page && vma_is_anonymous(v) && !(v->vm_flags & VM_SHARED);
+}
+/* Would populating v (populate_vma_page_range) give it anonymous pages:
+ * write faults of private memory, or read faults that allocate? */
+static inline bool vma_populate_allocates(const struct umm_mm *mm, const struct vma *v)
+{
+	if (v->vm_flags & VM_LOCKONFAULT)
+		return false;
+	return vma_populate_writes(v) ||
+	       ((v->vm_flags & VM_ACCESS_FLAGS) && read_fault_allocates(mm, v));
+}
 /* Records that a failed call leaves the VMAs meeting at addr split. */
 void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr);
 /* Changes the extent (and pgoff) of a linked VMA in place. The new start

@@ -377,7 +377,7 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 	guard = guard_first(mm, start, end);
 	if (guard == start)
 		return -EFAULT;
-	if (write && !(v->vm_flags & VM_SHARED))
+	if (write ? !(v->vm_flags & VM_SHARED) : read_fault_allocates(mm, v))
 		vma_anon_prepare(mm, v);
 	return (guard < end || populate_eof(v, start, end) < end) ? -EFAULT : 0;
 }

@@ -109,7 +109,7 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 		return -EFAULT; /* a guard marker faults before anything else */
 	/* A write fault on private memory prepares the anon_vma first, even
 	 * when the fault then fails past a file's end. */
-	if (vma_populate_writes(v))
+	if (vma_populate_allocates(mm, v))
 		vma_anon_prepare(mm, v);
 	if (guard < end)
 		return -EFAULT;

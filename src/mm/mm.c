@@ -29,6 +29,8 @@ void umm_config_init(struct umm_config *cfg)
 	cfg->totalram_pages = (6UL << 30) >> 12;
 	cfg->admin_reserve_kbytes = 8192;
 	cfg->user_reserve_kbytes = 131072;
+	cfg->zero_page = true;
+	cfg->hugetlb_shifts = (1UL << 21) | (1UL << 30);
 }
 
 static bool config_valid(const struct umm_config *c)
@@ -38,6 +40,8 @@ static bool config_valid(const struct umm_config *c)
 	if (c->task_size < (1UL << 32) || offset_in_page(c->task_size))
 		return false;
 	if (c->mmap_rnd_bits > 32 || c->overcommit_memory < 0 || c->overcommit_memory > 2)
+		return false;
+	if (c->hugetlb_shifts & ~((1UL << 21) | (1UL << 30)))
 		return false;
 	if (offset_in_page(c->mmap_base) || c->mmap_base > c->task_size)
 		return false;

@@ -266,7 +266,7 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	 * private writable pages, which gives the VMA an anon_vma. */
 	if (((v->vm_flags & VM_LOCKED) ||
 	     (s->flags & (UMM_MAP_POPULATE | UMM_MAP_NONBLOCK)) == UMM_MAP_POPULATE) &&
-	    vma_populate_writes(v) && !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB)))
+	    vma_populate_allocates(mm, v) && !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB)))
 		vma_anon_prepare(mm, v);
 	if (v->vm_flags & VM_LOCKED) {
 		if ((v->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB)))

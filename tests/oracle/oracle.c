@@ -51,6 +51,18 @@ static unsigned long meminfo_kb(const char *name, unsigned long dflt)
 	return dflt;
 }
 
+/* What this kernel's build and CPU decide (probed by the library). */
+static void config_kernel_build(struct umm_config *cfg)
+{
+	struct umm_config host;
+
+	if (umm_config_from_host(&host))
+		return;
+	cfg->zero_page = host.zero_page;
+	cfg->hugetlb_shifts = host.hugetlb_shifts;
+	cfg->pkeys = host.pkeys;
+}
+
 /* The machine-wide settings the runner ran under. */
 static void config_sysctls(struct umm_config *cfg)
 {
@@ -68,6 +80,7 @@ static void config_sysctls(struct umm_config *cfg)
 						   cfg->user_reserve_kbytes);
 	cfg->totalram_pages = meminfo_kb("MemTotal", cfg->totalram_pages * 4) / 4;
 	cfg->total_swap_pages = meminfo_kb("SwapTotal", cfg->total_swap_pages * 4) / 4;
+	config_kernel_build(cfg);
 }
 
 void oracle_config(const struct oracle_run *run, struct umm_config *cfg)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #define STD_FILE_SIZE (1UL << 20)
+#define HUGE_1GB_HSTATE "/sys/kernel/mm/hugepages/hugepages-1048576kB"
 
 static char *reg, *reg2, *shm;
 
@@ -37,7 +38,8 @@ int oracle_files_setup(void **state)
 	shm = oracle_make_file("/dev/shm", STD_FILE_SIZE);
 	if (!reg || !reg2 || !shm || oracle_define("REG", reg) || oracle_define("REG2", reg2) ||
 	    oracle_define("SHM", shm) || oracle_define("DIR", "/tmp") ||
-	    oracle_define("ZERO", "/dev/zero")) {
+	    oracle_define("ZERO", "/dev/zero") ||
+	    oracle_define("HUGE_1GB_ERR", access(HUGE_1GB_HSTATE, F_OK) ? "-EINVAL" : "-ENOMEM")) {
 		oracle_files_teardown(state);
 		return -1;
 	}

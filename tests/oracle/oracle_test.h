@@ -7,6 +7,9 @@
  *   ${SHM}  1 MiB file on tmpfs (/dev/shm)
  *   ${DIR}  a directory (no mmap method: ENODEV)
  *   ${ZERO} /dev/zero
+ * and ${HUGE_1GB_ERR}: what a 1 GiB MAP_HUGETLB without MAP_NORESERVE
+ * gets from this kernel: -ENOMEM (empty pool) where the CPU has 1 GiB
+ * pages, -EINVAL (no such hstate) where it has not.
  */
 #ifndef UMM_TEST_ORACLE_TEST_H
 #define UMM_TEST_ORACLE_TEST_H
