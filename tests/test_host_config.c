@@ -233,6 +233,55 @@ static void caps_match(void **state)
 	assert_int_equal(c.cap_sys_admin, (eff >> CAP_SYS_ADMIN) & 1);
 }
 
+/* Lines of /proc/self/maps that start in [lo, hi). */
+static int maps_lines_in(unsigned long lo, unsigned long hi)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long start, end;
+	char line[512];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 && start >= lo && start < hi)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static int child_pkey_alloc(void *arg)
+{
+	(void)arg;
+	return syscall(SYS_pkey_alloc, 0, 0) >= 0;
+}
+
+/* The build settings, measured here by what they change: whether a read
+ * fault keeps three VMAs from merging, whether a process gets a key, and
+ * which hstate directories exist. */
+static void kernel_build_matches(void **state)
+{
+	/* Alone in its own 2 MiB, so that no neighbour merges with it. */
+	unsigned char *p = mmap((void *)0x240000000000UL, 3 * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	unsigned long a = (unsigned long)p;
+	struct umm_config c;
+
+	(void)state;
+	from_host(&c);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(mprotect(p + PAGE, PAGE, PROT_READ), 0);
+	(void)*(volatile unsigned char *)(p + 2 * PAGE);
+	p[0] = 1;
+	assert_int_equal(mprotect(p + PAGE, PAGE, PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(maps_lines_in(a, a + 3 * PAGE), c.zero_page ? 1 : 2);
+	munmap(p, 3 * PAGE);
+	assert_int_equal(in_child(child_pkey_alloc, NULL), c.pkeys);
+	assert_int_equal(!access("/sys/kernel/mm/hugepages/hugepages-2048kB", F_OK),
+			 (c.hugetlb_shifts >> 21) & 1);
+	assert_int_equal(!access("/sys/kernel/mm/hugepages/hugepages-1048576kB", F_OK),
+			 (c.hugetlb_shifts >> 30) & 1);
+}
+
 static void null_config(void **state)
 {
 	(void)state;
@@ -683,6 +732,7 @@ int main(void)
 		cmocka_unit_test(meminfo_matches),
 		cmocka_unit_test(rlimits_match),
 		cmocka_unit_test(caps_match),
+		cmocka_unit_test(kernel_build_matches),
 		cmocka_unit_test(null_config),
 		cmocka_unit_test(rlimit_variants),
 		cmocka_unit_test(personality_variants),

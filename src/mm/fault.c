@@ -206,6 +206,13 @@ static long user_fault(struct fault *f)
 
 	if (!v)
 		return fault_signal(f, UMM_SIGSEGV, UMM_SEGV_MAPERR);
+	/* The PKRU is checked before the VMA's own rights; it never
+	 * applies to instruction fetches. */
+	if (f->mm->cfg.pkeys && f->access != UMM_ACCESS_EXEC &&
+	    !pkru_allows(f->mm, vma_pkey(v), f->access == UMM_ACCESS_WRITE)) {
+		f->info->pkey = vma_pkey(v);
+		return fault_signal(f, UMM_SIGSEGV, UMM_SEGV_PKUERR);
+	}
 	if (access_error(v, f->access))
 		return fault_signal(f, UMM_SIGSEGV, UMM_SEGV_ACCERR);
 	switch (handle_mm_fault(f->mm, v, f->addr, f->access)) {

@@ -65,6 +65,8 @@ typedef uint64_t vm_flags_t;
 #define VM_MERGEABLE UMM_VM_MERGEABLE
 #define VM_DROPPABLE UMM_VM_DROPPABLE
 #define VM_SEALED UMM_VM_SEALED
+#define VM_PKEY_SHIFT UMM_VM_PKEY_SHIFT
+#define VM_PKEY_MASK UMM_VM_PKEY_MASK
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
@@ -215,8 +217,23 @@ struct umm_mm {
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
 	struct guard_set guards; /* MADV_GUARD_INSTALL markers (page tables in the kernel) */
+	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
+	 * and the calling thread's PKRU. */
+	unsigned int pkey_map;
+	int execute_only_pkey;
+	unsigned int pkru;
 	uint64_t rng; /* randomisation state, from cfg.seed */
 };
+
+/* The protection key in a VMA's flags (VM_PKEY_BIT0..3). */
+static inline int vma_pkey(const struct vma *v)
+{
+	return (int)((v->vm_flags & VM_PKEY_MASK) >> VM_PKEY_SHIFT);
+}
+static inline vm_flags_t pkey_vm_flags(int pkey)
+{
+	return ((vm_flags_t)pkey << VM_PKEY_SHIFT) & VM_PKEY_MASK;
+}
 
 static inline unsigned long vma_pages(const struct vma *v)
 {
@@ -476,6 +493,19 @@ static inline int vma_may_split(const struct vma *v, unsigned long addr)
 
 	return shift && (addr & ((1UL << shift) - 1)) ? -EINVAL : 0;
 }
+
+/* ---- pkeys.c: protection keys ---- */
+/* The key state of a new space, from cfg.pkeys. */
+void pkeys_init(struct umm_mm *mm);
+/* Does the PKRU let data (a write, if write) through a page of pkey? */
+bool pkru_allows(const struct umm_mm *mm, int pkey, bool write);
+/* The execute-only key (taken on first use), -1 if none is left, 0
+ * without PKU. */
+int execute_only_pkey(struct umm_mm *mm);
+/* The key mprotect(prot) with pkey_mprotect's pkey (-1: none) gives v. */
+int mprotect_pkey(struct umm_mm *mm, const struct vma *v, unsigned long prot, int pkey);
+/* May pkey_mprotect use pkey? -1 (plain mprotect) or an allocated key. */
+bool pkey_usable(const struct umm_mm *mm, int pkey);
 
 /* ---- mlock.c ---- */
 /* __mm_populate over [start, end): faults the pages in as far as the

@@ -53,6 +53,7 @@ struct map_line {
 	bool has_vmflags; /* an smaps VmFlags line followed */
 	vm_flags_t vmflags;
 	bool has_anon; /* smaps shows anonymous pages (resident or swapped) */
+	unsigned long pkey; /* smaps' ProtectionKey (a CPU with PKU), else 0 */
 	const char *anon_name; /* NAME of [anon:NAME] / [anon_shmem:NAME], or NULL */
 	size_t anon_name_len;
 	size_t group; /* index into the file groups, for LK_FILE/LK_SHMEM */
@@ -362,6 +363,10 @@ static bool parse_key_line(const char *p, size_t len, size_t klen, struct map_li
 	}
 	if (!parse_counter(&s, &v))
 		return false;
+	if (klen == 13 && memcmp(p, "ProtectionKey", 13) == 0) {
+		l->pkey = (unsigned long)v;
+		return v < 16;
+	}
 	/* Anonymous pages, in memory or in swap, mean the kernel gave this
 	 * VMA an anon_vma, which decides later merges. */
 	if (v && ((klen == 9 && memcmp(p, "Anonymous", 9) == 0) ||
@@ -702,6 +707,7 @@ static struct vma *make_vma(const struct import *im, size_t i)
 	v->vm_start = l->start;
 	v->vm_end = l->end;
 	v->vm_flags = l->has_vmflags ? l->vmflags : derive_flags(l, next, f);
+	v->vm_flags |= pkey_vm_flags((int)l->pkey); /* VmFlags never shows the key bits */
 	v->special = special_of(l->kind);
 	/* Files map at their offset; anonymous memory gets the pgoff the
 	 * kernel gives it at creation (its address); special mappings 0. */

@@ -66,6 +66,7 @@ struct umm_mm *umm_mm_create(const struct umm_config *cfg)
 		return NULL;
 	}
 	mm->rng = mm->cfg.seed;
+	pkeys_init(mm);
 	mm->next_shmem_ino = 1;
 	mm_pick_layout(mm);
 	return mm;

@@ -125,6 +125,7 @@ static int check_anon_mapping(struct mmap_state *s)
 static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
 {
 	long addr;
+	int pkey;
 
 	if (s->flags & UMM_MAP_FIXED_NOREPLACE)
 		s->flags |= UMM_MAP_FIXED;
@@ -137,8 +138,11 @@ static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
 		return -EOVERFLOW;
 	if (mm->tree.count > mm->cfg.max_map_count)
 		return -ENOMEM;
-	s->vm_flags = calc_vm_prot_bits(s->prot) | calc_vm_flag_bits(s->flags) | mm->def_flags |
-		      VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	/* Taken here, before anything can fail, and kept if something does. */
+	pkey = s->prot == UMM_PROT_EXEC ? execute_only_pkey(mm) : 0;
+	s->vm_flags = calc_vm_prot_bits(s->prot) | pkey_vm_flags(pkey < 0 ? 0 : pkey) |
+		      calc_vm_flag_bits(s->flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE |
+		      VM_MAYEXEC;
 	addr = get_unmapped_area(mm, s->file, s->addr, s->len, s->pgoff, s->flags, s->vm_flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;

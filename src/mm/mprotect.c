@@ -10,6 +10,8 @@
 /* The state of one mprotect call. */
 struct mprotect_state {
 	unsigned long start, end;
+	unsigned long prot;    /* PROT_* without the GROWS bits */
+	int pkey;              /* pkey_mprotect's key, -1 for mprotect */
 	vm_flags_t prot_flags; /* VM_READ|WRITE|EXEC asked for */
 	unsigned long done;    /* everything below this has been handled */
 };
@@ -107,7 +109,8 @@ static int mprotect_walk(struct umm_mm *mm, struct mprotect_state *s, struct vma
 		 * forwards into it; only a start above tmp is a hole. */
 		if (vma->vm_start > tmp)
 			return -ENOMEM;
-		newflags = s->prot_flags | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+		newflags = s->prot_flags | pkey_vm_flags(mprotect_pkey(mm, vma, s->prot, s->pkey)) |
+			   (vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK));
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
 			return -EACCES;
 		tmp = vma->vm_end < s->end ? vma->vm_end : s->end;
@@ -122,16 +125,15 @@ static int mprotect_walk(struct umm_mm *mm, struct mprotect_state *s, struct vma
 }
 
 /*
- * do_mprotect_pkey. This machine's CPU has no protection keys (no PKU),
- * so no key is ever allocated: any pkey but -1 is refused with EINVAL,
- * after the argument checks, as the kernel does.
+ * do_mprotect_pkey. A key pkey_alloc did not hand out is refused with
+ * EINVAL, after the argument checks; without PKU that is every key.
  */
 static int do_mprotect_pkey(struct umm_mm *mm, unsigned long start, unsigned long len, int prot,
 			    int pkey)
 {
 	unsigned long uprot = (unsigned int)prot;
 	unsigned long grows = uprot & (UMM_PROT_GROWSDOWN | UMM_PROT_GROWSUP);
-	struct mprotect_state s = { .start = start };
+	struct mprotect_state s = { .start = start, .pkey = pkey };
 	struct vma *vma;
 	int err;
 
@@ -150,9 +152,10 @@ static int do_mprotect_pkey(struct umm_mm *mm, unsigned long start, unsigned lon
 		return -ENOMEM;
 	if (uprot & ~(unsigned long)(UMM_PROT_READ | UMM_PROT_WRITE | UMM_PROT_EXEC | UMM_PROT_SEM))
 		return -EINVAL;
+	s.prot = uprot;
 	s.prot_flags = prot_to_vm(uprot);
 	mm_lock(mm);
-	err = pkey != -1 ? -EINVAL : vt_reserve(&mm->tree);
+	err = pkey_usable(mm, pkey) ? vt_reserve(&mm->tree) : -EINVAL;
 	if (!err)
 		err = mprotect_first(mm, &s, grows & UMM_PROT_GROWSDOWN, &vma);
 	if (!err && (grows & UMM_PROT_GROWSUP))
@@ -172,20 +175,4 @@ int umm_pkey_mprotect(struct umm_mm *mm, unsigned long start, unsigned long len,
 		      int pkey)
 {
 	return do_mprotect_pkey(mm, start, len, prot, pkey);
-}
-
-/* Without PKU the kernel refuses both: there are no keys to hand out. */
-int umm_pkey_alloc(struct umm_mm *mm, unsigned long flags, unsigned long init_val)
-{
-	(void)flags;
-	(void)init_val;
-	(void)mm;
-	return -EINVAL;
-}
-
-int umm_pkey_free(struct umm_mm *mm, int pkey)
-{
-	(void)pkey;
-	(void)mm;
-	return -EINVAL;
 }

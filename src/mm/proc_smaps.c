@@ -6,8 +6,8 @@
  * per field: the name padded to 16 columns, the value right-aligned in 8
  * (Private_Hugetlb's longer name takes one of those), " kB" for sizes.
  * The layout, the field order and the VmFlags order are this machine's
- * kernel's (show_smap, show_smap_vma_flags); there is no ProtectionKey
- * line, as the CPU has no protection keys.
+ * kernel's (show_smap, show_smap_vma_flags). The ProtectionKey line is
+ * there only with cfg.pkeys: this machine's CPU has no keys.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -99,6 +99,9 @@ static int show_smap(const struct umm_mm *mm, const struct vma *v, FILE *out)
 		rc = put_field(out, counter_names[i], 0, " kB");
 	if (!rc)
 		rc = put_field(out, "THPeligible", thp_eligible(v), "");
+	/* Only where the CPU has keys (arch_pkeys_enabled). */
+	if (!rc && mm->cfg.pkeys)
+		rc = put_field(out, "ProtectionKey", (unsigned long)vma_pkey(v), "");
 	return rc ? rc : put_vmflags(out, v->vm_flags);
 }
 
