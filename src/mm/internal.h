@@ -259,6 +259,23 @@ static inline bool vma_is_anon_shmem(const struct vma *v)
 }
 
 /*
+ * thp_vma_suitable_order as __thp_vma_allowable_orders asks it outside
+ * faults (smaps' THPeligible, MADV_COLLAPSE): at vm_end - PMD_SIZE, a
+ * whole aligned PMD lies in v, and a file's offset is aligned like the
+ * address. The subtraction wraps for a VMA that ends below PMD_SIZE, and
+ * then the test passes: measured with VMAs at address 0.
+ */
+static inline bool vma_thp_suitable(const struct vma *v)
+{
+	unsigned long haddr = (v->vm_end - PMD_SIZE) & ~(PMD_SIZE - 1);
+
+	if (!vma_is_anonymous(v) &&
+	    (((v->vm_start >> PAGE_SHIFT) - v->vm_pgoff) & ((PMD_SIZE >> PAGE_SHIFT) - 1)))
+		return false;
+	return haddr >= v->vm_start && haddr + PMD_SIZE <= v->vm_end;
+}
+
+/*
  * check_input_range of madvise and mseal: start page aligned, len rounded
  * up to pages without wrapping (to 0 from just below 2^64, or past the
  * end of the address space). 0 with *end set, or -EINVAL.

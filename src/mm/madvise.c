@@ -191,18 +191,6 @@ static int advise_dontneed_free(const struct madvise_state *s)
 	return (s->behavior == MADV_FREE && !vma_is_anonymous(v)) ? -EINVAL : 0;
 }
 
-/* thp_vma_suitable_order: a whole PMD-aligned block fits in v, and a
- * file's offset is aligned like the address. */
-static bool vma_fits_pmd(const struct vma *v)
-{
-	unsigned long first = (v->vm_start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-
-	if (first < v->vm_start || first > v->vm_end || v->vm_end - first < PMD_SIZE)
-		return false;
-	return !v->vm_file ||
-	       !(((v->vm_start >> PAGE_SHIFT) - v->vm_pgoff) & ((PMD_SIZE >> PAGE_SHIFT) - 1));
-}
-
 /*
  * madvise_collapse, as far as it can be decided without pages. Anonymous
  * memory qualifies once it has an anon_vma (it was written), and its
@@ -219,7 +207,7 @@ static int advise_collapse(const struct madvise_state *s)
 	unsigned long last = s->end & ~(PMD_SIZE - 1);
 	bool anon = vma_is_anonymous(v);
 
-	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_fits_pmd(v))
+	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_thp_suitable(v))
 		return -EINVAL;
 	if (anon ? !v->anon_vma : !(f && f->desc.kind == UMM_FILE_SHMEM))
 		return -EINVAL;

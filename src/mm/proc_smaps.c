@@ -66,11 +66,9 @@ static unsigned long vma_kernel_pagesize(const struct vma *v)
  * pages that can hold one aligned huge page. */
 static bool thp_eligible(const struct vma *v)
 {
-	unsigned long first = (v->vm_start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-
 	if (!vma_is_anonymous(v) || (v->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE)) != VM_HUGEPAGE)
 		return false;
-	return first >= v->vm_start && first + PMD_SIZE <= v->vm_end;
+	return vma_thp_suitable(v);
 }
 
 static int put_vmflags(FILE *out, vm_flags_t flags)
