@@ -532,6 +532,10 @@ struct umm_fault_info {
  *    stack pointer the access is. Growing gives the VMA an anon_vma, done
  *    before the limits are checked (so a refused growth past them keeps
  *    it); a grown VMA does not merge with its neighbour.
+ *  - with cfg.pkeys, a read or write the PKRU forbids for the VMA's key
+ *    (umm_pkru_set): SEGV_PKUERR, info->pkey set. It is checked before the
+ *    VMA's own rights (a PROT_NONE VMA under a forbidden key is PKUERR);
+ *    instruction fetches are never checked.
  *  - a write to a VMA without VM_WRITE, or a read or exec of one with
  *    none of VM_READ, VM_WRITE, VM_EXEC: SEGV_ACCERR. (x86 page tables
  *    cannot forbid reads: write-only and exec-only memory is readable.)
@@ -546,8 +550,9 @@ struct umm_fault_info {
  *    the page was faulted in as for a read.
  * A write to a private VMA gives it an anon_vma (anon_vma_prepare), which
  * decides its later merges, even when the fault then ends in SIGBUS past
- * a file's end; reads (anonymous memory maps the zero page) and shared
- * VMAs never do. Nothing else changes: usermm does not model pages yet.
+ * a file's end; shared VMAs never do, and reads only where cfg.zero_page
+ * is false (otherwise anonymous memory maps the zero page). Nothing else
+ * changes: usermm does not model pages yet.
  * access is exactly one of UMM_ACCESS_*. Returns 0 when the access
  * completes, UMM_FAULT_SIGNAL(signo, si_code) when it raises a signal, or
  * -EINVAL for a bad argument. info, if not NULL, gets the details.
@@ -673,6 +678,9 @@ struct umm_import_opts {
  * becomes the gate area. File lines get one shared in-memory handle per
  * (dev, inode), opened read-write when a line is shared and writable, else
  * read-only; `/dev/zero (deleted)` lines are shared anonymous memory.
+ * smaps' ProtectionKey lines (a CPU with PKU) give each VMA its key; which
+ * keys the process had allocated is not in the text, so the space's key
+ * map and PKRU stay those of a new process.
  * Returns 0 or a negative errno (-EINVAL with *bad_line set to the 1-based
  * line number of a line that does not parse; -EEXIST if not empty).
  */
