@@ -213,6 +213,11 @@ struct umm_file_desc {
 	/* 0 if the file can be mapped. Otherwise the negative errno that every
 	 * mmap of it returns (-ENODEV for a file without an mmap method). */
 	int mmap_errno;
+	/* The file system's largest file (s_maxbytes): MADV_REMOVE punching
+	 * a hole that ends past it is -EFBIG. 0 picks ext4's with 4 KiB
+	 * blocks (16 TiB - 4 KiB) for UMM_FILE_REGULAR, else LLONG_MAX
+	 * (tmpfs, block devices). */
+	unsigned long long max_bytes;
 };
 
 /* A handle made purely in memory. NULL on bad arguments or no memory. */

@@ -98,6 +98,13 @@ ORACLE_SCENARIO(madvise_files_and_shared_memory,
 	"madvise b+4K 4K MADV_MERGEABLE => 0\n"
 	"c=mmap 0x220000000000 64K PROT_RW MAP_SHARED|MAP_FIXED f 0\n"
 	"madvise c+4K 4K MADV_REMOVE => 0\n"
+	/* ext4's largest file is 16 TiB - 4 KiB: a hole past it is EFBIG
+	 * (found by difftest), one ending on it is not. */
+	"k=mmap 0x270000000000 8K PROT_READ MAP_SHARED|MAP_FIXED f 0xffffffff000-8K\n"
+	"madvise k 8K MADV_REMOVE => 0\n"
+	"mmap 0x270000000000 12K PROT_READ MAP_SHARED|MAP_FIXED f 0xffffffff000-8K\n"
+	"madvise k 12K MADV_REMOVE => -EFBIG\n"
+	"madvise k+4K 4K MADV_REMOVE => 0\n"
 	"madvise c+4K 4K MADV_MERGEABLE => 0\n"
 	"madvise c+4K 4K MADV_FREE => -EINVAL\n"
 	"madvise c+8K 4K MADV_HUGEPAGE => 0\n"

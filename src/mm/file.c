@@ -33,6 +33,11 @@
 #define FS_DEBUGFS 0x64626720L
 #define FS_TRACEFS 0x74726163L
 #define FS_HUGETLBFS 0x958458f6L
+#define FS_EXT4 0xef53L /* ext2, ext3 and ext4 alike */
+
+/* ext4_max_size with extents and huge_file: 2^32 - 1 blocks. */
+#define EXT4_MAX_BLOCKS ((1ULL << 32) - 1)
+#define EXT4_MAX_BYTES_4K (EXT4_MAX_BLOCKS << 12)
 
 #define DELETED_SUFFIX " (deleted)"
 
@@ -66,6 +71,8 @@ struct umm_file *umm_file_create(const struct umm_file_desc *desc)
 	memcpy(f->path, desc->path, n + 1);
 	f->desc = *desc;
 	f->desc.path = f->path;
+	if (!f->desc.max_bytes)
+		f->desc.max_bytes = desc->kind == UMM_FILE_REGULAR ? EXT4_MAX_BYTES_4K : LLONG_MAX;
 	atomic_init(&f->refcount, 1);
 	return f;
 }
@@ -230,6 +237,15 @@ static unsigned int huge_shift_of(const struct statfs *sfs)
 	return shift;
 }
 
+/* s_maxbytes: ext4's from its block size; other file systems are taken
+ * as unlimited (LLONG_MAX, as tmpfs and block devices are). */
+static unsigned long long fs_max_bytes(long fs_type, unsigned long bsize)
+{
+	if (fs_type == FS_EXT4 && bsize >= 1024 && !(bsize & (bsize - 1)))
+		return EXT4_MAX_BLOCKS * bsize;
+	return LLONG_MAX;
+}
+
 static void classify(int fd, const struct stat *st, long fs_type, struct umm_file_desc *d)
 {
 	d->kind = UMM_FILE_REGULAR;
@@ -296,6 +312,7 @@ static struct umm_file *describe_fd(int fd, int flags, const char *fallback, int
 	d.mode = mode_from_flags(flags);
 	d.noexec_mount = (svfs.f_flag & ST_NOEXEC) != 0;
 	classify(fd, &st, (long)sfs.f_type, &d);
+	d.max_bytes = fs_max_bytes((long)sfs.f_type, (unsigned long)sfs.f_bsize);
 	d.dev_zero = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5;
 	d.append_only = inode_append_only(fd, &st);
 	/* hugetlbfs files are memory files like shmem, with huge pages. */

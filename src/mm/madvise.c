@@ -162,8 +162,11 @@ static int update_vma(struct umm_mm *mm, struct madvise_state *s, vm_flags_t new
 
 /* madvise_remove: punching a hole needs a file shared and writable
  * through this mapping; the data goes, the mapping stays. */
-static int advise_remove(const struct vma *v)
+static int advise_remove(const struct madvise_state *s)
 {
+	const struct vma *v = s->vma;
+	unsigned long long off, end;
+
 	if (v->vm_flags & VM_LOCKED)
 		return -EINVAL;
 	if (!v->vm_file)
@@ -171,7 +174,13 @@ static int advise_remove(const struct vma *v)
 	if ((v->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
 	/* vfs_fallocate on something that is not a regular file */
-	return v->vm_file->desc.kind == UMM_FILE_CHAR ? -ENODEV : 0;
+	if (v->vm_file->desc.kind == UMM_FILE_CHAR)
+		return -ENODEV;
+	/* ... and on a hole that ends past the file system's largest file,
+	 * or whose end overflows loff_t. */
+	off = (s->start - v->vm_start) + ((unsigned long long)v->vm_pgoff << PAGE_SHIFT);
+	end = off + (s->end - s->start);
+	return (end > LLONG_MAX || end > v->vm_file->desc.max_bytes) ? -EFBIG : 0;
 }
 
 /* madvise_dontneed_free_valid_vma and madvise_free_single_vma. */
@@ -264,7 +273,7 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 		return -EPERM;
 	switch (s->behavior) {
 	case MADV_REMOVE:
-		return advise_remove(v);
+		return advise_remove(s);
 	case MADV_WILLNEED:
 		return 0;
 	case MADV_COLD:
