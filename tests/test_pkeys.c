@@ -310,6 +310,37 @@ static void faults(void **state)
 	done(mm);
 }
 
+/* get_user_pages is a data access: populating memory the PKRU shuts is
+ * refused (MADV_POPULATE_*: EINVAL; mlock's populate: EFAULT, which
+ * mlock reports as ENOMEM with the range locked), and mincore cannot
+ * write its vector there. */
+static void gup_under_keys(void **state)
+{
+	struct umm_mm *mm = space(true);
+	int ad = umm_pkey_alloc(mm, 0, UMM_PKEY_DISABLE_ACCESS);
+	int wd = umm_pkey_alloc(mm, 0, UMM_PKEY_DISABLE_WRITE);
+	struct umm_vma_info vi;
+
+	(void)state;
+	assert_int_equal(umm_mmap(mm, A, K64, RW, PAF, NULL, 0), (long)A);
+	assert_int_equal(umm_pkey_mprotect(mm, A, K16, RW, ad), 0);
+	assert_int_equal(umm_pkey_mprotect(mm, A + K16, K16, RW, wd), 0);
+	assert_int_equal(umm_madvise(mm, A, K4, 22 /* MADV_POPULATE_READ */), -EINVAL);
+	assert_int_equal(umm_madvise(mm, A + K16, K4, 22), 0);
+	assert_int_equal(umm_madvise(mm, A + K16, K4, 23 /* MADV_POPULATE_WRITE */), -EINVAL);
+	assert_int_equal(umm_madvise(mm, A + 2 * K16, K4, 23), 0);
+	assert_int_equal(umm_mincore_user(mm, A + 2 * K16, K4, A, NULL), -EFAULT);
+	assert_int_equal(umm_mincore_user(mm, A + 2 * K16, K4, A + K16, NULL), -EFAULT);
+	assert_int_equal(umm_mincore_user(mm, A + 2 * K16, K4, A + 2 * K16 + K4, NULL), 0);
+	assert_int_equal(umm_mlock(mm, A, K4), -ENOMEM);
+	assert_int_equal(umm_find_vma(mm, A, &vi), 0);
+	assert_true(vi.vm_flags & UMM_VM_LOCKED);
+	assert_int_equal(umm_pkru_set(mm, 0), 0);
+	assert_int_equal(umm_madvise(mm, A, K4, 22), 0);
+	assert_int_equal(umm_mlock(mm, A + K4, K4), 0);
+	done(mm);
+}
+
 static void import_keys(void **state)
 {
 	static const char text[] =
@@ -395,6 +426,7 @@ int main(void)
 		cmocka_unit_test(execute_only),
 		cmocka_unit_test(execute_only_without_a_key),
 		cmocka_unit_test(faults),
+		cmocka_unit_test(gup_under_keys),
 		cmocka_unit_test(import_keys),
 		cmocka_unit_test(zero_page_setting),
 		cmocka_unit_test(hugetlb_sizes),

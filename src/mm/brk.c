@@ -59,7 +59,7 @@ static bool do_brk_flags(struct umm_mm *mm, struct vma *prev, unsigned long addr
 		mm->locked_vm += pages;
 		/* mlockall(MCL_FUTURE): the new heap is populated, written. */
 		v = find_vma(mm, addr);
-		if (vma_populate_writes(v))
+		if (vma_populate_allocates(mm, v))
 			vma_anon_prepare(mm, v);
 	}
 	return true;

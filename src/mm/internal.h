@@ -235,6 +235,19 @@ static inline vm_flags_t pkey_vm_flags(int pkey)
 	return ((vm_flags_t)pkey << VM_PKEY_SHIFT) & VM_PKEY_MASK;
 }
 
+/* ---- pkeys.c: protection keys ---- */
+/* The key state of a new space, from cfg.pkeys. */
+void pkeys_init(struct umm_mm *mm);
+/* Does the PKRU let data (a write, if write) through a page of pkey? */
+bool pkru_allows(const struct umm_mm *mm, int pkey, bool write);
+/* The execute-only key (taken on first use), -1 if none is left, 0
+ * without PKU. */
+int execute_only_pkey(struct umm_mm *mm);
+/* The key mprotect(prot) with pkey_mprotect's pkey (-1: none) gives v. */
+int mprotect_pkey(struct umm_mm *mm, const struct vma *v, unsigned long prot, int pkey);
+/* May pkey_mprotect use pkey? -1 (plain mprotect) or an allocated key. */
+bool pkey_usable(const struct umm_mm *mm, int pkey);
+
 static inline unsigned long vma_pages(const struct vma *v)
 {
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
@@ -375,11 +388,22 @@ static inline bool read_fault_allocates(const struct umm_mm *mm, const struct vm
 {
 	return !mm->cfg.zero_page && vma_is_anonymous(v) && !(v->vm_flags & VM_SHARED);
 }
+/*
+ * get_user_pages checks the caller's PKRU as a data access would
+ * (check_vma_flags): a populate of memory under a key the PKRU shuts
+ * faults nothing in. write: the populate writes (FOLL_WRITE).
+ */
+static inline bool gup_pkru_allows(const struct umm_mm *mm, const struct vma *v, bool write)
+{
+	return !mm->cfg.pkeys || pkru_allows(mm, vma_pkey(v), write);
+}
 /* Would populating v (populate_vma_page_range) give it anonymous pages:
  * write faults of private memory, or read faults that allocate? */
 static inline bool vma_populate_allocates(const struct umm_mm *mm, const struct vma *v)
 {
 	if (v->vm_flags & VM_LOCKONFAULT)
+		return false;
+	if (!gup_pkru_allows(mm, v, vma_populate_writes(v)))
 		return false;
 	return vma_populate_writes(v) ||
 	       ((v->vm_flags & VM_ACCESS_FLAGS) && read_fault_allocates(mm, v));
@@ -510,19 +534,6 @@ static inline int vma_may_split(const struct vma *v, unsigned long addr)
 
 	return shift && (addr & ((1UL << shift) - 1)) ? -EINVAL : 0;
 }
-
-/* ---- pkeys.c: protection keys ---- */
-/* The key state of a new space, from cfg.pkeys. */
-void pkeys_init(struct umm_mm *mm);
-/* Does the PKRU let data (a write, if write) through a page of pkey? */
-bool pkru_allows(const struct umm_mm *mm, int pkey, bool write);
-/* The execute-only key (taken on first use), -1 if none is left, 0
- * without PKU. */
-int execute_only_pkey(struct umm_mm *mm);
-/* The key mprotect(prot) with pkey_mprotect's pkey (-1: none) gives v. */
-int mprotect_pkey(struct umm_mm *mm, const struct vma *v, unsigned long prot, int pkey);
-/* May pkey_mprotect use pkey? -1 (plain mprotect) or an allocated key. */
-bool pkey_usable(const struct umm_mm *mm, int pkey);
 
 /* ---- mlock.c ---- */
 /* __mm_populate over [start, end): faults the pages in as far as the

@@ -366,6 +366,8 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 		return -EINVAL;
 	if (!(v->vm_flags & (write ? VM_WRITE : VM_READ)))
 		return -EINVAL;
+	if (!gup_pkru_allows(mm, v, write))
+		return -EINVAL; /* check_vma_flags fails, and POPULATE says so */
 	if (v->vm_flags & VM_HUGETLB)
 		return -EFAULT; /* the huge page pool is empty */
 	/* Pages fault in order: a guard marker is SIGSEGV, a page past a

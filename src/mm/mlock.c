@@ -103,6 +103,8 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 		return 0;
 	if (!(v->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
+	if (!gup_pkru_allows(mm, v, vma_populate_writes(v)))
+		return -EFAULT;
 	if (v->vm_flags & VM_HUGETLB)
 		return -EFAULT; /* no page in the (empty) huge page pool */
 	if (guard == from)

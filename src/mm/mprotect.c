@@ -68,7 +68,7 @@ static int mprotect_fixup(struct umm_mm *mm, struct vma *vma, unsigned long star
 	}
 	/* A locked private VMA made writable is pre-faulted for writing. */
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE) &&
-	    vma_populate_writes(vma))
+	    vma_populate_allocates(mm, vma))
 		vma_anon_prepare(mm, vma);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		vm_unacct_memory(mm, nrpages);

@@ -100,6 +100,9 @@ static bool user_writable(const struct umm_mm *mm, unsigned long addr, unsigned 
 		if (!v || v->vm_start > addr ||
 		    !write_fault_ok(v, addr, v->vm_end < end ? v->vm_end : end))
 			return false;
+		/* copy_to_user is a data access: the PKRU applies. */
+		if (mm->cfg.pkeys && !pkru_allows(mm, vma_pkey(v), true))
+			return false;
 		addr = v->vm_end;
 	}
 	return true;
