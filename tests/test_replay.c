@@ -72,6 +72,15 @@ static void test_basic_checks(void **state)
 	       "basic.trace:16:");
 }
 
+/* pkey_alloc and pkey_free, recorded here (no PKU: EINVAL, then ENOSPC
+ * for ever; pkey_free always EINVAL) from a program making five calls. */
+static void test_pkeys(void **state)
+{
+	(void)state;
+	expect("--unprivileged --check --maps " SYN "pkeys.maps " SYN "pkeys.trace", 0,
+	       "18 calls replayed, 0 differ from the trace, 0 unsupported");
+}
+
 static void test_wrong_result(void **state)
 {
 	(void)state;
@@ -200,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_checks),
 		cmocka_unit_test(test_wrong_result),
+		cmocka_unit_test(test_pkeys),
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_bad_trace),

@@ -88,6 +88,35 @@ static void test_python3(void **state)
 	check_clean("/usr/bin/python3 -c 'print(1)'", "1\n");
 }
 
+/* The number of calls the last shadow run mirrored. */
+static long mirrored(void)
+{
+	char *err = slurp("err"), *p = err ? strstr(err, "usermm shadow: ") : NULL;
+	long n = p ? strtol(p + 15, NULL, 10) : -1;
+
+	free(err);
+	return n;
+}
+
+/* pkey_alloc and pkey_free are mirrored (this kernel: EINVAL, then
+ * ENOSPC; usermm must agree): three more calls than the same program
+ * making getpid calls instead. */
+#define PY_SYSCALLS(a, b, c)                                                                       \
+	"/usr/bin/python3 -c 'import ctypes; l = ctypes.CDLL(None); "                              \
+	"print(l.syscall(" a "), l.syscall(" b "), l.syscall(" c "))'"
+
+static void test_pkeys(void **state)
+{
+	long with, without;
+
+	(void)state;
+	check_clean(PY_SYSCALLS("330, 0, 0", "330, 0, 2", "331, 1"), "-1 -1 -1\n");
+	with = mirrored();
+	check_clean(PY_SYSCALLS("39", "39", "39"), "\n");
+	without = mirrored();
+	assert_int_equal(with - without, 3);
+}
+
 static void test_status_passes_through(void **state)
 {
 	char *err;
@@ -144,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_ls),
 		cmocka_unit_test(test_sh_pipe),
 		cmocka_unit_test(test_python3),
+		cmocka_unit_test(test_pkeys),
 		cmocka_unit_test(test_status_passes_through),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_divergence),

@@ -281,6 +281,17 @@ static void test_touch_and_anon_name(void **state)
 	assert_int_equal(mc.op, MEM_OTHER);
 	classify_line("prctl(PR_SET_VMA, 0x1 /* PR_SET_VMA_??? */, 0x7ff5f1e22000, 0x1000, 0x55b9e4acb074) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
 	assert_int_equal(mc.op, MEM_OTHER);
+	classify_line("pkey_alloc(0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(cls, ST_CLASS_MEMORY);
+	assert_int_equal(mc.op, MEM_PKEY_ALLOC);
+	assert_int_equal(mc.arg[0], 0);
+	assert_int_equal(mc.arg[1], 3);
+	classify_line("pkey_alloc(0x1, PKEY_DISABLE_EXECUTE) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(mc.arg[0], 1);
+	assert_int_equal(mc.arg[1], 4);
+	classify_line("pkey_free(-1) = -1 EINVAL (Invalid argument)", &cls, &mc, &share, &ev);
+	assert_int_equal(mc.op, MEM_PKEY_FREE);
+	assert_int_equal((long)mc.arg[0], -1);
 	classify_line("prctl(PR_SET_NAME, \"worker\") = 0", &cls, &mc, &share, &ev);
 	assert_int_equal(cls, ST_CLASS_OTHER);
 	st_event_clear(&ev);

@@ -66,6 +66,8 @@ static const struct {
 	{ SYS_msync, MEM_MSYNC, 3, "msync" },
 	{ SYS_mincore, MEM_MINCORE, 3, "mincore" },
 	{ SFMT_NR_MSEAL, MEM_MSEAL, 3, "mseal" },
+	{ SYS_pkey_alloc, MEM_PKEY_ALLOC, 2, "pkey_alloc" },
+	{ SYS_pkey_free, MEM_PKEY_FREE, 1, "pkey_free" },
 	{ SYS_shmat, MEM_OTHER, 3, "shmat" },
 	{ SYS_shmdt, MEM_OTHER, 1, "shmdt" },
 };

@@ -48,6 +48,8 @@ enum dt_kind {
 	DT_PKEY_MPROTECT,
 	DT_TOUCH,            /* one access by the child: umm_fault() */
 	DT_PRCTL_ANON_NAME,  /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, ...) */
+	DT_PKEY_ALLOC,       /* the key map is the process's: no range */
+	DT_PKEY_FREE,
 	DT_NKINDS
 };
 

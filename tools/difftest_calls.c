@@ -62,6 +62,16 @@ static long umm_do_pkey_mprotect(struct dt_umm *u, const struct dt_call *c)
 	return umm_pkey_mprotect(u->mm, c->a[0], c->a[1], (int)c->a[2], (int)c->a[3]);
 }
 
+static long umm_do_pkey_alloc(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_pkey_alloc(u->mm, c->a[0], c->a[1]);
+}
+
+static long umm_do_pkey_free(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_pkey_free(u->mm, (int)c->a[0]);
+}
+
 static long umm_do_mseal(struct dt_umm *u, const struct dt_call *c)
 {
 	return umm_mseal(u->mm, c->a[0], c->a[1], c->a[2]);
@@ -170,6 +180,9 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_PRCTL_ANON_NAME] = { "prctl", DT_NR_ANON_NAME,
 				 { DA_PR_OPTION, DA_PR_VMA_ATTR, DA_ADDR, DA_LEN, DA_ANON_NAME },
 				 false, 4, umm_do_anon_name },
+	[DT_PKEY_ALLOC] = { "pkey_alloc", SYS_pkey_alloc, { DA_HEX, DA_HEX }, false, 1,
+			    umm_do_pkey_alloc },
+	[DT_PKEY_FREE] = { "pkey_free", SYS_pkey_free, { DA_INT }, false, 1, umm_do_pkey_free },
 };
 
 bool dt_kind_enabled(enum dt_kind k)
@@ -255,7 +268,9 @@ bool dt_call_reach(const struct dt_call *c, struct dt_range *out)
 	case DT_BRK:
 	case DT_MLOCKALL:
 	case DT_MUNLOCKALL:
-		return false; /* brk moves only the heap; mlockall is global */
+	case DT_PKEY_ALLOC:
+	case DT_PKEY_FREE:
+		return false; /* brk moves only the heap; the rest are global */
 	case DT_MREMAP:
 		return mremap_reach(c, out);
 	case DT_TOUCH:

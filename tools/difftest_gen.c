@@ -572,6 +572,18 @@ static void gen_touch(struct dt_gen *g, struct dt_call *c)
 	c->a[1] = access[WEIGHTED(g, w) % (g->exec_ok ? 3 : 2)];
 }
 
+/* Mostly valid calls; bad flags and init_val, and keys from -1 to 16. */
+static void gen_pkey_alloc_free(struct dt_gen *g, struct dt_call *c, enum dt_kind k)
+{
+	c->kind = k;
+	if (k == DT_PKEY_FREE) {
+		c->a[0] = (unsigned long)((long)below(g, 18) - 1);
+		return;
+	}
+	c->a[0] = chance(g, 90) ? 0 : 1UL << below(g, 4);
+	c->a[1] = chance(g, 90) ? below(g, 4) : below(g, 8);
+}
+
 static void gen_anon_name(struct dt_gen *g, struct dt_call *c)
 {
 	c->kind = DT_PRCTL_ANON_NAME;
@@ -599,6 +611,7 @@ static void gen_kind(struct dt_gen *g, enum dt_kind k, struct dt_call *c)
 	case DT_PKEY_MPROTECT: gen_pkey(g, c); break;
 	case DT_TOUCH: gen_touch(g, c); break;
 	case DT_PRCTL_ANON_NAME: gen_anon_name(g, c); break;
+	case DT_PKEY_ALLOC: case DT_PKEY_FREE: gen_pkey_alloc_free(g, c, k); break;
 	default: c->kind = DT_BRK; break;
 	}
 }

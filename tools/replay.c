@@ -587,6 +587,10 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
 	case MEM_PKEY_MPROTECT:
 		/* pkey -1 is mprotect itself (both are do_mprotect_pkey). */
 		return umm_pkey_mprotect(mm, a[0], a[1], (int)a[2], (int)a[3]);
+	case MEM_PKEY_ALLOC:
+		return umm_pkey_alloc(mm, a[0], a[1]);
+	case MEM_PKEY_FREE:
+		return umm_pkey_free(mm, (int)a[0]);
 	case MEM_TOUCH:
 		return umm_fault(mm, a[0], (int)a[1], NULL);
 	case MEM_ANON_NAME:

@@ -43,6 +43,8 @@ enum mem_op {
 	MEM_MSYNC,
 	MEM_MINCORE,
 	MEM_MSEAL,
+	MEM_PKEY_ALLOC, /* pkey_alloc(flags, init_val) */
+	MEM_PKEY_FREE,  /* pkey_free(key) */
 	/* usermm_touch(addr, PROT_*): difftest's record of one access (no
 	 * system call); its result is umm_fault()'s encoding */
 	MEM_TOUCH,

@@ -125,6 +125,9 @@ static const struct fname mcl_names[] = {
 static const struct fname ms_names[] = {
 	{ 4, "MS_SYNC" }, { 1, "MS_ASYNC" }, { 2, "MS_INVALIDATE" },
 };
+static const struct fname pkey_names[] = {
+	{ 1, "PKEY_DISABLE_ACCESS" }, { 2, "PKEY_DISABLE_WRITE" }, { 4, "PKEY_DISABLE_EXECUTE" },
+};
 static const struct fname shm_names[] = {
 	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" }, { 040000, "SHM_REMAP" }, { 0100000, "SHM_EXEC" },
 };
@@ -168,6 +171,7 @@ static const struct call_name call_names[] = {
 	{ SYS_mlock2, "mlock2", 1 },	 { SYS_munlock, "munlock", 1 },	   { SYS_mlockall, "mlockall", 1 },
 	{ SYS_munlockall, "munlockall", 1 }, { SYS_msync, "msync", 1 },	   { SYS_mincore, "mincore", 1 },
 	{ SFMT_NR_MSEAL, "syscall_0x1ce", 1 }, { SYS_shmat, "shmat", 1 },  { SYS_shmdt, "shmdt", 1 },
+	{ SYS_pkey_alloc, "pkey_alloc", 1 }, { SYS_pkey_free, "pkey_free", 1 },
 	{ SYS_fork, "fork", 0 },	 { SYS_vfork, "vfork", 0 },	   { SYS_clone, "clone", 0 },
 	{ SYS_clone3, "clone3", 0 },	 { SYS_execve, "execve", 0 },	   { SYS_execveat, "execveat", 0 },
 	{ SYS_exit, "exit", 0 },	 { SYS_exit_group, "exit_group", 0 },
@@ -404,6 +408,16 @@ static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
 		put_addr(b, c->a[1]);
 		sb_printf(b, ", ");
 		put_flags(b, shm_names, NELEM(shm_names), c->a[2] & 0xffffffffUL, "SHM", NULL);
+		break;
+	case SYS_pkey_alloc: /* flags in hex, as strace prints unknown ones */
+		if (c->a[0])
+			sb_printf(b, "%#lx, ", c->a[0]);
+		else
+			sb_printf(b, "0, ");
+		put_flags(b, pkey_names, NELEM(pkey_names), c->a[1], "PKEY", NULL);
+		break;
+	case SYS_pkey_free:
+		sb_printf(b, "%d", (int)c->a[0]);
 		break;
 	case SFMT_NR_MSEAL: /* an unknown call to strace 6.1: six raw words */
 		for (int i = 0; i < 6; i++)

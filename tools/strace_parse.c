@@ -623,6 +623,7 @@ static const struct {
 	{ "MS_ASYNC", 1 }, { "MS_INVALIDATE", 2 }, { "MS_SYNC", 4 },
 	{ "CLONE_VM", 0x100 },
 	{ "PR_SET_VMA", 0x53564d41 }, { "PR_SET_VMA_ANON_NAME", 0 },
+	{ "PKEY_DISABLE_ACCESS", 1 }, { "PKEY_DISABLE_WRITE", 2 }, { "PKEY_DISABLE_EXECUTE", 4 },
 };
 
 static bool symbol_value(const char *s, size_t n, unsigned long *v)
@@ -779,6 +780,7 @@ static const struct {
 	{ "mlockall", MEM_MLOCKALL, 1, 1 }, { "munlockall", MEM_MUNLOCKALL, 0, 0 },
 	{ "msync", MEM_MSYNC, 3, 3 },	    { "mincore", MEM_MINCORE, 3, 3 },
 	{ "mseal", MEM_MSEAL, 3, 3 },
+	{ "pkey_alloc", MEM_PKEY_ALLOC, 2, 2 }, { "pkey_free", MEM_PKEY_FREE, 1, 1 },
 	{ "usermm_touch", MEM_TOUCH, 2, 2 }, /* not strace's: see replay.h */
 };
 
