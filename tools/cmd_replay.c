@@ -496,9 +496,14 @@ static int replay_stream(struct state *s, FILE *in)
 static void print_summary(const struct state *s)
 {
 	static const char *const names[MEM_OTHER + 1] = {
-		"brk", "mmap", "munmap", "mprotect", "pkey_mprotect", "mremap", "madvise",
-		"mlock", "mlock2", "munlock", "mlockall", "munlockall", "msync", "mincore",
-		"mseal", "usermm_touch", "prctl(PR_SET_VMA)", "other",
+		[MEM_BRK] = "brk", [MEM_MMAP] = "mmap", [MEM_MUNMAP] = "munmap",
+		[MEM_MPROTECT] = "mprotect", [MEM_PKEY_MPROTECT] = "pkey_mprotect",
+		[MEM_MREMAP] = "mremap", [MEM_MADVISE] = "madvise", [MEM_MLOCK] = "mlock",
+		[MEM_MLOCK2] = "mlock2", [MEM_MUNLOCK] = "munlock", [MEM_MLOCKALL] = "mlockall",
+		[MEM_MUNLOCKALL] = "munlockall", [MEM_MSYNC] = "msync", [MEM_MINCORE] = "mincore",
+		[MEM_MSEAL] = "mseal", [MEM_PKEY_ALLOC] = "pkey_alloc", [MEM_PKEY_FREE] = "pkey_free",
+		[MEM_TOUCH] = "usermm_touch", [MEM_ANON_NAME] = "prctl(PR_SET_VMA)",
+		[MEM_OTHER] = "other",
 	};
 
 	printf("# replay: %lu calls replayed, %lu differ from the trace, %lu unsupported",

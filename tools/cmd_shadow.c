@@ -68,6 +68,7 @@ static const struct {
 	{ SFMT_NR_MSEAL, MEM_MSEAL, 3, "mseal" },
 	{ SYS_pkey_alloc, MEM_PKEY_ALLOC, 2, "pkey_alloc" },
 	{ SYS_pkey_free, MEM_PKEY_FREE, 1, "pkey_free" },
+	{ SYS_prctl, MEM_ANON_NAME, 5, "prctl" }, /* the tracer passes PR_SET_VMA only */
 	{ SYS_shmat, MEM_OTHER, 3, "shmat" },
 	{ SYS_shmdt, MEM_OTHER, 1, "shmdt" },
 };
@@ -226,6 +227,13 @@ static int mem_call_of(const struct tracer_call *c, struct mem_call *mc, char **
 		mc->deleted = true;
 	}
 	mc->path = *path;
+	/* Another attribute, or a name the tracer could not read: replay
+	 * lacks it, and says so. */
+	if (mc->op == MEM_ANON_NAME) {
+		mc->str = c->str;
+		if (c->args[1] != 0 || (c->args[4] && !c->str))
+			mc->op = MEM_OTHER;
+	}
 	return (int)i;
 }
 

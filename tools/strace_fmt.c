@@ -172,6 +172,7 @@ static const struct call_name call_names[] = {
 	{ SYS_munlockall, "munlockall", 1 }, { SYS_msync, "msync", 1 },	   { SYS_mincore, "mincore", 1 },
 	{ SFMT_NR_MSEAL, "syscall_0x1ce", 1 }, { SYS_shmat, "shmat", 1 },  { SYS_shmdt, "shmdt", 1 },
 	{ SYS_pkey_alloc, "pkey_alloc", 1 }, { SYS_pkey_free, "pkey_free", 1 },
+	{ SYS_prctl, "prctl", 1 }, /* PR_SET_VMA only: sfmt_traced_call */
 	{ SYS_fork, "fork", 0 },	 { SYS_vfork, "vfork", 0 },	   { SYS_clone, "clone", 0 },
 	{ SYS_clone3, "clone3", 0 },	 { SYS_execve, "execve", 0 },	   { SYS_execveat, "execveat", 0 },
 	{ SYS_exit, "exit", 0 },	 { SYS_exit_group, "exit_group", 0 },
@@ -188,6 +189,11 @@ static const struct call_name *lookup(long nr)
 int sfmt_traced(long nr)
 {
 	return lookup(nr) != NULL;
+}
+
+int sfmt_traced_call(long nr, const unsigned long args[6])
+{
+	return sfmt_traced(nr) && (nr != SYS_prctl || args[0] == SFMT_PR_SET_VMA);
 }
 
 int sfmt_memory_call(long nr)
@@ -394,6 +400,26 @@ static int fmt_range_call(struct sbuf *b, const struct sfmt_call *c)
 	return 1;
 }
 
+/* prctl(PR_SET_VMA, attr, addr, len, name), strace's default 32-byte
+ * string limit included. */
+static void fmt_set_vma(struct sbuf *b, const struct sfmt_call *c)
+{
+	if (c->a[1] != 0) {
+		sb_printf(b, "PR_SET_VMA, %#lx /* PR_SET_VMA_??? */, %#lx, %#lx, %#lx", c->a[1],
+			  c->a[2], c->a[3], c->a[4]);
+		return;
+	}
+	sb_printf(b, "PR_SET_VMA, PR_SET_VMA_ANON_NAME, ");
+	put_addr(b, c->a[2]);
+	sb_printf(b, ", %lu, ", c->a[3]);
+	if (c->str_arg)
+		sb_quoted(b, c->str_arg, 32);
+	else if (c->a[4])
+		sb_printf(b, "%#lx", c->a[4]);
+	else
+		sb_printf(b, "NULL");
+}
+
 static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
 {
 	switch (c->nr) {
@@ -418,6 +444,9 @@ static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
 		break;
 	case SYS_pkey_free:
 		sb_printf(b, "%d", (int)c->a[0]);
+		break;
+	case SYS_prctl:
+		fmt_set_vma(b, c);
 		break;
 	case SFMT_NR_MSEAL: /* an unknown call to strace 6.1: six raw words */
 		for (int i = 0; i < 6; i++)

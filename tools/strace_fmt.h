@@ -27,6 +27,7 @@ void sb_quoted(struct sbuf *b, const char *s, size_t max);
 enum {
 	SFMT_NR_MSEAL = 462,
 };
+#define SFMT_PR_SET_VMA 0x53564d41UL
 
 /* Everything a line needs, captured by the tracer at entry and exit. */
 struct sfmt_call {
@@ -36,6 +37,7 @@ struct sfmt_call {
 	int noreturn;			/* exit, exit_group: "= ?" */
 	const char *fd_path;		/* -y path of the fd argument, or NULL */
 	const char *exec_args;		/* execve/execveat: the text inside (), or NULL */
+	const char *str_arg;		/* prctl(PR_SET_VMA): the name read, or NULL */
 	const unsigned char *vec;	/* mincore's vector after the call */
 	size_t vec_len;
 	const unsigned long *clone3;	/* the struct clone_args words, or NULL */
@@ -44,6 +46,8 @@ struct sfmt_call {
 
 /* 1 for calls the trace records (memory and process calls). */
 int sfmt_traced(long nr);
+/* sfmt_traced, and of prctl only PR_SET_VMA (it names memory). */
+int sfmt_traced_call(long nr, const unsigned long args[6]);
 /* 1 for calls that change or inspect an address space. */
 int sfmt_memory_call(long nr);
 /* 1 for the calls whose result is an address, printed in hex. */

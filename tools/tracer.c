@@ -59,6 +59,7 @@ struct task {
 	int cl3_ok;
 	char *fd_path;
 	char *exec_text;
+	char *anon_name; /* prctl(PR_SET_VMA, ...)'s name, read at entry */
 };
 
 struct tracer {
@@ -105,7 +106,8 @@ static void task_clear_call(struct task *t)
 {
 	free(t->fd_path);
 	free(t->exec_text);
-	t->fd_path = t->exec_text = NULL;
+	free(t->anon_name);
+	t->fd_path = t->exec_text = t->anon_name = NULL;
 	t->active = t->printed = t->cl3_ok = 0;
 }
 
@@ -296,9 +298,10 @@ static void put_prefix(struct tracer *tr, struct sbuf *b, pid_t pid)
 static void emit_call(struct tracer *tr, struct task *t, long ret, int noreturn, pid_t child)
 {
 	struct sfmt_call c = { .nr = t->nr, .ret = ret, .noreturn = noreturn,
-			       .fd_path = t->fd_path, .exec_args = t->exec_text };
+			       .fd_path = t->fd_path, .exec_args = t->exec_text,
+			       .str_arg = t->anon_name };
 	struct tracer_call tc = { .pid = t->pid, .nr = t->nr, .ret = ret, .noreturn = noreturn,
-				  .child = child, .fd_path = t->fd_path };
+				  .child = child, .fd_path = t->fd_path, .str = t->anon_name };
 	unsigned char vec[33];
 	struct sbuf b = { 0 };
 
@@ -350,7 +353,7 @@ static void syscall_entry(struct tracer *tr, struct task *t, const struct sc_inf
 	t->nr = (long)si->entry.nr;
 	for (int i = 0; i < 6; i++)
 		t->args[i] = si->entry.args[i];
-	if (!sfmt_traced(t->nr)) {
+	if (!sfmt_traced_call(t->nr, t->args)) {
 		resume(t, 0);
 		return;
 	}
@@ -359,6 +362,10 @@ static void syscall_entry(struct tracer *tr, struct task *t, const struct sc_inf
 		t->fd_path = fd_path(t->pid, (int)t->args[4]);
 	if (t->nr == SYS_execve || t->nr == SYS_execveat)
 		t->exec_text = exec_text(t);
+	/* The name may be freed once the call returns: read it now. The
+	 * kernel reads at most 80 bytes of it (ANON_VMA_NAME_MAX_LEN). */
+	if (t->nr == SYS_prctl && t->args[1] == 0 && t->args[4])
+		t->anon_name = read_string(t->pid, t->args[4], 256);
 	if (t->nr == SYS_clone3)
 		t->cl3_ok = t->args[1] >= sizeof(t->cl3) && !read_mem(t->pid, t->args[0], t->cl3, sizeof(t->cl3));
 	if (t->nr == SYS_exit || t->nr == SYS_exit_group) {

@@ -24,6 +24,7 @@ struct tracer_call {
 	pid_t child;	   /* fork/vfork/clone/clone3: the new task, else 0 */
 	unsigned long clone_flags; /* fork is 0+SIGCHLD, vfork CLONE_VM|CLONE_VFORK */
 	const char *fd_path; /* mmap's fd, as readlink of /proc/PID/fd/N at entry */
+	const char *str;     /* prctl(PR_SET_VMA)'s name, read at entry; NULL if none */
 	const char *line;  /* the strace line, with its pid prefix, no newline */
 };
 
