@@ -18,6 +18,7 @@
 #define USERMM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +27,33 @@ extern "C" {
 #endif
 
 #define UMM_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------
+ * Memory for the library's own structures
+ * ------------------------------------------------------------------- */
+
+/*
+ * Where a space gets the memory for its VMAs, index nodes, names, files
+ * and tables (cfg.allocator). alloc returns size bytes aligned to align
+ * (a power of two, at most 4096), or NULL when it cannot: the call that
+ * needed the memory then fails with -ENOMEM (-EAGAIN for madvise and
+ * prctl, which convert it as the kernel does), and the space is left as
+ * the kernel leaves it after a failed allocation. free gets back a
+ * block with the size it was asked with. ctx is passed to both. The
+ * callbacks run under the lock of the space that allocates; an
+ * allocator shared by several spaces must be safe to call from several
+ * threads. It must outlive every space made with it and every file and
+ * name such a space created (a shared anonymous mapping's hidden file
+ * lives as long as its last mapping). NULL means the default: the C
+ * library's heap, and mmap for blocks of 2 MiB or more.
+ * The strings umm_maps_string and umm_smaps_string return are the
+ * caller's to free() and come from the C library's heap.
+ */
+struct umm_allocator {
+	void *(*alloc)(void *ctx, size_t size, size_t align);
+	void (*free)(void *ctx, void *p, size_t size);
+	void *ctx;
+};
 
 /* ---------------------------------------------------------------------
  * Configuration
@@ -120,6 +148,10 @@ struct umm_config {
 	 * has pdpe1gb. MAP_HUGETLB with a size not here is -EINVAL. The
 	 * default has both; this machine's CPU has only 2 MiB. */
 	unsigned long hugetlb_shifts;
+
+	/* Memory for the space's own structures; NULL: the default (see
+	 * struct umm_allocator). */
+	const struct umm_allocator *allocator;
 };
 
 /* Fill cfg with the defaults described above. */

@@ -547,17 +547,19 @@ static void mmap_beside_a_name(void **state)
 /* vma_copy_attrs (splits, mremap) shares the name; vma_free drops it. */
 static void copies_share_the_name(void **state)
 {
-	struct vma *a = vma_alloc(NULL), *b = vma_alloc(NULL);
+	struct umm_mm *mm = umm_mm_create(NULL);
+	struct vma *a = vma_alloc(mm), *b = vma_alloc(mm);
 
 	(void)state;
-	a->anon_name = anon_vma_name_alloc("shared", 6);
+	a->anon_name = anon_vma_name_alloc(NULL, "shared", 6);
 	vma_copy_attrs(b, a);
 	assert_ptr_equal(b->anon_name, a->anon_name);
 	assert_int_equal(atomic_load(&a->anon_name->refcount), 2);
-	vma_free(NULL, a);
+	vma_free(mm, a);
 	assert_string_equal(b->anon_name->name, "shared");
 	assert_int_equal(atomic_load(&b->anon_name->refcount), 1);
-	vma_free(NULL, b);
+	vma_free(mm, b);
+	umm_mm_destroy(mm);
 }
 
 /* An [anon:NAME] line whose NAME has len characters, in buf. */

@@ -9,18 +9,21 @@
  * the refusal (EINVAL for everything) could be measured; the rules behind
  * cfg.anon_vma_name come from reading the source (see usermm.h).
  */
+#include "alloc.h"
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct anon_vma_name *anon_vma_name_alloc(const char *name, size_t len)
+struct anon_vma_name *anon_vma_name_alloc(const struct umm_allocator *alloc, const char *name,
+					  size_t len)
 {
-	struct anon_vma_name *n = malloc(sizeof(*n) + len + 1);
+	struct anon_vma_name *n = kmalloc(alloc, sizeof(*n) + len + 1);
 
 	if (!n)
 		return NULL;
 	atomic_init(&n->refcount, 1);
+	n->alloc = alloc;
 	memcpy(n->name, name, len);
 	n->name[len] = '\0';
 	return n;
@@ -36,7 +39,7 @@ struct anon_vma_name *anon_vma_name_get(struct anon_vma_name *n)
 void anon_vma_name_put(struct anon_vma_name *n)
 {
 	if (n && atomic_fetch_sub(&n->refcount, 1) == 1)
-		free(n);
+		kfree(n->alloc, n, sizeof(*n) + strlen(n->name) + 1);
 }
 
 bool anon_vma_name_eq(const struct anon_vma_name *a, const struct anon_vma_name *b)
@@ -74,7 +77,8 @@ struct name_call {
  * refuses a name without its NUL among them; then every character is
  * checked. NULL stays NULL (clear the name).
  */
-static int take_name(const char *name, struct anon_vma_name **out)
+static int take_name(const struct umm_allocator *alloc, const char *name,
+		     struct anon_vma_name **out)
 {
 	size_t len;
 
@@ -84,7 +88,7 @@ static int take_name(const char *name, struct anon_vma_name **out)
 	len = strnlen(name, UMM_ANON_NAME_MAX);
 	if (!anon_name_valid(name, len))
 		return -EINVAL;
-	*out = anon_vma_name_alloc(name, len);
+	*out = anon_vma_name_alloc(alloc, name, len);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -137,7 +141,7 @@ static int set_anon_name(struct umm_mm *mm, unsigned long addr, unsigned long le
 			 const char *name)
 {
 	struct name_call c = { 0 };
-	int err = take_name(name, &c.name);
+	int err = take_name(mm->cfg.allocator, name, &c.name);
 
 	if (!err)
 		err = check_range(&c, addr, len);

@@ -9,6 +9,7 @@
  * and whether mmap can work on it at all; usermm never reads file data.
  */
 #define _GNU_SOURCE
+#include "alloc.h"
 #include "internal.h"
 
 #include <fcntl.h>
@@ -54,7 +55,7 @@ static bool desc_valid(const struct umm_file_desc *d)
 	return d->mmap_errno <= 0 && d->mmap_errno > -4096;
 }
 
-struct umm_file *umm_file_create(const struct umm_file_desc *desc)
+struct umm_file *file_create(const struct umm_allocator *alloc, const struct umm_file_desc *desc)
 {
 	struct umm_file *f;
 	size_t n;
@@ -63,10 +64,11 @@ struct umm_file *umm_file_create(const struct umm_file_desc *desc)
 		return NULL;
 	n = strlen(desc->path);
 	/* One block: the path lives right behind the struct, so a single
-	 * free() in umm_file_put releases everything. */
-	f = calloc(1, sizeof(*f) + n + 1);
+	 * kfree in umm_file_put releases everything. */
+	f = kzalloc(alloc, sizeof(*f) + n + 1);
 	if (!f)
 		return NULL;
+	f->alloc = alloc;
 	f->path = (char *)(f + 1);
 	memcpy(f->path, desc->path, n + 1);
 	f->desc = *desc;
@@ -75,6 +77,11 @@ struct umm_file *umm_file_create(const struct umm_file_desc *desc)
 		f->desc.max_bytes = desc->kind == UMM_FILE_REGULAR ? EXT4_MAX_BYTES_4K : LLONG_MAX;
 	atomic_init(&f->refcount, 1);
 	return f;
+}
+
+struct umm_file *umm_file_create(const struct umm_file_desc *desc)
+{
+	return file_create(NULL, desc);
 }
 
 struct umm_file *umm_file_get(struct umm_file *file)
@@ -90,7 +97,7 @@ void umm_file_put(struct umm_file *file)
 	/* acq_rel: the last dropper must see every other user's writes
 	 * before it frees. */
 	if (file && atomic_fetch_sub_explicit(&file->refcount, 1, memory_order_acq_rel) == 1)
-		free(file);
+		kfree(file->alloc, file, sizeof(*file) + strlen(file->path) + 1);
 }
 
 const struct umm_file_desc *umm_file_describe(const struct umm_file *file)
@@ -98,7 +105,8 @@ const struct umm_file_desc *umm_file_describe(const struct umm_file *file)
 	return file ? &file->desc : NULL;
 }
 
-struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size)
+struct umm_file *shmem_zero_file(const struct umm_allocator *alloc, unsigned long ino,
+				 unsigned long long size)
 {
 	/* What the kernel's shmem_zero_setup makes: an unlinked file on the
 	 * internal shm mount (device 0:1), opened read-write, that maps
@@ -113,7 +121,7 @@ struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size)
 		.kind = UMM_FILE_SHMEM,
 		.deleted = true,
 	};
-	struct umm_file *f = umm_file_create(&d);
+	struct umm_file *f = file_create(alloc, &d);
 
 	if (f)
 		f->shmem_anon = true;
@@ -172,7 +180,8 @@ static bool strip_deleted(char *name, const struct stat *st)
 /*
  * The path maps would print, via the fd's /proc link (the kernel's own
  * d_path, symlinks resolved); realpath() of fallback if /proc is missing.
- * Returns a malloc'ed string or NULL with errno set.
+ * Returns a string of PATH_MAX + 1 bytes from kmalloc, or NULL with
+ * errno set.
  */
 static char *fd_path(int fd, const char *fallback, const struct stat *st, bool *deleted)
 {
@@ -180,9 +189,11 @@ static char *fd_path(int fd, const char *fallback, const struct stat *st, bool *
 	ssize_t n;
 
 	*deleted = false;
-	buf = malloc(PATH_MAX + 1);
-	if (!buf)
+	buf = kmalloc(NULL, PATH_MAX + 1);
+	if (!buf) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, PATH_MAX);
 	if (n >= 0 && n < PATH_MAX) {
@@ -190,14 +201,13 @@ static char *fd_path(int fd, const char *fallback, const struct stat *st, bool *
 		*deleted = strip_deleted(buf, st);
 		return buf;
 	}
-	free(buf);
 	if (!fallback) {
+		kfree(NULL, buf, PATH_MAX + 1);
 		errno = n < 0 ? errno : ENAMETOOLONG;
 		return NULL;
 	}
-	buf = realpath(fallback, NULL);
-	if (!buf)
-		buf = strdup(fallback);
+	if (!realpath(fallback, buf))
+		snprintf(buf, PATH_MAX + 1, "%s", fallback);
 	*deleted = st->st_nlink == 0;
 	return buf;
 }
@@ -321,7 +331,7 @@ static struct umm_file *describe_fd(int fd, int flags, const char *fallback, int
 	f = umm_file_create(&d);
 	if (f && d.kind == UMM_FILE_SHMEM && (long)sfs.f_type == FS_HUGETLBFS)
 		f->huge_shift = huge_shift_of(&sfs);
-	free(path);
+	kfree(NULL, path, PATH_MAX + 1);
 	if (!f && err)
 		*err = -ENOMEM;
 	return f;

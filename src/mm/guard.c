@@ -7,6 +7,7 @@
  * The array always keeps one free slot after an install or a reserve,
  * so that a removal, which may split a range in two, needs no memory.
  */
+#include "alloc.h"
 #include "guard.h"
 
 #include <stdlib.h>
@@ -44,7 +45,7 @@ static size_t first_starting_from(const struct guard_set *g, unsigned long addr)
 	return lo;
 }
 
-static int ensure_room(struct guard_set *g, size_t want)
+static int ensure_room(struct umm_mm *mm, struct guard_set *g, size_t want)
 {
 	struct guard_range *r;
 	size_t cap = g->cap ? g->cap : 4;
@@ -53,7 +54,7 @@ static int ensure_room(struct guard_set *g, size_t want)
 		return 0;
 	while (cap < want)
 		cap *= 2;
-	r = realloc(g->r, cap * sizeof(*r));
+	r = krealloc_array(mm->cfg.allocator, g->r, g->cap, cap, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	g->r = r;
@@ -96,7 +97,7 @@ int guard_install(struct umm_mm *mm, unsigned long start, unsigned long end)
 
 	if (start >= end)
 		return 0;
-	if (ensure_room(g, g->n + 2))
+	if (ensure_room(mm, g, g->n + 2))
 		return -ENOMEM;
 	/* Ranges touching [start, end) are absorbed, adjacent ones too. */
 	lo = start ? first_ending_above(g, start - 1) : 0;
@@ -115,7 +116,7 @@ int guard_reserve(struct umm_mm *mm)
 {
 	if (!mm->guards.n) /* nothing to split */
 		return 0;
-	return ensure_room(&mm->guards, mm->guards.n + 1);
+	return ensure_room(mm, &mm->guards, mm->guards.n + 1);
 }
 
 void guard_remove(struct umm_mm *mm, unsigned long start, unsigned long end)
@@ -136,7 +137,7 @@ void guard_remove(struct umm_mm *mm, unsigned long start, unsigned long end)
 		keep[count++] = (struct guard_range){ end, g->r[hi - 1].end };
 	/* Without the reserved slot, leaving the range marked is the only
 	 * outcome that loses nothing; callers reserve, so it cannot happen. */
-	if (g->n - (hi - lo) + count > g->cap && ensure_room(g, g->n + 1))
+	if (g->n - (hi - lo) + count > g->cap && ensure_room(mm, g, g->n + 1))
 		return;
 	splice(g, lo, hi, keep, count);
 }
@@ -150,9 +151,9 @@ int guard_move(struct umm_mm *mm, unsigned long old, unsigned long new, unsigned
 
 	if (!count)
 		return 0;
-	moved = malloc(count * sizeof(*moved));
-	if (!moved || ensure_room(g, g->n + count + 2)) {
-		free(moved);
+	moved = kmalloc(mm->cfg.allocator, count * sizeof(*moved));
+	if (!moved || ensure_room(mm, g, g->n + count + 2)) {
+		kfree(mm->cfg.allocator, moved, count * sizeof(*moved));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -165,12 +166,12 @@ int guard_move(struct umm_mm *mm, unsigned long old, unsigned long new, unsigned
 	/* Room for every piece was made above, so none of these fails. */
 	for (size_t i = 0; i < count; i++)
 		guard_install(mm, moved[i].start, moved[i].end);
-	free(moved);
+	kfree(mm->cfg.allocator, moved, count * sizeof(*moved));
 	return 0;
 }
 
 void guard_destroy(struct umm_mm *mm)
 {
-	free(mm->guards.r);
+	kfree(mm->cfg.allocator, mm->guards.r, mm->guards.cap * sizeof(*mm->guards.r));
 	mm->guards = (struct guard_set){ 0 };
 }

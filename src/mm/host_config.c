@@ -8,6 +8,7 @@
  * call reads the host afresh, so it is safe from any thread.
  */
 #define _GNU_SOURCE
+#include "alloc.h"
 #include "internal.h"
 
 #include <fcntl.h>
@@ -161,7 +162,7 @@ static int meminfo_field(const char *text, const char *key, unsigned long *kb)
 static int read_meminfo(struct umm_config *c)
 {
 	size_t len = 16384;
-	char *text = malloc(len);
+	char *text = kmalloc(NULL, len);
 	unsigned long mem, swap, committed;
 	int rc;
 
@@ -171,7 +172,7 @@ static int read_meminfo(struct umm_config *c)
 	rc = rc ? rc : meminfo_field(text, "MemTotal", &mem);
 	rc = rc ? rc : meminfo_field(text, "SwapTotal", &swap);
 	rc = rc ? rc : meminfo_field(text, "Committed_AS", &committed);
-	free(text);
+	kfree(NULL, text, len);
 	if (rc)
 		return rc;
 	/* The kernel prints pages << (PAGE_SHIFT - 10): exact in pages. */
@@ -238,7 +239,7 @@ static int read_anon_vma_name(struct umm_config *c)
 /* The "Anonymous:" kB of the smaps entry that starts at addr, or -1. */
 static long smaps_anonymous_kb(unsigned long addr)
 {
-	char head[32], *buf = malloc(1 << 20), *p;
+	char head[32], *buf = kmalloc(NULL, 1 << 20), *p;
 	long kb = -1;
 
 	if (!buf)
@@ -251,7 +252,7 @@ static long smaps_anonymous_kb(unsigned long addr)
 		if (p)
 			kb = strtol(p + 11, NULL, 10);
 	}
-	free(buf);
+	kfree(NULL, buf, 1 << 20);
 	return kb;
 }
 
@@ -295,7 +296,7 @@ static void read_hugetlb_shifts(struct umm_config *c)
 /* PKU: the CPU has it and the kernel turned it on (OSPKE). */
 static void read_pkeys(struct umm_config *c)
 {
-	char *buf = malloc(1 << 16), *flags;
+	char *buf = kmalloc(NULL, 1 << 16), *flags;
 
 	c->pkeys = false;
 	if (!buf)
@@ -310,7 +311,7 @@ static void read_pkeys(struct umm_config *c)
 			c->pkeys = strstr(flags, " ospke") != NULL;
 		}
 	}
-	free(buf);
+	kfree(NULL, buf, 1 << 16);
 }
 
 int umm_config_from_host(struct umm_config *cfg)

@@ -51,7 +51,7 @@ int hugetlb_anon_setup(struct umm_mm *mm, unsigned long flags, unsigned long *le
 	*len = (*len + size - 1) & ~(size - 1);
 	d.ino = mm->next_shmem_ino++;
 	d.size = *len;
-	*file = umm_file_create(&d);
+	*file = file_create(mm->cfg.allocator, &d);
 	if (!*file)
 		return -ENOMEM;
 	(*file)->huge_shift = shift;

@@ -124,10 +124,14 @@ struct umm_file {
 	char *path;
 	bool shmem_anon; /* the hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping */
 	unsigned int huge_shift; /* hugetlbfs: log2 of its page size; 0 otherwise */
+	const struct umm_allocator *alloc; /* the handle's memory came from here */
 };
 
+/* umm_file_create with the handle's memory from alloc. */
+struct umm_file *file_create(const struct umm_allocator *alloc, const struct umm_file_desc *desc);
 /* Makes the hidden shmem file of a shared anonymous mapping. */
-struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size);
+struct umm_file *shmem_zero_file(const struct umm_allocator *alloc, unsigned long ino,
+				 unsigned long long size);
 
 /*
  * struct anon_vma_name: the name umm_set_anon_name gives anonymous
@@ -136,6 +140,7 @@ struct umm_file *shmem_zero_file(unsigned long ino, unsigned long long size);
  */
 struct anon_vma_name {
 	atomic_long refcount;
+	const struct umm_allocator *alloc; /* its memory came from here */
 	char name[];
 };
 
@@ -169,6 +174,7 @@ struct vma {
 struct vt_node;
 struct vt_chunk;
 struct vma_tree {
+	const struct umm_allocator *alloc; /* node memory comes from here */
 	struct vt_node *root;
 	unsigned int height; /* levels, leaves included; 0 when empty */
 	struct vma *first;
@@ -354,10 +360,10 @@ int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long 
 int vt_check(const struct vma_tree *t, char *msg, size_t len);
 
 /* ---- vma.c: VMA objects, splitting and merging ---- */
-/* A zeroed VMA, from mm's cache of freed ones if mm is not NULL. */
+/* A zeroed VMA, from mm's cache of freed ones or mm's allocator. */
 struct vma *vma_alloc(struct umm_mm *mm);
-/* Frees the VMA (into mm's cache if mm is not NULL) and drops its file
- * and anon name references. Not linked. */
+/* Frees the VMA (into mm's cache) and drops its file and anon name
+ * references. Not linked. NULL is ignored. */
 void vma_free(struct umm_mm *mm, struct vma *v);
 void vma_cache_drain(struct umm_mm *mm);
 /* A copy of v's attributes (not linked), taking a file reference and
@@ -463,7 +469,8 @@ bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_
 /* ---- anon_name.c: anonymous VMA names ---- */
 /* A new name (len bytes of name, NUL added) with one reference; NULL on
  * no memory. */
-struct anon_vma_name *anon_vma_name_alloc(const char *name, size_t len);
+struct anon_vma_name *anon_vma_name_alloc(const struct umm_allocator *alloc, const char *name,
+					  size_t len);
 /* Both take NULL. */
 struct anon_vma_name *anon_vma_name_get(struct anon_vma_name *n);
 void anon_vma_name_put(struct anon_vma_name *n);

@@ -17,6 +17,7 @@
  * a name.
  */
 #define _GNU_SOURCE
+#include "alloc.h"
 #include "internal.h"
 
 #include <limits.h>
@@ -72,6 +73,8 @@ struct file_group {
 };
 
 struct import {
+	struct umm_mm *mm; /* NULL while only parsing */
+	const struct umm_allocator *alloc;
 	struct map_line *lines;
 	size_t n, cap;
 	struct file_group *groups;
@@ -385,9 +388,7 @@ static int push_line(struct import *im, const struct map_line *l)
 		size_t cap = im->cap ? im->cap * 2 : 64;
 		struct map_line *nl;
 
-		if (cap > SIZE_MAX / sizeof(*nl))
-			return -ENOMEM;
-		nl = realloc(im->lines, cap * sizeof(*nl));
+		nl = krealloc_array(im->alloc, im->lines, im->cap, cap, sizeof(*nl));
 		if (!nl)
 			return -ENOMEM;
 		im->lines = nl;
@@ -520,10 +521,12 @@ static int make_groups(struct import *im)
 	while (slots < im->n * 2)
 		slots *= 2;
 	mask = slots - 1;
-	table = calloc(slots, sizeof(*table));
-	im->groups = calloc(im->n ? im->n : 1, sizeof(*im->groups));
-	if (!table || !im->groups) {
-		free(table);
+	table = kzalloc(im->alloc, slots * sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	im->groups = kzalloc(im->alloc, (im->n ? im->n : 1) * sizeof(*im->groups));
+	if (!im->groups) {
+		kfree(im->alloc, table, slots * sizeof(*table));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < im->n; i++) {
@@ -546,17 +549,17 @@ static int make_groups(struct import *im)
 		l->group = table[h] - 1;
 		join_group(&im->groups[l->group], l);
 	}
-	free(table);
+	kfree(im->alloc, table, slots * sizeof(*table));
 	return 0;
 }
 
 /* A handle for a file line: the name is the path, less " (deleted)".
  * Files on the internal shm mount (0:1: memfd, SysV shm) are shmem. */
-static struct umm_file *group_file(const struct file_group *g)
+static struct umm_file *group_file(const struct import *im, const struct file_group *g)
 {
 	size_t n = g->name_len, s = strlen(DELETED_SUFFIX);
 	bool deleted = n > s && memcmp(g->name + n - s, DELETED_SUFFIX, s) == 0;
-	char *path = malloc(n + 1);
+	char *path = kmalloc(im->alloc, n + 1);
 	struct umm_file_desc d = {
 		.dev_major = g->maj,
 		.dev_minor = g->min,
@@ -579,16 +582,16 @@ static struct umm_file *group_file(const struct file_group *g)
 		d.dev_zero = true;
 		d.kind = UMM_FILE_CHAR;
 	}
-	f = umm_file_create(&d);
-	free(path);
+	f = file_create(im->alloc, &d);
+	kfree(im->alloc, path, n + 1);
 	return f;
 }
 
 /* Shared anonymous memory: the hidden shmem file, on the device and with
  * the inode the text shows. */
-static struct umm_file *group_shmem(const struct file_group *g)
+static struct umm_file *group_shmem(const struct import *im, const struct file_group *g)
 {
-	struct umm_file *f = shmem_zero_file(g->ino, g->size);
+	struct umm_file *f = shmem_zero_file(im->alloc, g->ino, g->size);
 
 	if (f) {
 		f->desc.dev_major = g->maj;
@@ -602,7 +605,7 @@ static int make_files(struct import *im)
 	for (size_t i = 0; i < im->ngroups; i++) {
 		struct file_group *g = &im->groups[i];
 
-		g->file = g->shmem ? group_shmem(g) : group_file(g);
+		g->file = g->shmem ? group_shmem(im, g) : group_file(im, g);
 		if (!g->file)
 			return -ENOMEM;
 	}
@@ -700,7 +703,7 @@ static struct vma *make_vma(const struct import *im, size_t i)
 	const struct map_line *next = i + 1 < im->n ? l + 1 : NULL;
 	bool has_file = l->kind == LK_FILE || l->kind == LK_SHMEM;
 	struct umm_file *f = has_file ? im->groups[l->group].file : NULL;
-	struct vma *v = vma_alloc(NULL);
+	struct vma *v = vma_alloc(im->mm);
 
 	if (!v)
 		return NULL;
@@ -717,9 +720,9 @@ static struct vma *make_vma(const struct import *im, size_t i)
 		v->vm_pgoff = l->start >> PAGE_SHIFT;
 	v->vm_file = f ? umm_file_get(f) : NULL;
 	if (l->anon_name) {
-		v->anon_name = anon_vma_name_alloc(l->anon_name, l->anon_name_len);
+		v->anon_name = anon_vma_name_alloc(im->alloc, l->anon_name, l->anon_name_len);
 		if (!v->anon_name) {
-			vma_free(NULL, v);
+			vma_free(im->mm, v);
 			return NULL;
 		}
 	}
@@ -842,7 +845,7 @@ static void share_split_markers(struct import *im)
 
 static int make_vmas(struct import *im)
 {
-	im->vmas = calloc(im->n ? im->n : 1, sizeof(*im->vmas));
+	im->vmas = kzalloc(im->alloc, (im->n ? im->n : 1) * sizeof(*im->vmas));
 	if (!im->vmas)
 		return -ENOMEM;
 	for (size_t i = 0; i < im->n; i++) {
@@ -1014,7 +1017,7 @@ static int install(struct umm_mm *mm, struct import *im, const struct mm_marks *
 		note_shmem_ino(mm, v->vm_file);
 	}
 	/* The text decides the gate: one it lacks is not kept either. */
-	vma_free(NULL, old_gate);
+	vma_free(mm, old_gate);
 	mm->start_brk = m->start_brk;
 	mm->brk = m->brk;
 	mm->start_stack = m->start_stack;
@@ -1049,12 +1052,12 @@ static int import_locked(struct umm_mm *mm, struct import *im, const struct umm_
 static void import_free(struct import *im)
 {
 	for (size_t i = 0; im->vmas && i < im->n; i++)
-		vma_free(NULL, im->vmas[i]);
+		vma_free(im->mm, im->vmas[i]);
 	for (size_t i = 0; i < im->ngroups; i++)
 		umm_file_put(im->groups[i].file);
-	free(im->vmas);
-	free(im->groups);
-	free(im->lines);
+	kfree(im->alloc, im->vmas, (im->n ? im->n : 1) * sizeof(*im->vmas));
+	kfree(im->alloc, im->groups, (im->n ? im->n : 1) * sizeof(*im->groups));
+	kfree(im->alloc, im->lines, im->cap * sizeof(*im->lines));
 }
 
 int umm_maps_import(struct umm_mm *mm, const char *text, const struct umm_import_opts *opts,
@@ -1068,6 +1071,8 @@ int umm_maps_import(struct umm_mm *mm, const char *text, const struct umm_import
 		*bad_line = 0;
 	if (!mm || !text)
 		return -EINVAL;
+	im.mm = mm;
+	im.alloc = mm->cfg.allocator;
 	rc = parse_text(&im, text);
 	if (!rc) {
 		mm_lock(mm);
@@ -1117,12 +1122,12 @@ unsigned long umm_maps_infer_mmap_base(const char *text)
 	unsigned long stack = 0, best = 0;
 
 	if (!text || parse_text(&im, text) != 0) {
-		free(im.lines);
+		kfree(NULL, im.lines, im.cap * sizeof(*im.lines));
 		return 0;
 	}
 	best = vdso_run_end(&im);
 	if (best) {
-		free(im.lines);
+		kfree(NULL, im.lines, im.cap * sizeof(*im.lines));
 		return best;
 	}
 	for (size_t i = 0; i < im.n && !stack; i++)
@@ -1135,6 +1140,6 @@ unsigned long umm_maps_infer_mmap_base(const char *text)
 		    l->end > best)
 			best = l->end;
 	}
-	free(im.lines);
+	kfree(NULL, im.lines, im.cap * sizeof(*im.lines));
 	return best;
 }

@@ -3,6 +3,7 @@
  * teardown, and the per-space lock (the counterpart of mmap_lock) around
  * which test builds run the invariant checker.
  */
+#include "alloc.h"
 #include "guard.h"
 #include "internal.h"
 
@@ -39,6 +40,8 @@ static bool config_valid(const struct umm_config *c)
 		return false;
 	if (c->task_size < (1UL << 32) || offset_in_page(c->task_size))
 		return false;
+	if (c->max_map_count > INT_MAX)
+		return false; /* the sysctl is an int */
 	if (c->mmap_rnd_bits > 32 || c->overcommit_memory < 0 || c->overcommit_memory > 2)
 		return false;
 	if (c->hugetlb_shifts & ~((1UL << 21) | (1UL << 30)))
@@ -53,18 +56,23 @@ static bool config_valid(const struct umm_config *c)
 struct umm_mm *umm_mm_create(const struct umm_config *cfg)
 {
 	struct umm_mm *mm;
+	struct umm_config defaults;
 
-	mm = calloc(1, sizeof(*mm));
+	if (!cfg) {
+		umm_config_init(&defaults);
+		cfg = &defaults;
+	}
+	if (!config_valid(cfg))
+		return NULL;
+	mm = kzalloc(cfg->allocator, sizeof(*mm));
 	if (!mm)
 		return NULL;
-	if (cfg)
-		mm->cfg = *cfg;
-	else
-		umm_config_init(&mm->cfg);
-	if (!config_valid(&mm->cfg) || pthread_mutex_init(&mm->lock, NULL)) {
-		free(mm);
+	mm->cfg = *cfg;
+	if (pthread_mutex_init(&mm->lock, NULL)) {
+		kfree(cfg->allocator, mm, sizeof(*mm));
 		return NULL;
 	}
+	mm->tree.alloc = cfg->allocator;
 	mm->rng = mm->cfg.seed;
 	pkeys_init(mm);
 	mm->next_shmem_ino = 1;
@@ -87,7 +95,7 @@ void umm_mm_destroy(struct umm_mm *mm)
 	guard_destroy(mm);
 	vt_destroy(&mm->tree);
 	pthread_mutex_destroy(&mm->lock);
-	free(mm);
+	kfree(mm->cfg.allocator, mm, sizeof(*mm));
 }
 
 void umm_mm_config(struct umm_mm *mm, struct umm_config *out)

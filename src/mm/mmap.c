@@ -175,7 +175,7 @@ static int shmem_zero_setup(struct umm_mm *mm, struct mmap_state *s)
 		/* shmem's charge lives with the object, not this space */
 		vm_unacct_memory(mm, pages);
 	}
-	s->file = shmem_zero_file(mm->next_shmem_ino++, s->len);
+	s->file = shmem_zero_file(mm->cfg.allocator, mm->next_shmem_ino++, s->len);
 	return s->file ? 0 : -ENOMEM;
 }
 

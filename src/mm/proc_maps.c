@@ -12,6 +12,7 @@
  * as "[anon:NAME]", shared anonymous memory as "[anon_shmem:NAME]".
  */
 #define _GNU_SOURCE
+#include "alloc.h"
 #include "internal.h"
 
 #include <stdio.h>
@@ -134,20 +135,22 @@ static int header(const struct vma *v, char *buf, size_t len)
 }
 
 /* The name of v for output, never truncated: a file's name goes into
- * *heap when it does not fit buf. NULL: no name. */
+ * *heap (*heap_len bytes) when it does not fit buf. NULL: no name. */
 static const char *full_name(const struct umm_mm *mm, const struct vma *v, char *buf,
-			     size_t len, char **heap)
+			     size_t len, char **heap, size_t *heap_len)
 {
 	size_t need;
 
 	*heap = NULL;
+	*heap_len = 0;
 	if (!v->vm_file || v->anon_name) /* an anon name always fits buf */
 		return vma_name(mm, v, buf, len);
 	need = file_name_len(v->vm_file) + 1;
 	if (need > len) {
-		*heap = malloc(need);
+		*heap = kmalloc(mm->cfg.allocator, need);
 		if (!*heap)
 			return NULL;
+		*heap_len = need;
 		buf = *heap;
 	}
 	file_name(v->vm_file, buf, need > len ? need : len);
@@ -157,11 +160,12 @@ static const char *full_name(const struct umm_mm *mm, const struct vma *v, char 
 int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out)
 {
 	char head[160], nbuf[512], *heap;
+	size_t heap_len;
 	const char *name;
 	int n = header(v, head, sizeof(head));
 	int rc = 0;
 
-	name = full_name(mm, v, nbuf, sizeof(nbuf), &heap);
+	name = full_name(mm, v, nbuf, sizeof(nbuf), &heap, &heap_len);
 	if (v->vm_file && !name)
 		return -ENOMEM;
 	if (fputs(head, out) == EOF)
@@ -171,7 +175,7 @@ int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out)
 		rc = -EIO;
 	if (!rc && fputc('\n', out) == EOF)
 		rc = -EIO;
-	free(heap);
+	kfree(mm->cfg.allocator, heap, heap_len);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
  * Nothing here checks limits: callers decide first, then call these,
  * which cannot fail once the memory they need is in hand.
  */
+#include "alloc.h"
 #include "internal.h"
 
 #include <stdlib.h>
@@ -18,10 +19,10 @@
 
 struct vma *vma_alloc(struct umm_mm *mm)
 {
-	struct vma *v = mm ? mm->vma_cache : NULL;
+	struct vma *v = mm->vma_cache;
 
 	if (!v)
-		return calloc(1, sizeof(struct vma));
+		return kzalloc(mm->cfg.allocator, sizeof(struct vma));
 	mm->vma_cache = v->vm_next;
 	mm->vma_cache_count--;
 	memset(v, 0, sizeof(*v));
@@ -36,13 +37,13 @@ void vma_free(struct umm_mm *mm, struct vma *v)
 		umm_file_put(v->vm_file);
 	anon_vma_name_put(v->anon_name);
 	v->anon_name = NULL;
-	if (mm && mm->vma_cache_count < VMA_CACHE_MAX) {
+	if (mm->vma_cache_count < VMA_CACHE_MAX) {
 		v->vm_next = mm->vma_cache;
 		mm->vma_cache = v;
 		mm->vma_cache_count++;
 		return;
 	}
-	free(v);
+	kfree(mm->cfg.allocator, v, sizeof(*v));
 }
 
 void vma_cache_drain(struct umm_mm *mm)
@@ -51,7 +52,7 @@ void vma_cache_drain(struct umm_mm *mm)
 
 	while ((v = mm->vma_cache)) {
 		mm->vma_cache = v->vm_next;
-		free(v);
+		kfree(mm->cfg.allocator, v, sizeof(*v));
 	}
 	mm->vma_cache_count = 0;
 }

@@ -24,19 +24,18 @@
  * VMA may overlap the next): find_vma takes the first slot whose highest
  * end is above the address, which is right either way.
  */
-#define _GNU_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
+#include "alloc.h"
 #include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define FAN 16             /* slots per node */
 #define MIN_FILL (FAN / 2) /* slots every node but the root keeps */
 #define MAX_HEIGHT 24      /* needs 2 * 8^23 VMAs: more than fit in memory */
 #define FIRST_CHUNK (16UL << 10)
-#define HUGE_CHUNK (2UL << 20) /* from here on chunks are THP-aligned mmaps */
+#define HUGE_CHUNK UMM_ALLOC_HUGE /* from here on chunks may be huge pages */
 #define CHUNK_HEAD 64          /* struct vt_chunk, then the nodes */
 
 /*
@@ -92,24 +91,6 @@ static _Noreturn void index_broken(const char *what, const struct vma *v)
 
 /* ---- node memory ---- */
 
-/* A 2 MiB-aligned chunk, so that it can be one huge page. */
-static void *huge_chunk(void)
-{
-	char *p = mmap(NULL, 2 * HUGE_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	uintptr_t lead;
-
-	if (p == MAP_FAILED)
-		return NULL;
-	lead = (HUGE_CHUNK - ((uintptr_t)p & (HUGE_CHUNK - 1))) & (HUGE_CHUNK - 1);
-	if (lead)
-		munmap(p, lead);
-	munmap(p + lead + HUGE_CHUNK, HUGE_CHUNK - lead);
-	/* Advice only: without huge pages the chunk still works. */
-	madvise(p + lead, HUGE_CHUNK, MADV_HUGEPAGE);
-	return p + lead;
-}
-
 static unsigned long bump_left(const struct vma_tree *t)
 {
 	return (unsigned long)(t->bump_end - t->bump);
@@ -126,7 +107,7 @@ static void node_free(struct vma_tree *t, struct vt_node *nd)
 static int add_chunk(struct vma_tree *t)
 {
 	size_t bytes = t->next_chunk ? t->next_chunk : FIRST_CHUNK;
-	struct vt_chunk *c = bytes >= HUGE_CHUNK ? huge_chunk() : aligned_alloc(64, bytes);
+	struct vt_chunk *c = kmalloc_aligned(t->alloc, bytes, 64);
 
 	if (!c)
 		return -ENOMEM;
@@ -183,10 +164,7 @@ void vt_destroy(struct vma_tree *t)
 
 	for (c = t->chunks; c; c = next) {
 		next = c->next;
-		if (c->bytes >= HUGE_CHUNK)
-			munmap(c, c->bytes);
-		else
-			free(c);
+		kfree(t->alloc, c, c->bytes);
 	}
 	t->root = NULL;
 	t->height = 0;
