@@ -44,8 +44,10 @@ extern "C" {
  * allocator shared by several spaces must be safe to call from several
  * threads. It must outlive every space made with it and every file and
  * name such a space created (a shared anonymous mapping's hidden file
- * lives as long as its last mapping). NULL means the default: the C
- * library's heap, and mmap for blocks of 2 MiB or more.
+ * lives as long as its last mapping). Each VMA, split and merge asks
+ * alloc and free; the default keeps a few freed VMAs for reuse instead.
+ * NULL means the default: the C library's heap, and mmap for blocks of
+ * 2 MiB or more.
  * The strings umm_maps_string and umm_smaps_string return are the
  * caller's to free() and come from the C library's heap.
  */

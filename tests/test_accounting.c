@@ -144,6 +144,53 @@ static void mremap_leaks(void **state)
 	umm_mm_destroy(mm);
 }
 
+static struct umm_mm *space_with_map_limit(unsigned long max_map_count)
+{
+	struct umm_config cfg;
+
+	umm_config_init(&cfg);
+	cfg.max_map_count = max_map_count;
+	return umm_mm_create(&cfg);
+}
+
+/*
+ * mremap keeps headroom below vm.max_map_count, comparing ints: a move
+ * to a fixed address needs map_count + 2 < max_map_count - 3, a move
+ * map_count < max_map_count - 3. Measured on this kernel with a process
+ * of C VMAs: a MREMAP_FIXED move of a VMA's middle is ENOMEM at
+ * max_map_count C+4 and C+5 and succeeds at C+6 and C+7. Below 3 the
+ * subtraction goes negative and every move is ENOMEM (found by fuzzing:
+ * the unsigned subtraction wrapped and the move went ahead).
+ */
+static void map_count_headroom_is_signed(void **state)
+{
+	(void)state;
+	for (unsigned long max = 1; max <= 7; max++) {
+		struct umm_mm *mm = space_with_map_limit(max);
+		long a = umm_mmap(mm, 0x200000000000UL, 65536, PROT_RW, MAP_PA | 0x10, NULL, 0);
+		long r = umm_mremap(mm, (unsigned long)a + 16384, 8192, 8192, 3, 0x300000000000UL);
+
+		assert_int_equal(r, max <= 6 ? -12 : 0x300000000000L);
+		assert_int_equal(umm_mm_check(mm, NULL, 0), 0);
+		umm_mm_destroy(mm);
+	}
+	for (unsigned long max = 1; max <= 6; max++) {
+		struct umm_mm *mm = space_with_map_limit(max);
+		long a = umm_mmap(mm, 0x200000000000UL, 8192, PROT_RW, MAP_PA | 0x10, NULL, 0);
+		long r;
+
+		/* A neighbour in the way: growing must move (count 2). */
+		umm_mmap(mm, (unsigned long)a + 8192, 4096, 0, MAP_PA | 0x10, NULL, 0);
+		r = umm_mremap(mm, (unsigned long)a, 8192, 16384, 1, 0);
+		if (max <= 5)
+			assert_int_equal(r, -12);
+		else
+			assert_true(r > 0 && r != a);
+		assert_int_equal(umm_mm_check(mm, NULL, 0), 0);
+		umm_mm_destroy(mm);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +199,7 @@ int main(void)
 		cmocka_unit_test(always_mode),
 		cmocka_unit_test(counters),
 		cmocka_unit_test(mremap_leaks),
+		cmocka_unit_test(map_count_headroom_is_signed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

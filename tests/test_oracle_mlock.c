@@ -98,6 +98,21 @@ ORACLE_SCENARIO(file_past_eof,
 	"mlock a 2M => -ENOMEM\n"
 	"mlock a 1M => 0\n")
 
+/* A droppable mapping never takes VM_LOCKED, but a new one is merged
+ * (or not) while def_flags still give it VM_LOCKED: equal neighbours
+ * stay apart (found by fuzzing: the invariant checker wanted a merge). */
+ORACLE_SCENARIO(mcl_future_droppable_stays_apart,
+	"privileged\n"
+	"smaps\n"
+	"a=mmap 0x200000000000 8K PROT_NONE MAP_DROPPABLE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"
+	"mlockall 7 => 0\n"
+	"b=mmap a+8K 8K PROT_NONE MAP_DROPPABLE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"
+	"c=mmap a-8K 8K PROT_NONE MAP_DROPPABLE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"
+	"d=mmap 0 8K PROT_READ MAP_DROPPABLE|MAP_ANONYMOUS -1 0\n"
+	"e=mmap 0 8K PROT_READ MAP_DROPPABLE|MAP_ANONYMOUS -1 0\n"
+	"munlockall => 0\n"
+	"f=mmap a+16K 8K PROT_NONE MAP_DROPPABLE|MAP_ANONYMOUS|MAP_FIXED -1 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +127,7 @@ int main(void)
 		cmocka_unit_test(mlockall_current_privileged),
 		cmocka_unit_test(populate_keeps_account),
 		cmocka_unit_test(file_past_eof),
+		cmocka_unit_test(mcl_future_droppable_stays_apart),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

@@ -254,6 +254,16 @@ int mprotect_pkey(struct umm_mm *mm, const struct vma *v, unsigned long prot, in
 /* May pkey_mprotect use pkey? -1 (plain mprotect) or an allocated key. */
 bool pkey_usable(const struct umm_mm *mm, int pkey);
 
+/*
+ * map_count + extra >= sysctl_max_map_count - margin, compared as the
+ * kernel compares them: as ints, so that a limit below margin does not
+ * wrap around to a huge one (mremap's headroom checks).
+ */
+static inline bool map_count_near_limit(const struct umm_mm *mm, long extra, long margin)
+{
+	return (long)mm->tree.count + extra >= (long)mm->cfg.max_map_count - margin;
+}
+
 static inline unsigned long vma_pages(const struct vma *v)
 {
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;

@@ -273,10 +273,15 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	    vma_populate_allocates(mm, v) && !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB)))
 		vma_anon_prepare(mm, v);
 	if (v->vm_flags & VM_LOCKED) {
-		if ((v->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB)))
+		if ((v->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB))) {
+			/* The merge was tried with VM_LOCKED set, so a neighbour
+			 * that is equal now stayed apart. */
 			v->vm_flags &= ~VM_LOCKED_MASK;
-		else
+			vma_mark_failed_split(mm, v->vm_start);
+			vma_mark_failed_split(mm, v->vm_end);
+		} else {
 			mm->locked_vm += pglen;
+		}
 	}
 	return (long)s->addr;
 }

@@ -66,7 +66,7 @@ static int check_params(const struct umm_mm *mm, const struct vma_remap_struct *
 	if (ranges_overlap(r))
 		return -EINVAL;
 	/* Both ranges may be split in three before anything is unmapped. */
-	return mm->tree.count + 2 >= mm->cfg.max_map_count - 3 ? -ENOMEM : 0;
+	return map_count_near_limit(mm, 2, 3) ? -ENOMEM : 0;
 }
 
 /* align_hugetlb: lengths in huge pages, aligned addresses, no growth. */
@@ -268,6 +268,12 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
  * unmap_source_vma: the old range goes, without giving back its charge,
  * which now belongs to the new VMA. The kernel hides VM_ACCOUNT for the
  * unmap and gives it back to what is left on either side.
+ *
+ * If the unmap fails (no memory to split, or old_len 0), mremap still
+ * succeeds: both ranges stay mapped, the source VMA (each piece, if one
+ * split was made) keeps VM_ACCOUNT cleared, and old_len's pages are
+ * charged once more. The charge no VMA accounts for goes to the stray
+ * counter: the hidden VMA's pages, or old_len's if nothing was hidden.
  */
 static void unmap_source(struct umm_mm *mm, struct vma_remap_struct *r)
 {
@@ -279,8 +285,16 @@ static void unmap_source(struct umm_mm *mm, struct vma_remap_struct *r)
 
 	if (hide)
 		v->vm_flags &= ~VM_ACCOUNT;
-	if (vt_reserve(&mm->tree) || do_munmap(mm, r->addr, r->old_len))
-		return; /* only old_len == 0 gets here: nothing to unmap */
+	if (vt_reserve(&mm->tree) || do_munmap(mm, r->addr, r->old_len)) {
+		mm->committed += r->old_len >> PAGE_SHIFT;
+		mm->committed_stray += hide ? (vm_end - vm_start) >> PAGE_SHIFT
+					    : r->old_len >> PAGE_SHIFT;
+		if (hide) { /* the flag changed in place: no merge */
+			vma_mark_failed_split(mm, vm_start);
+			vma_mark_failed_split(mm, vm_end);
+		}
+		return;
+	}
 	if (!hide)
 		return;
 	left = vm_start < r->addr ? find_vma_prev_of(mm, r->addr) : NULL;
@@ -316,7 +330,7 @@ static int prep_move(const struct umm_mm *mm, const struct vma_remap_struct *r)
 	const struct vma *v = r->vma;
 	int err = 0;
 
-	if (mm->tree.count >= mm->cfg.max_map_count - 3)
+	if (map_count_near_limit(mm, 0, 3))
 		return -ENOMEM;
 	if (v->vm_start != r->addr)
 		err = vma_may_split(v, r->addr);

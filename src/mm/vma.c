@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Freed VMAs kept for reuse: splits and merges churn through them. */
+/* Freed VMAs kept for reuse: splits and merges churn through them. Only
+ * with the default allocator: a caller's allocator sees every VMA, so
+ * that a test can make any of them fail. */
 #define VMA_CACHE_MAX 64
 
 struct vma *vma_alloc(struct umm_mm *mm)
@@ -37,7 +39,7 @@ void vma_free(struct umm_mm *mm, struct vma *v)
 		umm_file_put(v->vm_file);
 	anon_vma_name_put(v->anon_name);
 	v->anon_name = NULL;
-	if (mm->vma_cache_count < VMA_CACHE_MAX) {
+	if (!mm->cfg.allocator && mm->vma_cache_count < VMA_CACHE_MAX) {
 		v->vm_next = mm->vma_cache;
 		mm->vma_cache = v;
 		mm->vma_cache_count++;
