@@ -179,8 +179,14 @@ undo_sysctls() {
 	done
 	restore=()
 }
+running=
+stop() { # a signal: end the running program (timeout passes it on), undo, exit
+	[ -z "$running" ] || kill -TERM "$running" 2>/dev/null
+	undo_sysctls
+	exit 130
+}
 trap undo_sysctls EXIT
-trap 'undo_sysctls; exit 130' INT TERM
+trap stop INT TERM HUP
 
 # run_vmtests.sh's hugetlb reservation: 256 MB of huge pages (at least
 # 2 * nr_cpus of them), set for the programs it runs before its cleanup.
@@ -239,9 +245,13 @@ for p in "${programs[@]}"; do
 	fi
 	prepare "$p"
 	start=$(date +%s.%N)
+	# In the background so that a signal reaches stop() at once.
 	(cd "$MMDIR" && exec timeout -k 10 "$timeout_s" "$USERMM" shadow -- "${cmd[@]}") \
-		>"$log" 2>&1 </dev/null
+		>"$log" 2>&1 </dev/null &
+	running=$!
+	wait "$running"
 	rc=$?
+	running=
 	took=$(printf '%.1fs' "$(bc <<<"$(date +%s.%N) - $start")")
 	undo_sysctls
 	# shadow's lines may follow a partial line of the program's output.
