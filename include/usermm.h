@@ -122,6 +122,7 @@ struct umm_config {
 	bool cap_sys_rawio;  /* MAP_FIXED below mmap_min_addr is allowed */
 	bool cap_ipc_lock;   /* RLIMIT_MEMLOCK does not apply */
 	bool cap_sys_admin;  /* overcommit mode 2 keeps no admin reserve */
+	bool cap_sys_resource; /* umm_setrlimit may raise a hard limit */
 
 	/* The kernel was built with CONFIG_ANON_VMA_NAME, so anonymous memory
 	 * can be named (umm_set_anon_name). false: this machine's kernel,
@@ -185,7 +186,8 @@ void umm_config_init(struct umm_config *cfg);
  *     system's, the caller's own commitments included);
  *   getrlimit: RLIMIT_AS, DATA, MEMLOCK, STACK (RLIM_INFINITY becomes
  *     UMM_RLIM_INFINITY);
- *   capget: CAP_SYS_RAWIO, CAP_IPC_LOCK, CAP_SYS_ADMIN in the effective set;
+ *   capget: CAP_SYS_RAWIO, CAP_IPC_LOCK, CAP_SYS_ADMIN, CAP_SYS_RESOURCE in
+ *     the effective set;
  *   anon_vma_name: whether prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME) names a
  *     scratch anonymous page of the caller's (a kernel without
  *     CONFIG_ANON_VMA_NAME fails with EINVAL; the page is unmapped again);
@@ -217,6 +219,10 @@ struct umm_file;
 #define UMM_FILE_READ   0x1
 #define UMM_FILE_WRITE  0x2
 #define UMM_FILE_APPEND 0x4
+/* Opened with O_PATH: it names the file but cannot be used, so mmap of
+ * it fails with -EBADF before anything else is checked (the kernel's
+ * fget refuses such a descriptor). */
+#define UMM_FILE_PATH   0x8
 
 enum umm_file_kind {
 	UMM_FILE_REGULAR = 0, /* a file on a disk file system (ext4): no MAP_SYNC */
@@ -233,7 +239,8 @@ struct umm_file_desc {
 	unsigned int dev_minor;
 	unsigned long ino;
 	unsigned long long size; /* bytes */
-	unsigned int mode;       /* UMM_FILE_READ | UMM_FILE_WRITE | UMM_FILE_APPEND */
+	/* UMM_FILE_READ | UMM_FILE_WRITE | UMM_FILE_APPEND, or UMM_FILE_PATH */
+	unsigned int mode;
 	enum umm_file_kind kind;
 	bool noexec_mount;       /* on a noexec mount: PROT_EXEC -> EPERM */
 	/* The inode has the append-only attribute (chattr +a): a shared
@@ -252,13 +259,19 @@ struct umm_file_desc {
 	 * blocks (16 TiB - 4 KiB) for UMM_FILE_REGULAR, else LLONG_MAX
 	 * (tmpfs, block devices). */
 	unsigned long long max_bytes;
+	/* A hugetlbfs file (a memfd made with MFD_HUGETLB, a file on a
+	 * hugetlbfs mount): log2 of its huge page size, 21 (2 MiB) or 30
+	 * (1 GiB), with kind UMM_FILE_SHMEM. Its mappings are huge-page
+	 * aligned and sized, and need the pool's pages (see MAP_HUGETLB).
+	 * 0 for every other file. */
+	unsigned int huge_shift;
 };
 
 /* A handle made purely in memory. NULL on bad arguments or no memory. */
 struct umm_file *umm_file_create(const struct umm_file_desc *desc);
 /*
  * A handle describing a host file. open_flags is O_RDONLY, O_WRONLY or
- * O_RDWR, optionally with O_APPEND; the file is opened only to read its
+ * O_RDWR, optionally with O_APPEND, or O_PATH; the file is opened only to read its
  * identity (fstat, statfs for noexec) and then closed. Returns NULL and
  * sets *err (if err is not NULL) to a negative errno on failure.
  */
@@ -517,6 +530,90 @@ char *umm_maps_string(struct umm_mm *mm);
 int umm_smaps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */
 char *umm_smaps_string(struct umm_mm *mm);
+
+/* ---------------------------------------------------------------------
+ * What the process changes about itself: limits, privileges, personality,
+ * and the prctls that bear on mappings
+ * ------------------------------------------------------------------- */
+
+/* Linux's resource numbers of the limits a space keeps (cfg.rlimit_*). */
+#define UMM_RLIMIT_DATA    2
+#define UMM_RLIMIT_STACK   3
+#define UMM_RLIMIT_MEMLOCK 8
+#define UMM_RLIMIT_AS      9
+/*
+ * setrlimit(2) or prlimit64(2) of the process has succeeded: the later
+ * calls decide with the new limit (RLIMIT_STACK: stack growth; where
+ * mmap_base lies was fixed at creation, as the kernel fixes it at exec).
+ * As the kernel's do_prlimit: -EINVAL for cur > max, -EPERM for a hard
+ * limit raised without cfg.cap_sys_resource, and -EINVAL for a resource
+ * the space does not keep. umm_getrlimit reads one.
+ */
+int umm_setrlimit(struct umm_mm *mm, int resource, const struct umm_rlimit *lim);
+int umm_getrlimit(struct umm_mm *mm, int resource, struct umm_rlimit *out);
+
+/* Capability numbers that mapping calls ask about. */
+#define UMM_CAP_IPC_LOCK  14
+#define UMM_CAP_SYS_RAWIO 17
+#define UMM_CAP_SYS_ADMIN 21
+#define UMM_CAP_SYS_RESOURCE 24
+/*
+ * The process's effective capability set changed (capset, setuid and
+ * friends, execve): effective is Linux's bit mask (1 << UMM_CAP_*, as
+ * /proc/PID/status shows CapEff). Sets cfg.cap_ipc_lock, cap_sys_rawio
+ * cap_sys_admin and cap_sys_resource; other bits are ignored.
+ */
+void umm_set_capabilities(struct umm_mm *mm, uint64_t effective);
+
+/* personality(2) flags that change what mapping calls do at run time. */
+#define UMM_READ_IMPLIES_EXEC 0x0400000
+/*
+ * personality(2): sets the persona (0xffffffff only reads it) and
+ * returns the old one; never fails. A new space's persona is 0. With
+ * UMM_READ_IMPLIES_EXEC, mmap with PROT_READ adds PROT_EXEC (not for a
+ * file on a noexec mount), and mprotect with PROT_READ adds it for each
+ * VMA that may execute (VM_MAYEXEC) and, as the kernel's loop keeps it,
+ * for every VMA after the first such one in the range. The layout bits
+ * (ADDR_COMPAT_LAYOUT, ADDR_NO_RANDOMIZE) act at exec: see cfg.layout.
+ */
+long umm_personality(struct umm_mm *mm, unsigned long persona);
+
+/* prctl options umm_prctl knows, and their arguments (Linux's values). */
+#define UMM_PR_SET_THP_DISABLE 41
+#define UMM_PR_GET_THP_DISABLE 42
+#define UMM_PR_SET_MDWE        65
+#define UMM_PR_GET_MDWE        66
+#define UMM_PR_THP_DISABLE_EXCEPT_ADVISED 2 /* PR_SET_THP_DISABLE's arg3 */
+#define UMM_MDWE_REFUSE_EXEC_GAIN 1
+#define UMM_MDWE_NO_INHERIT       2
+/*
+ * prctl(2) for the options that bear on mappings, as this machine's
+ * kernel answers them (measured):
+ *  - PR_SET_MDWE(bits, 0, 0, 0): memory-deny-write-execute. bits is
+ *    REFUSE_EXEC_GAIN, optionally with NO_INHERIT. -EINVAL for other
+ *    bits, NO_INHERIT alone, or a nonzero arg3..5; -EPERM for any change
+ *    once set (setting the same bits again is 0). From then on mmap of
+ *    memory both writable and executable, and mprotect that makes a VMA
+ *    writable and executable or executable when it was not, are -EACCES
+ *    (mmap after its placement checks; mprotect VMA by VMA, the earlier
+ *    ones changed). PR_GET_MDWE(0, 0, 0, 0) returns the bits.
+ *  - PR_SET_THP_DISABLE(disable, flags, 0, 0): disable is a boolean;
+ *    flags is 0 or PR_THP_DISABLE_EXCEPT_ADVISED, and must be 0 when
+ *    enabling; -EINVAL otherwise. Disabled completely, no VMA is
+ *    THPeligible in smaps and MADV_COLLAPSE is -EINVAL; "except advised"
+ *    changes nothing under this machine's "madvise" THP mode.
+ *    PR_GET_THP_DISABLE(0, 0, 0, 0) returns 0, 1, or 3 (except advised).
+ * Any other option is -EINVAL (prctl(PR_SET_VMA) is umm_set_anon_name).
+ */
+long umm_prctl(struct umm_mm *mm, int option, unsigned long arg2, unsigned long arg3,
+	       unsigned long arg4, unsigned long arg5);
+/*
+ * What a new space inherits from the one it is forked from or that
+ * execve replaces: the personality, the THP switch, and MDWE unless it
+ * was set with NO_INHERIT (measured: a forked child and an exec'd image
+ * then have none). Limits and capabilities travel in the config.
+ */
+void umm_mm_inherit(struct umm_mm *child, struct umm_mm *parent);
 
 /* ---------------------------------------------------------------------
  * Faults: what one access would do

@@ -191,6 +191,30 @@ static void map_count_headroom_is_signed(void **state)
 	}
 }
 
+/* do_prlimit's rules: cur above max is EINVAL, a raised hard limit
+ * needs CAP_SYS_RESOURCE (EPERM), and only the four limits a space keeps
+ * are known. The new limit decides the next call. */
+static void setrlimit_rules(void **state)
+{
+	struct umm_mm *mm = space(1);
+	struct umm_rlimit lim = { 8192, 4096 }, got;
+
+	(void)state;
+	assert_int_equal(umm_setrlimit(mm, UMM_RLIMIT_AS, &lim), -22);
+	lim = (struct umm_rlimit){ 1 << 20, 1 << 20 };
+	assert_int_equal(umm_setrlimit(mm, UMM_RLIMIT_AS, &lim), 0);
+	assert_int_equal(umm_mmap(mm, 0, 2 << 20, PROT_RW, MAP_PA, NULL, 0), -12);
+	lim = (struct umm_rlimit){ 2 << 20, 2 << 20 };
+	assert_int_equal(umm_setrlimit(mm, UMM_RLIMIT_AS, &lim), -1);
+	umm_set_capabilities(mm, 1ULL << UMM_CAP_SYS_RESOURCE);
+	assert_int_equal(umm_setrlimit(mm, UMM_RLIMIT_AS, &lim), 0);
+	assert_int_equal(umm_getrlimit(mm, UMM_RLIMIT_AS, &got), 0);
+	assert_int_equal(got.max, 2 << 20);
+	assert_int_equal(umm_setrlimit(mm, 7 /* RLIMIT_NOFILE */, &lim), -22);
+	assert_int_equal(umm_getrlimit(mm, 7, &got), -22);
+	umm_mm_destroy(mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +224,7 @@ int main(void)
 		cmocka_unit_test(counters),
 		cmocka_unit_test(mremap_leaks),
 		cmocka_unit_test(map_count_headroom_is_signed),
+		cmocka_unit_test(setrlimit_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -288,6 +288,35 @@ ORACLE_SCENARIO(errno_fixed_anon_with_fd_ignored,
 	"mmap 0x100000000000 4K PROT_RW MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED w 0 => 0x100000000000\n"
 	"mmap 0 4K PROT_RW MAP_PA w 0x1000 => ok\n")
 
+/* An O_PATH descriptor cannot be mapped: EBADF before any other check
+ * (fget refuses it) but the offset's alignment, which the system call
+ * checks on entry; with MAP_ANONYMOUS the fd is ignored as ever. */
+ORACLE_SCENARIO(errno_o_path_is_badf,
+	"file p ${REG} O_PATH\n"
+	"mmap 0 4K PROT_READ MAP_PRIVATE p 0 => -EBADF\n"
+	"mmap 0 0 PROT_READ MAP_PRIVATE p 0 => -EBADF\n"
+	"mmap 0 4K PROT_READ 0 p 0x123 => -EINVAL\n"
+	"mmap 0 4K PROT_READ 0 p 0 => -EBADF\n"
+	"mmap 0 4K PROT_RW MAP_SHARED p 0 => -EBADF\n"
+	"mmap 0 4K PROT_READ MAP_PRIVATE|MAP_HUGETLB p 0 => -EBADF\n"
+	"mmap 0 4K PROT_READ MAP_PRIVATE|MAP_ANONYMOUS p 0 => ok\n")
+
+/* A hugetlbfs memfd (MFD_HUGETLB): the length is rounded up to huge
+ * pages first (-1 wraps to 0: EINVAL), the address and offset must be aligned to
+ * them, and a mapping that needs the (empty) pool's pages is ENOMEM. */
+ORACLE_SCENARIO(file_hugetlb_memfd,
+	"file h ${HUGE_MEMFD} O_RDWR\n"
+	"mmap 0 4K PROT_RW MAP_SHARED h 0 => -ENOMEM\n"
+	"mmap 0 4K PROT_RW MAP_PRIVATE h 0 => -ENOMEM\n"
+	"a=mmap 0 4K PROT_RW MAP_SHARED|MAP_NORESERVE h 0 => align:2M\n"
+	"b=mmap 0 2M+1 PROT_READ MAP_PRIVATE|MAP_NORESERVE h 0 => align:2M\n"
+	"mmap 0 4K PROT_RW MAP_SHARED|MAP_NORESERVE h 4K => -EINVAL\n"
+	"c=mmap 0 4K PROT_RW MAP_SHARED|MAP_NORESERVE|MAP_HUGETLB h 2M => align:2M\n"
+	"mmap a+4K 4K PROT_RW MAP_SHARED|MAP_NORESERVE|MAP_FIXED h 0 => -EINVAL\n"
+	"mmap 0 -1 PROT_RW MAP_SHARED|MAP_NORESERVE h 0 => -EINVAL\n"
+	"munmap a 4K => -EINVAL\n"
+	"munmap b 2M => 0\n")
+
 /* ---- files: modes ---------------------------------------------------- */
 
 ORACLE_SCENARIO(file_modes_private,
@@ -623,6 +652,8 @@ int main(void)
 		cmocka_unit_test(errno_anon_types),
 		cmocka_unit_test(errno_inval_before_perm),
 		cmocka_unit_test(errno_fixed_anon_with_fd_ignored),
+		cmocka_unit_test(errno_o_path_is_badf),
+		cmocka_unit_test(file_hugetlb_memfd),
 		cmocka_unit_test(file_modes_private),
 		cmocka_unit_test(file_modes_shared),
 		cmocka_unit_test(file_nodev_and_devzero),

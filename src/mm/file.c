@@ -42,7 +42,7 @@
 
 #define DELETED_SUFFIX " (deleted)"
 
-#define MODE_BITS (UMM_FILE_READ | UMM_FILE_WRITE | UMM_FILE_APPEND)
+#define MODE_BITS (UMM_FILE_READ | UMM_FILE_WRITE | UMM_FILE_APPEND | UMM_FILE_PATH)
 
 static bool desc_valid(const struct umm_file_desc *d)
 {
@@ -50,6 +50,9 @@ static bool desc_valid(const struct umm_file_desc *d)
 		return false;
 	if (d->kind != UMM_FILE_REGULAR && d->kind != UMM_FILE_SHMEM &&
 	    d->kind != UMM_FILE_CHAR)
+		return false;
+	if (d->huge_shift && (d->kind != UMM_FILE_SHMEM || (d->huge_shift != 21 &&
+							      d->huge_shift != 30)))
 		return false;
 	/* mmap_errno is returned as is by mmap, so it must look like one. */
 	return d->mmap_errno <= 0 && d->mmap_errno > -4096;
@@ -136,6 +139,8 @@ static unsigned int mode_from_flags(int flags)
 {
 	unsigned int mode = 0;
 
+	if (flags & O_PATH)
+		return UMM_FILE_PATH;
 	switch (flags & O_ACCMODE) {
 	case O_RDONLY:
 		mode = UMM_FILE_READ;
@@ -326,11 +331,11 @@ static struct umm_file *describe_fd(int fd, int flags, const char *fallback, int
 	d.dev_zero = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5;
 	d.append_only = inode_append_only(fd, &st);
 	/* hugetlbfs files are memory files like shmem, with huge pages. */
-	if ((long)sfs.f_type == FS_HUGETLBFS && S_ISREG(st.st_mode))
+	if ((long)sfs.f_type == FS_HUGETLBFS && S_ISREG(st.st_mode)) {
 		d.kind = UMM_FILE_SHMEM;
+		d.huge_shift = huge_shift_of(&sfs);
+	}
 	f = umm_file_create(&d);
-	if (f && d.kind == UMM_FILE_SHMEM && (long)sfs.f_type == FS_HUGETLBFS)
-		f->huge_shift = huge_shift_of(&sfs);
 	kfree(NULL, path, PATH_MAX + 1);
 	if (!f && err)
 		*err = -ENOMEM;
@@ -347,7 +352,7 @@ struct umm_file *umm_file_open_path(const char *path, int open_flags, int *err)
 	struct umm_file *f;
 	int fd;
 
-	if (!path || (open_flags & ~(O_ACCMODE | O_APPEND)) ||
+	if (!path || (open_flags & ~(O_ACCMODE | O_APPEND | O_PATH)) ||
 	    (open_flags & O_ACCMODE) == O_ACCMODE) {
 		if (err)
 			*err = -EINVAL;
@@ -369,16 +374,11 @@ struct umm_file *umm_file_open_path(const char *path, int open_flags, int *err)
 struct umm_file *umm_file_from_fd(int fd, int *err)
 {
 	int flags = fcntl(fd, F_GETFL);
-	struct umm_file *f;
 
 	if (flags < 0) {
 		if (err)
 			*err = -errno;
 		return NULL;
 	}
-	f = describe_fd(fd, flags, NULL, err);
-	/* An O_PATH descriptor names a file but cannot be used to map it. */
-	if (f && (flags & O_PATH))
-		f->desc.mmap_errno = -EBADF;
-	return f;
+	return describe_fd(fd, flags, NULL, err);
 }

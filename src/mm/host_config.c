@@ -214,6 +214,7 @@ static int read_caps(struct umm_config *c)
 	c->cap_sys_rawio = (d[0].effective >> CAP_SYS_RAWIO) & 1;
 	c->cap_ipc_lock = (d[0].effective >> CAP_IPC_LOCK) & 1;
 	c->cap_sys_admin = (d[0].effective >> CAP_SYS_ADMIN) & 1;
+	c->cap_sys_resource = (d[0].effective >> CAP_SYS_RESOURCE) & 1;
 	return 0;
 }
 

@@ -51,16 +51,14 @@ int hugetlb_anon_setup(struct umm_mm *mm, unsigned long flags, unsigned long *le
 	*len = (*len + size - 1) & ~(size - 1);
 	d.ino = mm->next_shmem_ino++;
 	d.size = *len;
+	d.huge_shift = shift;
 	*file = file_create(mm->cfg.allocator, &d);
-	if (!*file)
-		return -ENOMEM;
-	(*file)->huge_shift = shift;
-	return 0;
+	return *file ? 0 : -ENOMEM;
 }
 
 int hugetlb_mmap_check(const struct umm_file *file, unsigned long pgoff, vm_flags_t vm_flags)
 {
-	unsigned long pages_per_huge = 1UL << (file->huge_shift - PAGE_SHIFT);
+	unsigned long pages_per_huge = 1UL << (file->desc.huge_shift - PAGE_SHIFT);
 
 	if (pgoff & (pages_per_huge - 1))
 		return -EINVAL;

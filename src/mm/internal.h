@@ -123,7 +123,6 @@ struct umm_file {
 	struct umm_file_desc desc; /* desc.path points to path below */
 	char *path;
 	bool shmem_anon; /* the hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping */
-	unsigned int huge_shift; /* hugetlbfs: log2 of its page size; 0 otherwise */
 	const struct umm_allocator *alloc; /* the handle's memory came from here */
 };
 
@@ -229,6 +228,9 @@ struct umm_mm {
 	int execute_only_pkey;
 	unsigned int pkru;
 	uint64_t rng; /* randomisation state, from cfg.seed */
+	/* prctl.c: the personality, PR_SET_MDWE's bits (MMF_HAS_MDWE and
+	 * MMF_HAS_MDWE_NO_INHERIT), PR_GET_THP_DISABLE's answer. */
+	unsigned int personality, mdwe, thp_disable;
 };
 
 /* The protection key in a VMA's flags (VM_PKEY_BIT0..3). */
@@ -321,6 +323,22 @@ static inline int input_range_end(unsigned long start, unsigned long len, unsign
 
 /* vm_start_gap: a VM_GROWSDOWN VMA keeps stack_guard_gap free below it. */
 unsigned long vm_start_gap(const struct umm_mm *mm, const struct vma *v);
+
+/* ---- prctl.c ---- */
+/* map_deny_write_exec: MDWE refuses a VMA going from old to new flags
+ * (mmap passes the new flags twice). */
+bool map_deny_write_exec(const struct umm_mm *mm, vm_flags_t old, vm_flags_t new);
+/* The personality asks that PROT_READ imply PROT_EXEC. */
+static inline bool read_implies_exec(const struct umm_mm *mm)
+{
+	return mm->personality & UMM_READ_IMPLIES_EXEC;
+}
+/* PR_SET_THP_DISABLE without PR_THP_DISABLE_EXCEPT_ADVISED: no VMA may
+ * have huge pages, advised or not (MMF_DISABLE_THP_COMPLETELY). */
+static inline bool thp_disabled_completely(const struct umm_mm *mm)
+{
+	return mm->thp_disable == 1;
+}
 
 /* ---- mm.c ---- */
 void mm_lock(struct umm_mm *mm);
@@ -543,7 +561,7 @@ int hugetlb_mmap_check(const struct umm_file *file, unsigned long pgoff, vm_flag
 /* vm_ops->may_split: hugetlb VMAs split only at their page size. */
 static inline int vma_may_split(const struct vma *v, unsigned long addr)
 {
-	unsigned int shift = v->vm_file ? v->vm_file->huge_shift : 0;
+	unsigned int shift = v->vm_file ? v->vm_file->desc.huge_shift : 0;
 
 	/* special_mapping_split: [vdso] and [vvar] are never split. */
 	if (v->special != UMM_SPECIAL_NONE)

@@ -230,7 +230,7 @@ static long area_plain(struct umm_mm *mm, unsigned long addr, unsigned long len,
 static long hugetlb_area(struct umm_mm *mm, const struct umm_file *file, unsigned long addr,
 			 unsigned long len, unsigned long pgoff, unsigned long flags)
 {
-	unsigned long size = 1UL << file->huge_shift;
+	unsigned long size = 1UL << file->desc.huge_shift;
 
 	if (len & (size - 1))
 		return -EINVAL;
@@ -302,7 +302,7 @@ long get_unmapped_area(struct umm_mm *mm, struct umm_file *file, unsigned long a
 		return -ENOMEM;
 	if (!file)
 		pgoff = 0;
-	if (file && file->huge_shift)
+	if (file && file->desc.huge_shift)
 		ret = hugetlb_area(mm, file, addr, len, pgoff, flags);
 	else if (file_uses_thp_area(file))
 		ret = thp_get_unmapped_area(mm, addr, len, pgoff, flags);

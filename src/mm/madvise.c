@@ -187,7 +187,7 @@ static int advise_remove(const struct madvise_state *s)
 static int advise_dontneed_free(const struct madvise_state *s)
 {
 	const struct vma *v = s->vma;
-	unsigned int shift = v->vm_file ? v->vm_file->huge_shift : 0;
+	unsigned int shift = v->vm_file ? v->vm_file->desc.huge_shift : 0;
 
 	if (v->vm_flags & VM_HUGETLB) {
 		if (s->behavior == MADV_FREE)
@@ -208,7 +208,7 @@ static int advise_dontneed_free(const struct madvise_state *s)
  * which usermm does not have: a whole PMD fails as on a sparse file.
  * Other files never qualify here.
  */
-static int advise_collapse(const struct madvise_state *s)
+static int advise_collapse(const struct umm_mm *mm, const struct madvise_state *s)
 {
 	const struct vma *v = s->vma;
 	const struct umm_file *f = v->vm_file;
@@ -216,7 +216,8 @@ static int advise_collapse(const struct madvise_state *s)
 	unsigned long last = s->end & ~(PMD_SIZE - 1);
 	bool anon = vma_is_anonymous(v);
 
-	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_thp_suitable(v))
+	if ((v->vm_flags & (VM_NOHUGEPAGE | VM_HUGETLB | VM_SPECIAL)) || !vma_thp_suitable(v) ||
+	    thp_disabled_completely(mm))
 		return -EINVAL;
 	if (anon ? !v->anon_vma : !(f && f->desc.kind == UMM_FILE_SHMEM))
 		return -EINVAL;
@@ -284,7 +285,7 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 	case MADV_DONTNEED_LOCKED:
 		return advise_dontneed_free(s);
 	case MADV_COLLAPSE:
-		return advise_collapse(s);
+		return advise_collapse(mm, s);
 	case MADV_GUARD_INSTALL:
 		return advise_guard_install(mm, s);
 	case MADV_GUARD_REMOVE:
@@ -344,7 +345,7 @@ static unsigned long populate_eof(const struct vma *v, unsigned long start, unsi
 	unsigned long long eof_pages, first_page;
 	unsigned long eof_addr;
 
-	if (!f || f->desc.dev_zero || f->huge_shift)
+	if (!f || f->desc.dev_zero || f->desc.huge_shift)
 		return end;
 	eof_pages = (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	first_page = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);

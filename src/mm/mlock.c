@@ -117,7 +117,7 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 		return -EFAULT;
 	/* The hidden shmem object of shared anonymous memory is as large as
 	 * the mapping was made, while its pgoff keeps /dev/zero's offset. */
-	if (f && !f->desc.dev_zero && !f->huge_shift) {
+	if (f && !f->desc.dev_zero && !f->desc.huge_shift) {
 		eof = (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		if (v->vm_pgoff + ((end - v->vm_start) >> PAGE_SHIFT) > eof)
 			return -EFAULT; /* a fault past EOF is SIGBUS */

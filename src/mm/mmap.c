@@ -127,6 +127,9 @@ static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
 	long addr;
 	int pkey;
 
+	if ((s->prot & UMM_PROT_READ) && read_implies_exec(mm) &&
+	    !(s->file && s->file->desc.noexec_mount))
+		s->prot |= UMM_PROT_EXEC;
 	if (s->flags & UMM_MAP_FIXED_NOREPLACE)
 		s->flags |= UMM_MAP_FIXED;
 	if (!(s->flags & UMM_MAP_FIXED))
@@ -159,7 +162,7 @@ static long mmap_prepare(struct umm_mm *mm, struct mmap_state *s)
 
 static bool accountable_mapping(const struct mmap_state *s)
 {
-	if (s->file && s->file->huge_shift)
+	if (s->file && s->file->desc.huge_shift)
 		return false; /* hugetlb keeps its own reservations */
 	return (s->vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
@@ -190,7 +193,7 @@ static int file_mmap_hook(struct mmap_state *s)
 
 	if (!f)
 		return 0;
-	if (f->huge_shift)
+	if (f->desc.huge_shift)
 		return hugetlb_mmap_check(f, s->pgoff, s->vm_flags | VM_HUGETLB);
 	if ((s->vm_flags & VM_SYNC) && f->desc.kind == UMM_FILE_REGULAR && !f->desc.dev_zero)
 		return -EOPNOTSUPP;
@@ -222,7 +225,7 @@ static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **ou
 	v->vm_pgoff = s->pgoff;
 	v->vm_flags = s->vm_flags;
 	v->vm_file = s->file; /* the reference taken above */
-	if (s->file && s->file->huge_shift)
+	if (s->file && s->file->desc.huge_shift)
 		v->vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
 	vma_link(mm, v);
 	*out = v;
@@ -236,6 +239,8 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	struct vma *v;
 	int err;
 
+	if (map_deny_write_exec(mm, s->vm_flags, s->vm_flags))
+		return -EACCES;
 	err = vms_gather(mm, &s->vms, s->addr, s->addr + s->len);
 	if (err)
 		return err;
@@ -296,7 +301,7 @@ static long do_mmap(struct umm_mm *mm, struct mmap_state *s)
 	if (ret < 0)
 		return ret;
 	if ((s->flags & UMM_MAP_NORESERVE) &&
-	    (mm->cfg.overcommit_memory != 2 || (s->file && s->file->huge_shift)))
+	    (mm->cfg.overcommit_memory != 2 || (s->file && s->file->desc.huge_shift)))
 		s->vm_flags |= VM_NORESERVE;
 	return mmap_region(mm, s);
 }
@@ -315,10 +320,15 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 		return -EINVAL;
 	s.pgoff = off >> PAGE_SHIFT;
 	if (!(s.flags & UMM_MAP_ANONYMOUS)) {
-		if (!file)
+		if (!file || (file->desc.mode & UMM_FILE_PATH))
 			return -EBADF;
-		if ((s.flags & UMM_MAP_HUGETLB) && !file->huge_shift)
+		if ((s.flags & UMM_MAP_HUGETLB) && !file->desc.huge_shift)
 			return -EINVAL;
+		/* A hugetlbfs file maps whole huge pages (wrapping to 0 as
+		 * the kernel's ALIGN does, which do_mmap then refuses). */
+		if (file->desc.huge_shift)
+			s.len = (len + (1UL << file->desc.huge_shift) - 1) &
+				~((1UL << file->desc.huge_shift) - 1);
 		s.file = file;
 	}
 	mm_lock(mm);

@@ -11,6 +11,7 @@
 struct mprotect_state {
 	unsigned long start, end;
 	unsigned long prot;    /* PROT_* without the GROWS bits */
+	bool rier;             /* READ_IMPLIES_EXEC and PROT_READ asked for */
 	int pkey;              /* pkey_mprotect's key, -1 for mprotect */
 	vm_flags_t prot_flags; /* VM_READ|WRITE|EXEC asked for */
 	unsigned long done;    /* everything below this has been handled */
@@ -109,9 +110,16 @@ static int mprotect_walk(struct umm_mm *mm, struct mprotect_state *s, struct vma
 		 * forwards into it; only a start above tmp is a hole. */
 		if (vma->vm_start > tmp)
 			return -ENOMEM;
+		/* Once added, PROT_EXEC stays for the VMAs after this one. */
+		if (s->rier && (vma->vm_flags & VM_MAYEXEC)) {
+			s->prot |= UMM_PROT_EXEC;
+			s->prot_flags |= VM_EXEC;
+		}
 		newflags = s->prot_flags | pkey_vm_flags(mprotect_pkey(mm, vma, s->prot, s->pkey)) |
 			   (vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK));
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
+			return -EACCES;
+		if (map_deny_write_exec(mm, vma->vm_flags, newflags))
 			return -EACCES;
 		tmp = vma->vm_end < s->end ? vma->vm_end : s->end;
 		err = mprotect_fixup(mm, vma, nstart, tmp, newflags);
@@ -155,6 +163,7 @@ static int do_mprotect_pkey(struct umm_mm *mm, unsigned long start, unsigned lon
 	s.prot = uprot;
 	s.prot_flags = prot_to_vm(uprot);
 	mm_lock(mm);
+	s.rier = read_implies_exec(mm) && (uprot & UMM_PROT_READ);
 	err = pkey_usable(mm, pkey) ? vt_reserve(&mm->tree) : -EINVAL;
 	if (!err)
 		err = mprotect_first(mm, &s, grows & UMM_PROT_GROWSDOWN, &vma);

@@ -72,7 +72,7 @@ static int check_params(const struct umm_mm *mm, const struct vma_remap_struct *
 /* align_hugetlb: lengths in huge pages, aligned addresses, no growth. */
 static int align_hugetlb(struct vma_remap_struct *r)
 {
-	unsigned long size = 1UL << r->vma->vm_file->huge_shift;
+	unsigned long size = 1UL << r->vma->vm_file->desc.huge_shift;
 
 	r->old_len = (r->old_len + size - 1) & ~(size - 1);
 	r->new_len = (r->new_len + size - 1) & ~(size - 1);

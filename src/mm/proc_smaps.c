@@ -56,7 +56,7 @@ static int put_field(FILE *out, const char *name, unsigned long value, const cha
 
 static unsigned long vma_kernel_pagesize(const struct vma *v)
 {
-	unsigned int shift = v->vm_file ? v->vm_file->huge_shift : 0;
+	unsigned int shift = v->vm_file ? v->vm_file->desc.huge_shift : 0;
 
 	return shift ? 1UL << shift : PAGE_SIZE;
 }
@@ -64,8 +64,10 @@ static unsigned long vma_kernel_pagesize(const struct vma *v)
 /* thp_vma_allowable_orders for smaps, with THP "madvise", only the PMD
  * size enabled and shmem THP "never": anonymous memory asked for huge
  * pages that can hold one aligned huge page. */
-static bool thp_eligible(const struct vma *v)
+static bool thp_eligible(const struct umm_mm *mm, const struct vma *v)
 {
+	if (thp_disabled_completely(mm))
+		return false;
 	if (!vma_is_anonymous(v) || (v->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE)) != VM_HUGEPAGE)
 		return false;
 	return vma_thp_suitable(v);
@@ -96,7 +98,7 @@ static int show_smap(const struct umm_mm *mm, const struct vma *v, FILE *out)
 	for (size_t i = 0; !rc && i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
 		rc = put_field(out, counter_names[i], 0, " kB");
 	if (!rc)
-		rc = put_field(out, "THPeligible", thp_eligible(v), "");
+		rc = put_field(out, "THPeligible", thp_eligible(mm, v), "");
 	/* Only where the CPU has keys (arch_pkeys_enabled). */
 	if (!rc && mm->cfg.pkeys)
 		rc = put_field(out, "ProtectionKey", (unsigned long)vma_pkey(v), "");

@@ -327,6 +327,19 @@ static long touch(unsigned long addr, unsigned long access)
 	return 0;
 }
 
+/* The effective set's three capabilities become mask's; raw syscalls. */
+static long set_caps(unsigned long mask)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	const unsigned int ours = (1U << CAP_SYS_RAWIO) | (1U << CAP_IPC_LOCK) | (1U << CAP_SYS_ADMIN);
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[0].effective = (d[0].effective & ~ours) | ((unsigned int)mask & ours);
+	return raw_result(syscall(SYS_capset, &h, d));
+}
+
 static long run_op(const struct scn_op *op)
 {
 	unsigned long addr = scn_eval(&op->addr, vals), len = scn_eval(&op->len, vals);
@@ -372,6 +385,18 @@ static long run_op(const struct scn_op *op)
 					  op->name_null ? NULL : op->name));
 	case SCN_TOUCH:
 		return touch(addr, prot);
+	case SCN_PRCTL:
+		return raw_result(syscall(SYS_prctl, addr, len, prot, scn_eval(&op->flags, vals),
+					  scn_eval(&op->off, vals)));
+	case SCN_PERSONALITY:
+		return syscall(SYS_personality, addr);
+	case SCN_SETRLIMIT: {
+		struct rlimit rl = { len, prot };
+
+		return raw_result(syscall(SYS_setrlimit, addr, &rl));
+	}
+	case SCN_CAPSET:
+		return set_caps(addr);
 	}
 	return -EINVAL;
 }
@@ -441,24 +466,32 @@ static __attribute__((format(printf, 1, 2))) void out_fmt(const char *fmt, ...)
 	out_bytes(line, (size_t)n);
 }
 
+/* The capabilities and limits the ops start with (ops may change them). */
+static const int start_res[] = {RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK, RLIMIT_STACK};
+static struct __user_cap_data_struct start_caps[2];
+static struct rlimit start_rl[sizeof(start_res) / sizeof(start_res[0])];
+
+static void read_start_state(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+
+	if (syscall(SYS_capget, &h, start_caps))
+		die("capget");
+	for (size_t i = 0; i < sizeof(start_res) / sizeof(start_res[0]); i++)
+		if (getrlimit(start_res[i], &start_rl[i]))
+			die("getrlimit");
+}
+
 static void write_header(void)
 {
-	static const int res[] = {RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK, RLIMIT_STACK};
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2] = {{0, 0, 0}, {0, 0, 0}};
+	const struct __user_cap_data_struct *d = start_caps;
 
-	if (syscall(SYS_capget, &h, d))
-		die("capget");
-	out_fmt("runner 1\nlayout %s\ncaps %d %d %d\n", scn.legacy ? "legacy" : "topdown", cap_bit(d, CAP_SYS_RAWIO), cap_bit(d, CAP_IPC_LOCK),
-		cap_bit(d, CAP_SYS_ADMIN));
-	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
-		struct rlimit rl;
-
-		if (getrlimit(res[i], &rl))
-			die("getrlimit");
-		out_fmt("rlimit %d %lu %lu\n", res[i], (unsigned long)rl.rlim_cur,
-			(unsigned long)rl.rlim_max);
-	}
+	out_fmt("runner 1\nlayout %s\ncaps %d %d %d %d\n", scn.legacy ? "legacy" : "topdown",
+		cap_bit(d, CAP_SYS_RAWIO), cap_bit(d, CAP_IPC_LOCK), cap_bit(d, CAP_SYS_ADMIN),
+		cap_bit(d, CAP_SYS_RESOURCE));
+	for (size_t i = 0; i < sizeof(start_res) / sizeof(start_res[0]); i++)
+		out_fmt("rlimit %d %lu %lu\n", start_res[i], (unsigned long)start_rl[i].rlim_cur,
+			(unsigned long)start_rl[i].rlim_max);
 	/* /proc/PID/stat: 28 startstack, 46 end_data, 47 start_brk */
 	out_fmt("brk0 %#lx\nstat %#lx %#lx %#lx\n", vals[SCN_VAR_BRK0], stat_field(47),
 		stat_field(28), stat_field(46));
@@ -507,6 +540,7 @@ int main(int argc, char **argv)
 	pretouch_stack();
 	install_touch_handlers();
 	read_stat();
+	read_start_state();
 	/* From here to the end of run_ops(): raw syscalls only. */
 	vals[SCN_VAR_BRK0] = (unsigned long)syscall(SYS_brk, 0);
 	snapshot(0);

@@ -104,6 +104,7 @@ void oracle_config(const struct oracle_run *run, struct umm_config *cfg)
 	cfg->cap_sys_rawio = run->cap_sys_rawio;
 	cfg->cap_ipc_lock = run->cap_ipc_lock;
 	cfg->cap_sys_admin = run->cap_sys_admin;
+	cfg->cap_sys_resource = run->cap_sys_resource;
 	config_sysctls(cfg);
 }
 
@@ -120,6 +121,9 @@ struct umm_mm *oracle_import(const struct oracle_run *run)
 		fprintf(stderr, "oracle: umm_mm_create failed\n");
 		return NULL;
 	}
+	/* The runner re-execs itself with this persona. */
+	umm_personality(mm, 0x0040000 /* ADDR_NO_RANDOMIZE */ |
+				    (run->scn->legacy ? 0x0200000 /* ADDR_COMPAT_LAYOUT */ : 0));
 	rc = umm_maps_import(mm, run->maps[0], &opts, &bad_line);
 	if (rc) {
 		fprintf(stderr, "oracle: umm_maps_import = %d (bad line %d) on:\n%s", rc, bad_line,
@@ -244,6 +248,17 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_set_anon_name(rp->mm, addr, len, op->name_null ? NULL : op->name);
 	case SCN_TOUCH: /* the same 0 or (signal << 8) | si_code as the runner */
 		return umm_fault(rp->mm, addr, prot, NULL);
+	case SCN_PRCTL:
+		return umm_prctl(rp->mm, (int)addr, len, (unsigned long)prot,
+				 scn_eval(&op->flags, v), scn_eval(&op->off, v));
+	case SCN_PERSONALITY:
+		return umm_personality(rp->mm, addr);
+	case SCN_SETRLIMIT:
+		return umm_setrlimit(rp->mm, (int)addr,
+				     &(struct umm_rlimit){ len, scn_eval(&op->prot, v) });
+	case SCN_CAPSET:
+		umm_set_capabilities(rp->mm, addr);
+		return 0;
 	}
 	return -1;
 }

@@ -18,7 +18,7 @@
 struct oracle_run {
 	struct scenario *scn;
 	bool legacy;       /* bottom-up layout (ADDR_COMPAT_LAYOUT) */
-	bool cap_sys_rawio, cap_ipc_lock, cap_sys_admin;
+	bool cap_sys_rawio, cap_ipc_lock, cap_sys_admin, cap_sys_resource;
 	struct umm_rlimit rl_as, rl_data, rl_memlock, rl_stack;
 	unsigned long brk0, start_brk, start_stack, end_data;
 	long *results;     /* scn->nops results: address/0 or -errno */

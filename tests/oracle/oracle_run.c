@@ -229,17 +229,18 @@ static struct umm_rlimit *rlimit_slot(struct oracle_run *run, int resource)
 
 static void parse_header(struct cursor *c, struct oracle_run *run)
 {
-	int r, a = 0, b = 0, d = 0;
+	int r, a = 0, b = 0, d = 0, e = 0;
 	char layout[16] = "";
 
 	if (strcmp(next_line(c), "runner 1") != 0 ||
 	    sscanf(next_line(c), "layout %15s", layout) != 1 ||
-	    sscanf(next_line(c), "caps %d %d %d", &a, &b, &d) != 3)
+	    sscanf(next_line(c), "caps %d %d %d %d", &a, &b, &d, &e) != 4)
 		c->bad = true;
 	run->legacy = strcmp(layout, "legacy") == 0;
 	run->cap_sys_rawio = a;
 	run->cap_ipc_lock = b;
 	run->cap_sys_admin = d;
+	run->cap_sys_resource = e;
 	for (int i = 0; i < 4 && !c->bad; i++) {
 		unsigned long cur, max;
 		struct umm_rlimit *slot;

@@ -27,6 +27,12 @@ static const struct scn_sym scn_syms[] = {
 	{"MAP_UNINITIALIZED", 0x4000000}, {"MAP_HUGE_64KB", 16UL << 26},
 	{"MAP_HUGE_2MB", 21UL << 26}, {"MAP_HUGE_1GB", 30UL << 26},
 	{"O_RDONLY", 0}, {"O_WRONLY", 1}, {"O_RDWR", 2}, {"O_APPEND", 0x400},
+	{"O_PATH", 0x200000},
+	{"RLIMIT_DATA", 2}, {"RLIMIT_STACK", 3}, {"RLIMIT_MEMLOCK", 8}, {"RLIMIT_AS", 9},
+	{"RLIM_INFINITY", ~0UL}, {"PR_SET_THP_DISABLE", 41}, {"PR_GET_THP_DISABLE", 42},
+	{"PR_SET_MDWE", 65}, {"PR_GET_MDWE", 66}, {"READ_IMPLIES_EXEC", 0x0400000},
+	{"ADDR_NO_RANDOMIZE", 0x0040000}, {"CAP_IPC_LOCK", 1UL << 14},
+	{"CAP_SYS_RAWIO", 1UL << 17}, {"CAP_SYS_ADMIN", 1UL << 21},
 	{"EPERM", 1}, {"ENOENT", 2}, {"EINTR", 4}, {"EBADF", 9}, {"EAGAIN", 11},
 	{"ENOMEM", 12}, {"EACCES", 13}, {"EFAULT", 14}, {"EBUSY", 16}, {"EEXIST", 17},
 	{"ENODEV", 19}, {"EINVAL", 22}, {"ENFILE", 23}, {"EMFILE", 24}, {"ETXTBSY", 26},
@@ -338,7 +344,9 @@ static int op_arity(enum scn_kind k)
 	case SCN_MADVISE: return 3;       /* ADDR LEN ADVICE */
 	case SCN_ANON_NAME: return 3;     /* ADDR LEN NAME */
 	case SCN_TOUCH: return 2;         /* ADDR ACCESS */
-	default: return 1; /* brk ADDR, mlockall FLAGS */
+	case SCN_PRCTL: return 5;         /* OPTION ARG2 ARG3 ARG4 ARG5 */
+	case SCN_SETRLIMIT: return 3;     /* RESOURCE CUR MAX */
+	default: return 1; /* brk ADDR, mlockall FLAGS, personality, capset */
 	}
 }
 
@@ -378,6 +386,15 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 		if (parse_expr(s, line, a[1], &op->prot))
 			return -1;
 		return parse_expr(s, line, a[0], &op->addr);
+	case SCN_PRCTL: /* OPTION, ARG2..5 go where mmap's ADDR, LEN, PROT, FLAGS, OFF go */
+		if (parse_expr(s, line, a[2], &op->prot) || parse_expr(s, line, a[3], &op->flags) ||
+		    parse_expr(s, line, a[4], &op->off) || parse_expr(s, line, a[1], &op->len))
+			return -1;
+		return parse_expr(s, line, a[0], &op->addr);
+	case SCN_SETRLIMIT: /* RESOURCE, CUR, MAX go where ADDR, LEN, PROT go */
+		if (parse_expr(s, line, a[1], &op->len) || parse_expr(s, line, a[2], &op->prot))
+			return -1;
+		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_MMAP:
 		if (parse_expr(s, line, a[2], &op->prot) || parse_expr(s, line, a[3], &op->flags) ||
 		    parse_file_ref(s, line, a[4], &op->file) || parse_expr(s, line, a[5], &op->off))
@@ -391,6 +408,8 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 			return -1;
 		/* fall through */
 	case SCN_BRK:
+	case SCN_PERSONALITY:
+	case SCN_CAPSET:
 	case SCN_MLOCKALL: /* its flags go where brk's address goes */
 		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_MUNLOCKALL:
@@ -432,15 +451,17 @@ static int parse_expect(struct scenario *s, int line, struct tok t, struct scn_o
 	return parse_expr(s, line, t, &op->expect_val);
 }
 
+/* The op names, in enum scn_kind's order. */
+static const char *const kind_names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
+					 "mlock", "mlock2", "munlock", "mlockall", "munlockall",
+					 "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
+					 "anon_name", "touch", "prctl", "personality", "setrlimit",
+					 "capset"};
+
 static int kind_of(struct tok t, enum scn_kind *k)
 {
-	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
-						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
-						    "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
-						    "anon_name", "touch"};
-
-	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
-		if (tok_is(t, names[i])) {
+	for (int i = 0; i < (int)(sizeof(kind_names) / sizeof(kind_names[0])); i++) {
+		if (tok_is(t, kind_names[i])) {
 			*k = (enum scn_kind)i;
 			return 0;
 		}
@@ -590,17 +611,14 @@ int scn_parse(struct scenario *s, const char *text, size_t len)
 
 const char *scn_kind_name(enum scn_kind kind)
 {
-	static const char *const names[] = {"mmap", "munmap", "mprotect", "brk", "mseal",
-						    "mlock", "mlock2", "munlock", "mlockall", "munlockall",
-						    "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
-						    "anon_name", "touch"};
-
-	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+	return (unsigned int)kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] :
+										  "?";
 }
 
 bool scn_is_errno(enum scn_kind kind, long result)
 {
-	return kind != SCN_BRK && kind != SCN_TOUCH && result < 0 && result >= -4095;
+	return kind != SCN_BRK && kind != SCN_TOUCH && kind != SCN_PERSONALITY && result < 0 &&
+	       result >= -4095;
 }
 
 const char *scn_errno_name(long err)

@@ -37,6 +37,15 @@
  *                              or (signal << 8) | si_code: SIGSEGV_MAPERR,
  *                              SIGSEGV_ACCERR, SIGBUS_ADRERR, ...
  *
+ *   [VAR=]prctl OPTION ARG2 ARG3 ARG4 ARG5            [=> EXPECT]
+ *                              prctl() with numbers (PR_SET_MDWE, ...)
+ *   [VAR=]personality PERSONA                        [=> EXPECT]
+ *   [VAR=]setrlimit RESOURCE CUR MAX                 [=> EXPECT]
+ *                              RLIMIT_AS, ...; RLIM_INFINITY
+ *   [VAR=]capset MASK          the effective set's CAP_SYS_RAWIO,
+ *                              CAP_IPC_LOCK, CAP_SYS_ADMIN become those
+ *                              of MASK (the constants are masks here)
+ *
  * VAR names the op's result for later expressions; the variable brk0
  * holds the break before the first op. EXPECT is "ok" (not an errno),
  * "err" (an errno), "align:N" / "!align:N" (an address that is / is not
@@ -70,7 +79,7 @@ enum scn_kind {
 	SCN_MMAP, SCN_MUNMAP, SCN_MPROTECT, SCN_BRK, SCN_MSEAL,
 	SCN_MLOCK, SCN_MLOCK2, SCN_MUNLOCK, SCN_MLOCKALL, SCN_MUNLOCKALL,
 	SCN_MSYNC, SCN_MINCORE, SCN_PKEY_MPROTECT, SCN_MREMAP, SCN_MADVISE,
-	SCN_ANON_NAME, SCN_TOUCH
+	SCN_ANON_NAME, SCN_TOUCH, SCN_PRCTL, SCN_PERSONALITY, SCN_SETRLIMIT, SCN_CAPSET
 };
 
 #define SCN_MAX_ANON_NAME 128
