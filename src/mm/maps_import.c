@@ -446,10 +446,11 @@ static vm_flags_t access_flags(const struct map_line *l)
 
 static bool line_fits(const struct map_line *l, unsigned long task_size)
 {
-	unsigned long len = l->end - l->start;
-
+	/* Any page-aligned offset: the kernel keeps it in pages, so a device
+	 * mapped near 2^64 may run past it in bytes, and a piece split off
+	 * beyond it prints the offset wrapped. */
 	if (l->start >= l->end || offset_in_page(l->start) || offset_in_page(l->end) ||
-	    offset_in_page(l->off) || l->off > ULLONG_MAX - len)
+	    offset_in_page(l->off))
 		return false;
 	/* The gate area lies above user space; everything else inside it. */
 	return l->kind == LK_VSYSCALL || l->end <= task_size;
@@ -502,7 +503,8 @@ static size_t group_hash(const struct map_line *l)
  * handle (without smaps: a writable shared line). */
 static void join_group(struct file_group *g, const struct map_line *l)
 {
-	unsigned long long end = l->off + (l->end - l->start);
+	unsigned long long len = l->end - l->start;
+	unsigned long long end = l->off > ULLONG_MAX - len ? ULLONG_MAX : l->off + len;
 	bool may_write = l->has_vmflags ? (l->vmflags & VM_MAYWRITE) != 0 : l->perms[1] == 'w';
 
 	if (end > g->size)
