@@ -334,6 +334,19 @@ int umm_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int p
  */
 long umm_mremap(struct umm_mm *mm, unsigned long addr, unsigned long old_len,
 		unsigned long new_len, unsigned long flags, unsigned long new_addr);
+/*
+ * remap_file_pages(2), as Linux 6.18 emulates it: [start, start+size)
+ * (start rounded down, size down to pages) of a shared mapping is mapped
+ * again at file page pgoff, as mmap(MAP_SHARED | MAP_FIXED | MAP_POPULATE)
+ * with the old VMA's access rights (and MAP_LOCKED if it was locked) would
+ * map it; flags keeps only MAP_NONBLOCK. 0 or a negative errno: -EINVAL
+ * for prot != 0, an empty or wrapping range or pgoff, no shared VMA at
+ * start, or a range that leaves it for a hole, another file or VMAs with
+ * other flags; then whatever that mmap returns (-EPERM on sealed memory,
+ * -EACCES under MDWE, ...).
+ */
+int umm_remap_file_pages(struct umm_mm *mm, unsigned long start, unsigned long size,
+			 unsigned long prot, unsigned long pgoff, unsigned long flags);
 /* brk(2): the new break, or the old one on failure (brk never fails with
  * an errno). umm_brk(mm, 0) reads the break. */
 unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);

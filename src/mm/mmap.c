@@ -342,3 +342,54 @@ long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot
 	mm_unlock(mm);
 	return ret;
 }
+
+/*
+ * remap_file_pages: the kernel emulates it by mapping the file again,
+ * MAP_FIXED and shared, at the new offset: the range must lie in one
+ * shared VMA, or in a run of adjacent VMAs of the same file with equal
+ * flags. The new VMA takes the old one's access rights and lock, nothing
+ * else of it (advice, names), and is populated.
+ */
+static long remap_file_pages_locked(struct umm_mm *mm, unsigned long start,
+				    unsigned long size, unsigned long pgoff, unsigned long flags)
+{
+	struct vma *v = vma_lookup(mm, start), *next;
+	struct mmap_state s = { .addr = start, .len = size, .pgoff = pgoff };
+	long ret;
+
+	if (!v || !(v->vm_flags & VM_SHARED))
+		return -EINVAL;
+	for (next = v; start + size > next->vm_end; next = next->vm_next)
+		if (!next->vm_next || next->vm_next->vm_start != next->vm_end ||
+		    next->vm_next->vm_file != v->vm_file || next->vm_next->vm_flags != v->vm_flags)
+			return -EINVAL;
+	s.prot = (v->vm_flags & VM_READ ? UMM_PROT_READ : 0) |
+		 (v->vm_flags & VM_WRITE ? UMM_PROT_WRITE : 0) |
+		 (v->vm_flags & VM_EXEC ? UMM_PROT_EXEC : 0);
+	s.flags = (flags & UMM_MAP_NONBLOCK) | UMM_MAP_SHARED | UMM_MAP_FIXED | UMM_MAP_POPULATE |
+		  (v->vm_flags & VM_LOCKED ? UMM_MAP_LOCKED : 0);
+	/* The old VMAs go; the file must outlive them. */
+	s.file = umm_file_get(v->vm_file);
+	ret = vt_reserve(&mm->tree);
+	if (!ret)
+		ret = do_mmap(mm, &s);
+	umm_file_put(s.file);
+	return ret < 0 ? ret : 0;
+}
+
+int umm_remap_file_pages(struct umm_mm *mm, unsigned long start, unsigned long size,
+			 unsigned long prot, unsigned long pgoff, unsigned long flags)
+{
+	long ret;
+
+	if (!mm || prot)
+		return -EINVAL;
+	start &= PAGE_MASK;
+	size &= PAGE_MASK;
+	if (start + size <= start || pgoff + (size >> PAGE_SHIFT) < pgoff)
+		return -EINVAL;
+	mm_lock(mm);
+	ret = remap_file_pages_locked(mm, start, size, pgoff, flags);
+	mm_unlock(mm);
+	return (int)ret;
+}

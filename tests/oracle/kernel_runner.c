@@ -397,6 +397,9 @@ static long run_op(const struct scn_op *op)
 	}
 	case SCN_CAPSET:
 		return set_caps(addr);
+	case SCN_REMAP_FILE_PAGES:
+		return raw_result(syscall(SYS_remap_file_pages, addr, len, prot,
+					  scn_eval(&op->off, vals), scn_eval(&op->flags, vals)));
 	}
 	return -EINVAL;
 }

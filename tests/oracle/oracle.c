@@ -259,6 +259,9 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 	case SCN_CAPSET:
 		umm_set_capabilities(rp->mm, addr);
 		return 0;
+	case SCN_REMAP_FILE_PAGES:
+		return umm_remap_file_pages(rp->mm, addr, len, (unsigned long)prot,
+					    scn_eval(&op->off, v), scn_eval(&op->flags, v));
 	}
 	return -1;
 }

@@ -345,6 +345,7 @@ static int op_arity(enum scn_kind k)
 	case SCN_ANON_NAME: return 3;     /* ADDR LEN NAME */
 	case SCN_TOUCH: return 2;         /* ADDR ACCESS */
 	case SCN_PRCTL: return 5;         /* OPTION ARG2 ARG3 ARG4 ARG5 */
+	case SCN_REMAP_FILE_PAGES: return 5; /* ADDR LEN PROT PGOFF FLAGS */
 	case SCN_SETRLIMIT: return 3;     /* RESOURCE CUR MAX */
 	default: return 1; /* brk ADDR, mlockall FLAGS, personality, capset */
 	}
@@ -384,6 +385,11 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 		return parse_anon_name(s, line, a, op);
 	case SCN_TOUCH: /* its access goes where mprotect's prot goes */
 		if (parse_expr(s, line, a[1], &op->prot))
+			return -1;
+		return parse_expr(s, line, a[0], &op->addr);
+	case SCN_REMAP_FILE_PAGES: /* PGOFF goes where mmap's OFF goes */
+		if (parse_expr(s, line, a[2], &op->prot) || parse_expr(s, line, a[3], &op->off) ||
+		    parse_expr(s, line, a[4], &op->flags) || parse_expr(s, line, a[1], &op->len))
 			return -1;
 		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_PRCTL: /* OPTION, ARG2..5 go where mmap's ADDR, LEN, PROT, FLAGS, OFF go */
@@ -456,7 +462,7 @@ static const char *const kind_names[] = {"mmap", "munmap", "mprotect", "brk", "m
 					 "mlock", "mlock2", "munlock", "mlockall", "munlockall",
 					 "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
 					 "anon_name", "touch", "prctl", "personality", "setrlimit",
-					 "capset"};
+					 "capset", "remap_file_pages"};
 
 static int kind_of(struct tok t, enum scn_kind *k)
 {
