@@ -347,6 +347,17 @@ long umm_mremap(struct umm_mm *mm, unsigned long addr, unsigned long old_len,
  */
 int umm_remap_file_pages(struct umm_mm *mm, unsigned long start, unsigned long size,
 			 unsigned long prot, unsigned long pgoff, unsigned long flags);
+/*
+ * Where the break area of a space starts and where its break is, for a
+ * space whose maps text did not show them (no [heap] line, no import
+ * option): replay learns them from the first brk(NULL) of a trace,
+ * wherever it comes. As prctl(PR_SET_MM_START_BRK/BRK) sets them, without
+ * that call's privilege and layout checks. Only while the break area is
+ * empty (brk == start_brk): -EBUSY otherwise; -EINVAL for start_brk not
+ * page aligned or brk below it or past the task size; -EEXIST if a
+ * nonempty [start_brk, brk) overlaps a mapping.
+ */
+int umm_mm_set_brk(struct umm_mm *mm, unsigned long start_brk, unsigned long brk);
 /* brk(2): the new break, or the old one on failure (brk never fails with
  * an errno). umm_brk(mm, 0) reads the break. */
 unsigned long umm_brk(struct umm_mm *mm, unsigned long brk);

@@ -42,7 +42,7 @@ static void check_shapes(const char *text)
 	regex_t call, death;
 	char *copy = strdup(text), *save = NULL;
 
-	assert_int_equal(regcomp(&call, "^(\\[pid +[0-9]+\\] )?[a-z_0-9]+\\(.*\\) += (\\?( E[A-Z_]+ \\(.*\\))?|-1 E[A-Z]+ \\(.*\\)|0x[0-9a-f]+|[0-9]+)$", REG_EXTENDED | REG_NOSUB), 0);
+	assert_int_equal(regcomp(&call, "^(\\[pid +[0-9]+\\] )?[a-z_0-9]+\\(.*\\) += (\\?( E[A-Z_]+ \\(.*\\))?|-1 E[A-Z]+ \\(.*\\)|(0x[0-9a-f]+|[0-9]+)( \\([A-Z_|]+\\)|<[^>]*>(\\(deleted\\))?)?)$", REG_EXTENDED | REG_NOSUB), 0);
 	assert_int_equal(regcomp(&death, "^(\\[pid +[0-9]+\\] )?\\+\\+\\+ (exited with [0-9]+|killed by SIG[A-Z0-9]+( \\(core dumped\\))?) \\+\\+\\+$", REG_EXTENDED | REG_NOSUB), 0);
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (regexec(&call, l, 0, NULL, 0) && regexec(&death, l, 0, NULL, 0))
@@ -115,6 +115,50 @@ static void test_status_and_usage(void **state)
 	assert_int_equal(run_shell("%s record -- true 2>/dev/null", UMM_CLI_PATH), 2);
 	assert_int_equal(run_shell("%s record -o %s/x 2>/dev/null", UMM_CLI_PATH, tmpdir), 2);
 	assert_int_equal(run_shell("%s record --help >/dev/null", UMM_CLI_PATH), 0);
+}
+
+/*
+ * The calls that change what mapping calls decide are in the trace, in
+ * strace's form (openat with O_PATH, memfd_create with MFD_HUGETLB,
+ * remap_file_pages, prlimit64, personality, the THP and MDWE prctls)
+ * or, for credentials, as the capabilities they left
+ * (usermm_caps(0x...)); each snapshot's header says the personality,
+ * capabilities and limits; and replay --check takes it all.
+ */
+static void test_state_calls(void **state)
+{
+	static const char *const want[] = {
+		"\"/etc/passwd\", O_RDONLY|O_CLOEXEC|O_PATH) = ",
+		"memfd_create(\"umm_huge\", MFD_CLOEXEC|MFD_HUGETLB) = ",
+		"</memfd:umm_huge>(deleted)\n",
+		"</memfd:umm_huge>(deleted), 0) = -1 ENOMEM (",
+		"remap_file_pages(0x", ", 4096, PROT_NONE, 3, MAP_FILE) = 0\n",
+		"prlimit64(0, RLIMIT_MEMLOCK, {rlim_cur=64*1024, rlim_max=64*1024}, NULL) = 0\n",
+		"usermm_caps(0x", "personality(PER_LINUX|READ_IMPLIES_EXEC) = 0 (PER_LINUX)\n",
+		"prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)   = 0\n",
+		"prctl(0x41 /* PR_??? */, 0x1, 0, 0, 0)  = 0\n",
+	};
+	char path[256], *trace, *maps;
+
+	(void)state;
+	assert_int_equal(run_shell("cd / && %s record -o %s/st -- %s", UMM_CLI_PATH, tmpdir,
+				   UMM_STATE_CALLS_PATH), 0);
+	snprintf(path, sizeof(path), "%s/st.trace", tmpdir);
+	trace = read_whole_file(path);
+	snprintf(path, sizeof(path), "%s/st.maps", tmpdir);
+	maps = read_whole_file(path);
+	assert_non_null(trace);
+	assert_non_null(maps);
+	check_shapes(trace);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(trace, want[i]))
+			fail_msg("the trace lacks '%s':\n%s", want[i], trace);
+	assert_non_null(strstr(maps, " personality=0 caps=0x"));
+	assert_non_null(strstr(maps, " rlimit_memlock=0x"));
+	assert_int_equal(run_shell("cd / && %s replay --check -q --maps %s/st.maps --maps %s/st.1.maps "
+				   "%s/st.trace >/dev/null", UMM_CLI_PATH, tmpdir, tmpdir, tmpdir), 0);
+	free(trace);
+	free(maps);
 }
 
 /* Memory calls of threads are serialized: each line is complete. */
@@ -200,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_fork_and_exec),
 		cmocka_unit_test(test_status_and_usage),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_state_calls),
 		cmocka_unit_test(test_shipped_traces_replay),
 	};
 

@@ -81,6 +81,21 @@ static void test_pkeys(void **state)
 	       "18 calls replayed, 0 differ from the trace, 0 unsupported");
 }
 
+/*
+ * A snapshot without [heap] or header does not say where the break is:
+ * the first brk(NULL), or a first brk that fails, does, even after other
+ * calls (found by testing: usermm answered an address inside the
+ * executable's mappings).
+ */
+static void test_late_brk(void **state)
+{
+	(void)state;
+	expect("--check --maps " SYN "late_brk.maps " SYN "late_brk.trace", 0,
+	       "7 calls replayed, 0 differ from the trace");
+	expect("--check --maps " SYN "late_brk.maps " SYN "late_brk_fail.trace", 0,
+	       "3 calls replayed, 0 differ from the trace");
+}
+
 static void test_wrong_result(void **state)
 {
 	(void)state;
@@ -210,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_basic_checks),
 		cmocka_unit_test(test_wrong_result),
 		cmocka_unit_test(test_pkeys),
+		cmocka_unit_test(test_late_brk),
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_bad_trace),

@@ -144,6 +144,27 @@ static void test_anon_name_prctl(void **state)
 	assert_in_range(more, 2 * REPS - 5, 2 * REPS + 5);
 }
 
+/*
+ * The calls that change what mapping calls decide, each followed by one
+ * that shows it (tests/progs/state_calls.c): an O_PATH fd, a hugetlbfs
+ * memfd, remap_file_pages, RLIMIT_MEMLOCK lowered, capabilities dropped
+ * by capset and (as root) by setuid in a child, READ_IMPLIES_EXEC, the
+ * THP switch, MDWE in a forked child and after exec. Found by running the
+ * kernel's mm selftests under shadow.
+ */
+static void test_state_calls(void **state)
+{
+	char *err;
+
+	(void)state;
+	assert_int_equal(shadow("", UMM_STATE_CALLS_PATH), 0);
+	err = slurp("err");
+	if (!strstr(err, " 0 divergences, 0 unsupported"))
+		fail_msg("not clean:\n%s", err);
+	assert_non_null(strstr(err, " 3 processes"));
+	free(err);
+}
+
 static void test_status_passes_through(void **state)
 {
 	char *err;
@@ -202,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_python3),
 		cmocka_unit_test(test_pkeys),
 		cmocka_unit_test(test_anon_name_prctl),
+		cmocka_unit_test(test_state_calls),
 		cmocka_unit_test(test_status_passes_through),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_divergence),

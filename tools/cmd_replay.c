@@ -329,10 +329,11 @@ static int memory_call(struct state *s, struct st_event *ev, const struct mem_ca
 	char got[96], extra[160] = "";
 	long ours;
 
-	if (mc->op == MEM_BRK && mc->arg[0] == 0 && ev->has_result &&
+	/* brk(NULL), or a first brk that failed, says where the break is. */
+	if (mc->op == MEM_BRK && ev->has_result && (unsigned long)ev->result != mc->arg[0] &&
 	    replay_seed_brk(s->r, ev->pid, (unsigned long)ev->result))
 		fprintf(stderr, "usermm: replay: note: line %d: the snapshot does not show the "
-			"break of pid %ld; taken from this brk(NULL): %#lx\n", ev->lineno, ev->pid,
+			"break of pid %ld; taken from this brk's answer: %#lx\n", ev->lineno, ev->pid,
 			(unsigned long)ev->result);
 	ours = replay_call(s->r, ev->pid, mc, &supported);
 	if (!supported) {
@@ -360,17 +361,41 @@ static int open_flags_of(const char *flags)
 {
 	int mode = strstr(flags, "O_RDWR") ? O_RDWR : strstr(flags, "O_WRONLY") ? O_WRONLY : O_RDONLY;
 
-	return mode | (strstr(flags, "O_APPEND") ? O_APPEND : 0);
+	return mode | (strstr(flags, "O_APPEND") ? O_APPEND : 0) |
+	       (strstr(flags, "O_PATH") ? O_PATH : 0);
 }
 
-/* open and openat matter to mmap: the fd's mode decides EACCES. */
+/* memfd_create's flags: MFD_HUGETLB and its size, as numbers. */
+static unsigned long memfd_flags_of(const char *flags)
+{
+	const char *shift = strstr(flags, "<<MFD_HUGE_SHIFT");
+	unsigned long v = strstr(flags, "MFD_HUGETLB") ? 4 : 0;
+
+	if (shift) { /* "30<<MFD_HUGE_SHIFT": the digits before it */
+		const char *d = shift;
+
+		while (d > flags && d[-1] >= '0' && d[-1] <= '9')
+			d--;
+		v |= strtoul(d, NULL, 10) << 26;
+	}
+	if (strstr(flags, "MFD_HUGE_1GB"))
+		v |= 30UL << 26;
+	return v;
+}
+
+/* open, openat and memfd_create matter to mmap: the fd's mode decides
+ * EACCES and EBADF (O_PATH), and a hugetlbfs memfd maps huge pages. */
 static bool open_event(struct state *s, const struct st_event *ev)
 {
-	int flags_arg = !strcmp(ev->name, "openat") ? 2 : !strcmp(ev->name, "open") ? 1 : -1;
+	int flags_arg = !strcmp(ev->name, "openat") ? 2 : !strcmp(ev->name, "open") ? 1 :
+			!strcmp(ev->name, "memfd_create") ? 1 : -1;
 
 	if (flags_arg < 0 || ev->nargs <= flags_arg || !ev->has_result || ev->result < 0)
 		return false;
-	replay_fd_opened(s->r, ev->pid, (int)ev->result, open_flags_of(ev->args[flags_arg]));
+	if (!strcmp(ev->name, "memfd_create"))
+		replay_fd_memfd(s->r, ev->pid, (int)ev->result, memfd_flags_of(ev->args[1]));
+	else
+		replay_fd_opened(s->r, ev->pid, (int)ev->result, open_flags_of(ev->args[flags_arg]));
 	return true;
 }
 
@@ -503,6 +528,8 @@ static void print_summary(const struct state *s)
 		[MEM_MUNLOCKALL] = "munlockall", [MEM_MSYNC] = "msync", [MEM_MINCORE] = "mincore",
 		[MEM_MSEAL] = "mseal", [MEM_PKEY_ALLOC] = "pkey_alloc", [MEM_PKEY_FREE] = "pkey_free",
 		[MEM_TOUCH] = "usermm_touch", [MEM_ANON_NAME] = "prctl(PR_SET_VMA)",
+		[MEM_REMAP_FILE_PAGES] = "remap_file_pages", [MEM_SETRLIMIT] = "setrlimit",
+		[MEM_PERSONALITY] = "personality", [MEM_PRCTL] = "prctl", [MEM_CAPS] = "capabilities",
 		[MEM_OTHER] = "other",
 	};
 
@@ -611,9 +638,11 @@ static int make_replay(struct state *s)
 	/* A trace's layout comes from its snapshots, never from a seed. */
 	ro.cfg.randomize = false;
 	ro.cfg.mmap_base = s->o->mmap_base;
-	if (s->o->privileges)
+	if (s->o->privileges) {
 		ro.cfg.cap_sys_rawio = ro.cfg.cap_ipc_lock = ro.cfg.cap_sys_admin =
-			s->o->privileges > 0;
+			ro.cfg.cap_sys_resource = s->o->privileges > 0;
+		ro.fixed_caps = true;
+	}
 	s->r = replay_new(&ro);
 	s->snapshots = calloc(s->o->nmaps + 1, sizeof(char *));
 	for (size_t i = 0; s->snapshots && i < s->o->nmaps; i++)

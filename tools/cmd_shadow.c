@@ -68,7 +68,11 @@ static const struct {
 	{ SFMT_NR_MSEAL, MEM_MSEAL, 3, "mseal" },
 	{ SYS_pkey_alloc, MEM_PKEY_ALLOC, 2, "pkey_alloc" },
 	{ SYS_pkey_free, MEM_PKEY_FREE, 1, "pkey_free" },
-	{ SYS_prctl, MEM_ANON_NAME, 5, "prctl" }, /* the tracer passes PR_SET_VMA only */
+	{ SYS_prctl, MEM_ANON_NAME, 5, "prctl" }, /* PR_SET_VMA; see mem_call_of */
+	{ SYS_remap_file_pages, MEM_REMAP_FILE_PAGES, 5, "remap_file_pages" },
+	{ SYS_personality, MEM_PERSONALITY, 1, "personality" },
+	{ SYS_setrlimit, MEM_SETRLIMIT, 2, "setrlimit" },
+	{ SYS_prlimit64, MEM_SETRLIMIT, 4, "prlimit64" },
 	{ SYS_shmat, MEM_OTHER, 3, "shmat" },
 	{ SYS_shmdt, MEM_OTHER, 1, "shmdt" },
 };
@@ -77,6 +81,7 @@ static const struct {
 
 struct shadow {
 	struct replay *r;
+	bool fixed_caps; /* --privileged or --unprivileged: caps never change */
 	unsigned long calls, processes, divergences, unsupported;
 	unsigned long unsupported_by[NMEM];
 	int failed; /* usermm could not follow (a snapshot, a clone) */
@@ -205,6 +210,22 @@ static int shadow_clone(struct shadow *s, const struct tracer_call *c)
 	return 0;
 }
 
+/* setrlimit/prlimit64 of a limit a space keeps, as replay takes it
+ * (resource, cur, max, target pid); false for anything else. */
+static bool setrlimit_call(const struct tracer_call *c, struct mem_call *mc)
+{
+	bool prl = c->nr == SYS_prlimit64;
+	unsigned long res = c->args[prl ? 1 : 0] & 0xffffffffUL;
+
+	if (!c->has_rlim || (res != 2 && res != 3 && res != 8 && res != 9))
+		return false;
+	mc->arg[0] = res;
+	mc->arg[1] = c->rlim[0];
+	mc->arg[2] = c->rlim[1];
+	mc->arg[3] = prl && (pid_t)c->args[0] != c->pid ? (unsigned long)(pid_t)c->args[0] : 0;
+	return true;
+}
+
 /* The call as replay takes it; -1 if it is not a memory call. */
 static int mem_call_of(const struct tracer_call *c, struct mem_call *mc, char **path)
 {
@@ -227,6 +248,12 @@ static int mem_call_of(const struct tracer_call *c, struct mem_call *mc, char **
 		mc->deleted = true;
 	}
 	mc->path = *path;
+	if (mc->op == MEM_ANON_NAME && c->args[0] != SFMT_PR_SET_VMA) {
+		mc->op = MEM_PRCTL; /* MDWE or the THP switch */
+		return (int)i;
+	}
+	if (mc->op == MEM_SETRLIMIT)
+		return setrlimit_call(c, mc) ? (int)i : -1;
 	/* Another attribute, or a name the tracer could not read: replay
 	 * lacks it, and says so. */
 	if (mc->op == MEM_ANON_NAME) {
@@ -259,6 +286,33 @@ static int mirror(struct shadow *s, const struct tracer_call *c, const struct me
 	return 1;
 }
 
+/*
+ * Calls that change what later mapping calls decide without being
+ * memory calls: a new fd (its mode: O_PATH; a hugetlbfs memfd) and the
+ * capabilities a credentials change left. True if c was one.
+ */
+static bool follow_process_state(struct shadow *s, const struct tracer_call *c)
+{
+	struct umm_mm *mm = replay_mm(s->r, c->pid);
+
+	if (c->has_caps) {
+		if (mm && replay_has_pid(s->r, c->pid) && !s->fixed_caps)
+			umm_set_capabilities(mm, c->caps_eff);
+		return true;
+	}
+	if (c->ret < 0 || !replay_has_pid(s->r, c->pid))
+		return c->nr == SYS_open || c->nr == SYS_openat || c->nr == SYS_memfd_create;
+	if (c->nr == SYS_open || c->nr == SYS_openat) {
+		replay_fd_opened(s->r, c->pid, (int)c->ret, (int)c->args[c->nr == SYS_openat ? 2 : 1]);
+		return true;
+	}
+	if (c->nr == SYS_memfd_create) {
+		replay_fd_memfd(s->r, c->pid, (int)c->ret, c->args[1]);
+		return true;
+	}
+	return false;
+}
+
 static int shadow_call(void *ctx, const struct tracer_call *c)
 {
 	struct shadow *s = ctx;
@@ -268,6 +322,8 @@ static int shadow_call(void *ctx, const struct tracer_call *c)
 
 	if (c->child > 0)
 		return shadow_clone(s, c);
+	if (follow_process_state(s, c))
+		return 0;
 	idx = mem_call_of(c, &mc, &path);
 	if (idx < 0 || !replay_has_pid(s->r, c->pid)) {
 		free(path);
@@ -299,15 +355,17 @@ static struct replay *make_replay(int privileges)
 			"usermm's defaults\n");
 	ro.cfg.randomize = false; /* the layout comes from each snapshot */
 	ro.cfg.mmap_base = 0;	  /* inferred from each snapshot */
-	if (privileges)
+	if (privileges) {
 		ro.cfg.cap_sys_rawio = ro.cfg.cap_ipc_lock = ro.cfg.cap_sys_admin =
-			privileges > 0;
+			ro.cfg.cap_sys_resource = privileges > 0;
+		ro.fixed_caps = true;
+	}
 	return replay_new(&ro);
 }
 
 static int shadow_run(char **cmd, int privileges)
 {
-	struct shadow s = { .r = make_replay(privileges) };
+	struct shadow s = { .r = make_replay(privileges), .fixed_caps = privileges != 0 };
 	struct tracer_hooks hooks = { &s, shadow_exec, shadow_call, shadow_exit };
 	struct tracer_result res;
 	int rc;

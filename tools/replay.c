@@ -10,6 +10,12 @@
  * user may write the file, else O_RDONLY (this matters only to MAP_SHARED
  * mappings). Files that cannot be looked at on this host (unlinked,
  * memfd, anon_inode, sockets) get a handle made in memory from the path.
+ * An open or memfd_create line of the trace says more: the mode (O_PATH:
+ * a handle mmap refuses) and whether a memfd is a hugetlbfs file.
+ *
+ * Across execve and fork a space keeps what the process set: its limits,
+ * capabilities and, as umm_mm_inherit says, personality, MDWE and the THP
+ * switch, unless the snapshot's header gives them.
  */
 #define _GNU_SOURCE
 #include "replay.h"
@@ -27,6 +33,7 @@ struct space {
 	int refs;
 	unsigned long calls;     /* calls applied so far */
 	bool brk_unknown;        /* the snapshot did not tell where brk is */
+	bool brk_seen;           /* a brk call was applied */
 	char *snapshot;          /* kept for replay_seed_brk */
 	struct umm_import_opts iopts;
 	struct umm_config cfg;
@@ -38,6 +45,7 @@ struct fdent {
 	char *path;
 	struct umm_file *file;
 	int open_flags; /* from an openat line of the trace; -1: unknown */
+	unsigned int huge_shift; /* a hugetlbfs memfd (memfd_create line) */
 };
 
 struct proc {
@@ -80,10 +88,57 @@ static void space_put(struct space *sp)
 	free(sp);
 }
 
-/* "# usermm: start_brk=0x... brk=0x... start_stack=0x... mmap_base=0x..."
- * lines give what maps text cannot; other '#' lines are comments. The
- * text handed to the import has them all removed. */
-static char *strip_header(const char *text, struct umm_import_opts *io, unsigned long *base)
+/* What a snapshot's header may say beyond maps text. */
+struct header {
+	unsigned long mmap_base;
+	bool has_persona, has_caps;
+	unsigned long persona;
+	unsigned long caps;
+	unsigned int rlimits; /* bit i: rlim[i] given (as, data, memlock, stack) */
+	struct umm_rlimit rlim[4];
+};
+
+static const char *const rlimit_keys[4] = { " rlimit_as=", " rlimit_data=", " rlimit_memlock=",
+					     " rlimit_stack=" };
+
+/* "key=0x..." inside the line [s, s+n), as hex. */
+static bool header_value(const char *s, size_t n, const char *key, unsigned long *v)
+{
+	const char *t = strstr(s, key);
+
+	if (!t || t >= s + n)
+		return false;
+	*v = strtoul(t + strlen(key), NULL, 16);
+	return true;
+}
+
+static void parse_header_line(const char *s, size_t n, struct umm_import_opts *io,
+			      struct header *h)
+{
+	const char *t;
+
+	header_value(s, n, "start_brk=", &io->start_brk);
+	header_value(s, n, " brk=", &io->brk);
+	header_value(s, n, "start_stack=", &io->start_stack);
+	header_value(s, n, "mmap_base=", &h->mmap_base);
+	h->has_persona |= header_value(s, n, " personality=", &h->persona);
+	h->has_caps |= header_value(s, n, " caps=", &h->caps);
+	for (int i = 0; i < 4; i++) {
+		if (!header_value(s, n, rlimit_keys[i], &h->rlim[i].cur))
+			continue;
+		t = strstr(s, rlimit_keys[i]);
+		t = strchr(t, ':');
+		if (t && t < s + n)
+			h->rlim[i].max = strtoul(t + 1, NULL, 16);
+		h->rlimits |= 1U << i;
+	}
+}
+
+/* "# usermm: start_brk=0x... brk=0x... start_stack=0x... mmap_base=0x...
+ * personality=0x... caps=0x... rlimit_as=CUR:MAX ..." lines give what
+ * maps text cannot; other '#' lines are comments. The text handed to the
+ * import has them all removed. */
+static char *strip_header(const char *text, struct umm_import_opts *io, struct header *h)
 {
 	char *out = malloc(strlen(text) + 1), *o = out;
 
@@ -94,22 +149,47 @@ static char *strip_header(const char *text, struct umm_import_opts *io, unsigned
 			memcpy(o, s, n + (s[n] == '\n'));
 			o += n + (s[n] == '\n');
 		} else if (!strncmp(s, "# usermm:", 9)) {
-			const char *t;
-
-			if ((t = strstr(s, "start_brk=")) && t < s + n)
-				io->start_brk = strtoul(t + 10, NULL, 16);
-			if ((t = strstr(s, " brk=")) && t < s + n)
-				io->brk = strtoul(t + 5, NULL, 16);
-			if ((t = strstr(s, "start_stack=")) && t < s + n)
-				io->start_stack = strtoul(t + 12, NULL, 16);
-			if ((t = strstr(s, "mmap_base=")) && t < s + n)
-				*base = strtoul(t + 10, NULL, 16);
+			parse_header_line(s, n, io, h);
 		}
 		s += n + (s[n] == '\n');
 	}
 	if (o)
 		*o = '\0';
 	return out;
+}
+
+/* The limits and capabilities the process keeps across execve (prev's),
+ * unless the header says what they are now. */
+static void config_carried(struct umm_config *cfg, struct umm_mm *prev, const struct header *h,
+			   bool fixed)
+{
+	struct umm_rlimit *slot[4] = { &cfg->rlimit_as, &cfg->rlimit_data, &cfg->rlimit_memlock,
+				       &cfg->rlimit_stack };
+	struct umm_config old;
+
+	if (prev && !fixed) {
+		umm_mm_config(prev, &old);
+		cfg->cap_ipc_lock = old.cap_ipc_lock;
+		cfg->cap_sys_rawio = old.cap_sys_rawio;
+		cfg->cap_sys_admin = old.cap_sys_admin;
+		cfg->cap_sys_resource = old.cap_sys_resource;
+	}
+	if (prev) {
+		umm_mm_config(prev, &old);
+		cfg->rlimit_as = old.rlimit_as;
+		cfg->rlimit_data = old.rlimit_data;
+		cfg->rlimit_memlock = old.rlimit_memlock;
+		cfg->rlimit_stack = old.rlimit_stack;
+	}
+	for (int i = 0; i < 4; i++)
+		if (h->rlimits & (1U << i))
+			*slot[i] = h->rlim[i];
+	if (h->has_caps && !fixed) {
+		cfg->cap_ipc_lock = (h->caps >> UMM_CAP_IPC_LOCK) & 1;
+		cfg->cap_sys_rawio = (h->caps >> UMM_CAP_SYS_RAWIO) & 1;
+		cfg->cap_sys_admin = (h->caps >> UMM_CAP_SYS_ADMIN) & 1;
+		cfg->cap_sys_resource = (h->caps >> UMM_CAP_SYS_RESOURCE) & 1;
+	}
 }
 
 /* Builds sp->mm from sp->cfg, sp->snapshot and sp->iopts. */
@@ -134,30 +214,37 @@ static int space_build(struct space *sp, char *err, size_t errlen)
 	return rc;
 }
 
-static struct space *space_from_maps(struct replay *r, const char *text, char *err,
-				     size_t errlen)
+/* A new image's space; prev is the one execve replaces (NULL: none). */
+static struct space *space_from_maps(struct replay *r, const char *text, struct umm_mm *prev,
+				     char *err, size_t errlen)
 {
 	struct space *sp = calloc(1, sizeof(*sp));
-	unsigned long base = 0;
+	struct header h = { 0 };
 
 	if (!sp)
 		return NULL;
 	sp->refs = 1;
 	sp->cfg = r->o.cfg;
 	if (text) {
-		sp->snapshot = strip_header(text, &sp->iopts, &base);
+		sp->snapshot = strip_header(text, &sp->iopts, &h);
 		if (!sp->snapshot) {
 			free(sp);
 			return NULL;
 		}
 		if (!sp->cfg.mmap_base)
-			sp->cfg.mmap_base = base ? base : umm_maps_infer_mmap_base(sp->snapshot);
+			sp->cfg.mmap_base = h.mmap_base ? h.mmap_base
+							: umm_maps_infer_mmap_base(sp->snapshot);
 	}
+	config_carried(&sp->cfg, prev, &h, r->o.fixed_caps);
 	sp->brk_unknown = !sp->iopts.start_brk && !(text && strstr(sp->snapshot, "[heap]"));
 	if (space_build(sp, err, errlen)) {
 		space_put(sp);
 		return NULL;
 	}
+	if (prev)
+		umm_mm_inherit(sp->mm, prev);
+	if (h.has_persona)
+		umm_personality(sp->mm, h.persona);
 	return sp;
 }
 
@@ -176,11 +263,14 @@ static struct space *space_copy(struct space *parent, char *err, size_t errlen)
 	sp->iopts.brk = st.brk;
 	sp->iopts.start_stack = st.start_stack;
 	sp->calls = parent->calls;
+	sp->brk_unknown = parent->brk_unknown;
+	sp->brk_seen = parent->brk_seen;
 	sp->snapshot = umm_maps_string(parent->mm);
 	if (!sp->snapshot || space_build(sp, err, errlen)) {
 		space_put(sp);
 		return NULL;
 	}
+	umm_mm_inherit(sp->mm, parent->mm);
 	return sp;
 }
 
@@ -255,7 +345,9 @@ void replay_free(struct replay *r)
 
 int replay_exec(struct replay *r, long pid, const char *maps_text, char *err, size_t errlen)
 {
-	struct space *sp = space_from_maps(r, maps_text, err, errlen);
+	struct proc *old = find_proc(r, pid);
+	struct umm_mm *prev = old && old->alive && old->sp ? old->sp->mm : NULL;
+	struct space *sp = space_from_maps(r, maps_text, prev, err, errlen);
 	struct proc *p;
 
 	if (!sp)
@@ -373,20 +465,15 @@ bool replay_seed_brk(struct replay *r, long pid, unsigned long brk)
 {
 	struct proc *p = find_proc(r, pid);
 	struct space *sp = p ? p->sp : NULL;
-	struct umm_mm *old;
-	char err[160];
+	int err;
 
-	if (!sp || !sp->brk_unknown || sp->calls || !brk)
+	if (!sp || !sp->brk_unknown || sp->brk_seen || !brk || (brk & 4095))
 		return false;
-	old = sp->mm;
-	sp->cfg.start_brk = brk;
-	sp->iopts.start_brk = sp->iopts.brk = brk;
-	if (space_build(sp, err, sizeof(err))) {
-		note(r, "pid %ld: cannot set the break to %#lx: %s", pid, brk, err);
-		sp->mm = old;
+	err = umm_mm_set_brk(sp->mm, brk, brk);
+	if (err) {
+		note(r, "pid %ld: cannot set the break to %#lx: %s", pid, brk, strerror(-err));
 		return false;
 	}
-	umm_mm_destroy(old);
 	sp->brk_unknown = false;
 	return true;
 }
@@ -395,8 +482,9 @@ bool replay_seed_brk(struct replay *r, long pid, unsigned long brk)
  * Files
  * ------------------------------------------------------------------- */
 
-/* A handle for a file this host cannot show us, from its name alone. */
-static struct umm_file *file_from_name(const char *path, bool deleted)
+/* A handle for a file this host cannot show us, from its name alone
+ * (and what the trace said of the fd). */
+static struct umm_file *file_from_name(const char *path, bool deleted, const struct fdent *e)
 {
 	struct umm_file_desc d = {
 		.path = path,
@@ -405,7 +493,12 @@ static struct umm_file *file_from_name(const char *path, bool deleted)
 		.deleted = deleted,
 	};
 
-	if (!strncmp(path, "/memfd:", 7) || !strncmp(path, "/dev/shm/", 9)) {
+	if (e->open_flags >= 0 && (e->open_flags & O_PATH))
+		d.mode = UMM_FILE_PATH;
+	if (e->huge_shift) {
+		d.kind = UMM_FILE_SHMEM;
+		d.huge_shift = e->huge_shift;
+	} else if (!strncmp(path, "/memfd:", 7) || !strncmp(path, "/dev/shm/", 9)) {
 		d.kind = UMM_FILE_SHMEM;
 		d.dev_minor = 1; /* the internal shm mount, 0:1 */
 	} else if (!strncmp(path, "socket:", 7) || !strncmp(path, "pipe:", 5)) {
@@ -417,14 +510,17 @@ static struct umm_file *file_from_name(const char *path, bool deleted)
 }
 
 static struct umm_file *file_open(struct replay *r, const char *path, bool deleted,
-				  int open_flags)
+				  const struct fdent *e)
 {
+	int open_flags = e->open_flags;
 	struct umm_file *f = NULL;
 	int err = 0;
 
 	/* An unlinked file's name may now be another file: do not look. */
+	if (e->huge_shift)
+		return file_from_name(path, deleted, e);
 	if (!deleted && path[0] == '/' && open_flags >= 0)
-		f = umm_file_open_path(path, open_flags, &err);
+		f = umm_file_open_path(path, open_flags & (O_ACCMODE | O_APPEND | O_PATH), &err);
 	else if (!deleted && path[0] == '/') {
 		f = umm_file_open_path(path, O_RDWR, &err);
 		if (!f)
@@ -433,7 +529,7 @@ static struct umm_file *file_open(struct replay *r, const char *path, bool delet
 	if (!f) {
 		if (!deleted && path[0] == '/')
 			note(r, "%s: %s; using a handle made from its name", path, strerror(-err));
-		f = file_from_name(path, deleted);
+		f = file_from_name(path, deleted, e);
 	}
 	return f;
 }
@@ -471,7 +567,7 @@ static struct umm_file *fd_file(struct replay *r, struct proc *p, int fd, const 
 	umm_file_put(e->file);
 	e->path = strdup(path);
 	e->deleted = deleted;
-	e->file = e->path ? file_open(r, path, deleted, e->open_flags) : NULL;
+	e->file = e->path ? file_open(r, path, deleted, e) : NULL;
 	return e->file;
 }
 
@@ -486,6 +582,19 @@ void replay_fd_opened(struct replay *r, long pid, int fd, int open_flags)
 	umm_file_put(e->file);
 	e->file = NULL;
 	e->open_flags = open_flags;
+	e->huge_shift = 0;
+}
+
+void replay_fd_memfd(struct replay *r, long pid, int fd, unsigned long mfd_flags)
+{
+	struct proc *p = find_proc(r, pid);
+	struct fdent *e;
+	unsigned int size_log = (mfd_flags >> 26) & 0x3f;
+
+	replay_fd_opened(r, pid, fd, O_RDWR);
+	e = p ? fd_entry(p, fd) : NULL;
+	if (e && (mfd_flags & 4 /* MFD_HUGETLB */))
+		e->huge_shift = size_log ? size_log : 21;
 }
 
 /* ---------------------------------------------------------------------
@@ -558,9 +667,32 @@ static bool plain_call(struct umm_mm *mm, const struct mem_call *c, long *ret)
 	case MEM_MADVISE:
 		*ret = umm_madvise(mm, a[0], a[1], (int)a[2]);
 		return true;
+	case MEM_REMAP_FILE_PAGES:
+		*ret = umm_remap_file_pages(mm, a[0], a[1], a[2], a[3], a[4]);
+		return true;
+	case MEM_PERSONALITY:
+		*ret = umm_personality(mm, a[0]);
+		return true;
+	case MEM_PRCTL:
+		*ret = umm_prctl(mm, (int)a[0], a[1], a[2], a[3], a[4]);
+		return true;
 	default:
 		return false;
 	}
+}
+
+/* setrlimit, or prlimit64 on the caller or another traced pid. */
+static long do_setrlimit(struct replay *r, long pid, const struct mem_call *c, bool *supported)
+{
+	long target = c->arg[3] ? (long)c->arg[3] : pid;
+	struct proc *t = find_proc(r, target);
+
+	if (!t || !t->alive || !t->sp) {
+		*supported = false; /* a process outside the trace */
+		return 0;
+	}
+	return umm_setrlimit(t->sp->mm, (int)c->arg[0],
+			     &(struct umm_rlimit){ c->arg[1], c->arg[2] });
 }
 
 long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *supported)
@@ -577,6 +709,7 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
 	p->sp->calls++;
 	switch (c->op) {
 	case MEM_BRK:
+		p->sp->brk_seen = true;
 		return (long)umm_brk(mm, a[0]);
 	case MEM_MMAP:
 		return do_mmap(r, p, c);
@@ -595,6 +728,12 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
 		return umm_fault(mm, a[0], (int)a[1], NULL);
 	case MEM_ANON_NAME:
 		return umm_set_anon_name(mm, a[2], a[3], c->str);
+	case MEM_SETRLIMIT:
+		return do_setrlimit(r, pid, c, supported);
+	case MEM_CAPS:
+		if (!r->o.fixed_caps)
+			umm_set_capabilities(mm, a[0]);
+		return 0;
 	default: {
 		long ret;
 

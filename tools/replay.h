@@ -49,6 +49,16 @@ enum mem_op {
 	 * system call); its result is umm_fault()'s encoding */
 	MEM_TOUCH,
 	MEM_ANON_NAME, /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name) */
+	MEM_REMAP_FILE_PAGES, /* remap_file_pages(start, size, prot, pgoff, flags) */
+	/* setrlimit(2)/prlimit64(2) setting a limit a space keeps:
+	 * resource, cur, max, and the target pid (0: the caller) */
+	MEM_SETRLIMIT,
+	MEM_PERSONALITY, /* personality(persona) */
+	MEM_PRCTL,	 /* prctl(PR_SET/GET_MDWE, PR_SET/GET_THP_DISABLE, ...) */
+	/* usermm_caps(EFFECTIVE) = 0: record's note of the effective
+	 * capabilities after a call that changed them (capset, setuid, ...);
+	 * also a successful capset line */
+	MEM_CAPS,
 	MEM_OTHER, /* another call strace counts as memory (mbind, ...) */
 };
 
@@ -73,6 +83,10 @@ struct replay_opts {
 	/* Privileges, limits, layout. mmap_base 0: inferred from each maps
 	 * snapshot (umm_maps_infer_mmap_base), else the kernel's default. */
 	struct umm_config cfg;
+	/* The capabilities of cfg stand for every process: those a snapshot's
+	 * header or a usermm_caps/capset line gives are ignored (the user
+	 * said --privileged or --unprivileged). */
+	bool fixed_caps;
 	/* Keep the final space of pids that exited, for replay_mm(). */
 	bool keep_exited;
 	/* Notes on approximations go here (NULL: nowhere). */
@@ -112,14 +126,21 @@ int replay_rename(struct replay *r, long old_pid, long new_pid);
  * which the next mmap of fd uses instead of guessing the mode.
  */
 void replay_fd_opened(struct replay *r, long pid, int fd, int open_flags);
+/*
+ * A memfd_create(2) line: fd names a new memfd made with these MFD_*
+ * flags; with MFD_HUGETLB it is a hugetlbfs file (of the size its
+ * MFD_HUGE_* bits give, else 2 MiB), whose mappings need huge pages.
+ */
+void replay_fd_memfd(struct replay *r, long pid, int fd, unsigned long mfd_flags);
 
 long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *supported);
 
 /*
  * A space whose brk is not known (a snapshot without [heap] and without
- * a start_brk header) and which has seen no call yet may have its break
- * set once, from the first brk's recorded answer: at exec the break
- * equals start_brk. Returns true if it was set.
+ * a start_brk header) and which has seen no brk call yet has its break
+ * set, from the first brk's recorded answer (brk(NULL), or a brk that
+ * failed): the break area is still empty, so the break is where it
+ * starts. Other calls may come first. Returns true if it was set.
  */
 bool replay_seed_brk(struct replay *r, long pid, unsigned long brk);
 

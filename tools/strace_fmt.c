@@ -158,6 +158,35 @@ static const char *const madv_names[] = {
 	[101] = "MADV_SOFT_OFFLINE",
 };
 
+/* open's flags after the access mode, in strace's order: a name whose
+ * bits include another's comes first. */
+static const struct fname open_names[] = {
+	{ 0x40, "O_CREAT" },	   { 0x80, "O_EXCL" },		{ 0x100, "O_NOCTTY" },
+	{ 0x200, "O_TRUNC" },	   { 0x400, "O_APPEND" },	{ 0x800, "O_NONBLOCK" },
+	{ 0x101000, "O_SYNC" },	   { 0x1000, "O_DSYNC" },	{ 0x2000, "FASYNC" },
+	{ 0x4000, "O_DIRECT" },	   { 0x8000, "O_LARGEFILE" },	{ 0x410000, "O_TMPFILE" },
+	{ 0x10000, "O_DIRECTORY" }, { 0x20000, "O_NOFOLLOW" },	{ 0x40000, "O_NOATIME" },
+	{ 0x80000, "O_CLOEXEC" },  { 0x200000, "O_PATH" },
+};
+static const struct fname mfd_names[] = {
+	{ 1, "MFD_CLOEXEC" }, { 2, "MFD_ALLOW_SEALING" }, { 4, "MFD_HUGETLB" },
+	{ 8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" },
+};
+static const struct fname persona_names[] = {
+	{ 0x20000, "UNAME26" },		  { 0x40000, "ADDR_NO_RANDOMIZE" },
+	{ 0x80000, "FDPIC_FUNCPTRS" },	  { 0x100000, "MMAP_PAGE_ZERO" },
+	{ 0x200000, "ADDR_COMPAT_LAYOUT" }, { 0x400000, "READ_IMPLIES_EXEC" },
+	{ 0x800000, "ADDR_LIMIT_32BIT" },  { 0x1000000, "SHORT_INODE" },
+	{ 0x2000000, "WHOLE_SECONDS" },	  { 0x4000000, "STICKY_TIMEOUTS" },
+	{ 0x8000000, "ADDR_LIMIT_3GB" },
+};
+static const char *const rlimit_names[] = {
+	"RLIMIT_CPU",	 "RLIMIT_FSIZE",      "RLIMIT_DATA",	 "RLIMIT_STACK",
+	"RLIMIT_CORE",	 "RLIMIT_RSS",	      "RLIMIT_NPROC",	 "RLIMIT_NOFILE",
+	"RLIMIT_MEMLOCK", "RLIMIT_AS",	      "RLIMIT_LOCKS",	 "RLIMIT_SIGPENDING",
+	"RLIMIT_MSGQUEUE", "RLIMIT_NICE",     "RLIMIT_RTPRIO",	 "RLIMIT_RTTIME",
+};
+
 struct call_name {
 	long nr;
 	const char *name;
@@ -172,7 +201,14 @@ static const struct call_name call_names[] = {
 	{ SYS_munlockall, "munlockall", 1 }, { SYS_msync, "msync", 1 },	   { SYS_mincore, "mincore", 1 },
 	{ SFMT_NR_MSEAL, "syscall_0x1ce", 1 }, { SYS_shmat, "shmat", 1 },  { SYS_shmdt, "shmdt", 1 },
 	{ SYS_pkey_alloc, "pkey_alloc", 1 }, { SYS_pkey_free, "pkey_free", 1 },
-	{ SYS_prctl, "prctl", 1 }, /* PR_SET_VMA only: sfmt_traced_call */
+	{ SYS_prctl, "prctl", 1 }, /* only some options: sfmt_traced_call */
+	{ SYS_remap_file_pages, "remap_file_pages", 1 },
+	{ SYS_open, "open", 0 },	 { SYS_openat, "openat", 0 },
+	{ SYS_memfd_create, "memfd_create", 0 },
+	{ SYS_setrlimit, "setrlimit", 0 }, { SYS_prlimit64, "prlimit64", 0 },
+	{ SYS_personality, "personality", 0 },
+	{ SYS_capset, "capset", 0 },	 { SYS_setuid, "setuid", 0 },	   { SYS_setreuid, "setreuid", 0 },
+	{ SYS_setresuid, "setresuid", 0 }, { SYS_setfsuid, "setfsuid", 0 },
 	{ SYS_fork, "fork", 0 },	 { SYS_vfork, "vfork", 0 },	   { SYS_clone, "clone", 0 },
 	{ SYS_clone3, "clone3", 0 },	 { SYS_execve, "execve", 0 },	   { SYS_execveat, "execveat", 0 },
 	{ SYS_exit, "exit", 0 },	 { SYS_exit_group, "exit_group", 0 },
@@ -193,7 +229,29 @@ int sfmt_traced(long nr)
 
 int sfmt_traced_call(long nr, const unsigned long args[6])
 {
-	return sfmt_traced(nr) && (nr != SYS_prctl || args[0] == SFMT_PR_SET_VMA);
+	if (nr == SYS_prctl)
+		return args[0] == SFMT_PR_SET_VMA || args[0] == 41 || args[0] == 42 ||
+		       args[0] == 65 || args[0] == 66;
+	return sfmt_traced(nr);
+}
+
+int sfmt_creds_call(long nr)
+{
+	return nr == SYS_capset || nr == SYS_setuid || nr == SYS_setreuid || nr == SYS_setresuid ||
+	       nr == SYS_setfsuid;
+}
+
+void sfmt_caps_line(struct sbuf *b, unsigned long long effective)
+{
+	sb_printf(b, "usermm_caps(%#llx)", effective);
+	while (b->len < 39)
+		sb_printf(b, " ");
+	sb_printf(b, " = 0");
+}
+
+int sfmt_returns_fd(long nr)
+{
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_memfd_create;
 }
 
 int sfmt_memory_call(long nr)
@@ -250,10 +308,15 @@ static void put_map_flags(struct sbuf *b, unsigned long v)
 		sb_printf(b, "|%lu<<MAP_HUGE_SHIFT", huge);
 }
 
+/* "3</path>"; strace puts an unlinked file's mark outside: "</p>(deleted)". */
 static void put_fd(struct sbuf *b, unsigned long fd, const char *path)
 {
+	size_t n = path ? strlen(path) : 0;
+
 	sb_printf(b, "%d", (int)fd);
-	if (path)
+	if (n > 10 && !strcmp(path + n - 10, " (deleted)"))
+		sb_printf(b, "<%.*s>(deleted)", (int)(n - 10), path);
+	else if (path)
 		sb_printf(b, "<%s>", path);
 }
 
@@ -420,6 +483,133 @@ static void fmt_set_vma(struct sbuf *b, const struct sfmt_call *c)
 		sb_printf(b, "NULL");
 }
 
+static void put_open_flags(struct sbuf *b, unsigned long f)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	unsigned long rest = f & ~3UL & 0xffffffffUL;
+
+	sb_printf(b, "%s", acc[f & 3]);
+	if (rest) {
+		sb_printf(b, "|");
+		put_flags(b, open_names, NELEM(open_names), rest, "O", NULL);
+	}
+}
+
+/* open(path, flags[, mode]) and openat(dirfd, path, flags[, mode]). */
+static void fmt_open(struct sbuf *b, const struct sfmt_call *c)
+{
+	int at = c->nr == SYS_openat;
+	unsigned long flags = c->a[at + 1];
+
+	if (at && (int)c->a[0] == -100)
+		sb_printf(b, c->dir_path ? "AT_FDCWD<%s>, " : "AT_FDCWD, ", c->dir_path);
+	else if (at)
+		sb_printf(b, c->dir_path ? "%d<%s>, " : "%d, ", (int)c->a[0], c->dir_path);
+	if (c->path_arg)
+		sb_quoted(b, c->path_arg, 0);
+	else
+		put_addr(b, c->a[at]);
+	sb_printf(b, ", ");
+	put_open_flags(b, flags);
+	if ((flags & 0x40) || (flags & 0x410000) == 0x410000)
+		sb_printf(b, ", %#lo", c->a[at + 2] & 07777);
+}
+
+static void fmt_memfd_create(struct sbuf *b, const struct sfmt_call *c)
+{
+	unsigned long f = c->a[1] & 0xffffffffUL, huge = f >> 26;
+
+	if (c->path_arg)
+		sb_quoted(b, c->path_arg, 0);
+	else
+		put_addr(b, c->a[0]);
+	sb_printf(b, ", ");
+	if (f & 0x3ffffff)
+		put_flags(b, mfd_names, NELEM(mfd_names), f & 0x3ffffff, "MFD", NULL);
+	if (huge)
+		sb_printf(b, "%s%lu<<MFD_HUGE_SHIFT", (f & 0x3ffffff) ? "|" : "", huge);
+	if (!f)
+		sb_printf(b, "0");
+}
+
+static void put_rlim_value(struct sbuf *b, unsigned long v)
+{
+	if (v == ~0UL)
+		sb_printf(b, "RLIM64_INFINITY");
+	else if (v && !(v % 1024))
+		sb_printf(b, "%lu*1024", v / 1024);
+	else
+		sb_printf(b, "%lu", v);
+}
+
+static void put_rlim(struct sbuf *b, unsigned long ptr, const unsigned long *v)
+{
+	if (!ptr) {
+		sb_printf(b, "NULL");
+	} else if (!v) {
+		sb_printf(b, "%#lx", ptr);
+	} else {
+		sb_printf(b, "{rlim_cur=");
+		put_rlim_value(b, v[0]);
+		sb_printf(b, ", rlim_max=");
+		put_rlim_value(b, v[1]);
+		sb_printf(b, "}");
+	}
+}
+
+/* setrlimit(resource, new) and prlimit64(pid, resource, new, old). */
+static void fmt_rlimit(struct sbuf *b, const struct sfmt_call *c)
+{
+	int prl = c->nr == SYS_prlimit64;
+	unsigned long res = c->a[prl] & 0xffffffffUL;
+
+	if (prl)
+		sb_printf(b, "%d, ", (int)c->a[0]);
+	if (res < NELEM(rlimit_names))
+		sb_printf(b, "%s, ", rlimit_names[res]);
+	else
+		sb_printf(b, "%#lx /* RLIMIT_??? */, ", res);
+	put_rlim(b, c->a[prl + 1], c->rlim_new);
+	if (prl) {
+		sb_printf(b, ", ");
+		put_rlim(b, c->a[3], c->ret == 0 ? c->rlim_old : NULL);
+	}
+}
+
+/* A persona: its type (only PER_LINUX has a name here) and flags. */
+static void put_persona(struct sbuf *b, unsigned long p)
+{
+	unsigned long flags = p & ~0xffUL;
+
+	if (p & 0xff)
+		sb_printf(b, "%#lx", p & 0xff);
+	else
+		sb_printf(b, "PER_LINUX");
+	if (flags) {
+		sb_printf(b, "|");
+		put_flags(b, persona_names, NELEM(persona_names), flags, "PER", NULL);
+	}
+}
+
+/* The prctls traced besides PR_SET_VMA: THP's switch (arg2 decimal) and
+ * MDWE, which strace 6.1 does not know ("0x41 / * PR_??? * /"). */
+static void fmt_prctl(struct sbuf *b, const struct sfmt_call *c)
+{
+	int thp = c->a[0] == 41 || c->a[0] == 42;
+
+	if (c->a[0] == SFMT_PR_SET_VMA) {
+		fmt_set_vma(b, c);
+		return;
+	}
+	if (thp)
+		sb_printf(b, "%s, %lu", c->a[0] == 41 ? "PR_SET_THP_DISABLE" : "PR_GET_THP_DISABLE",
+			  c->a[1]);
+	else /* %#lx prints 0 as "0", as strace does */
+		sb_printf(b, "%#lx /* PR_??? */, %#lx", c->a[0], c->a[1]);
+	for (int i = 2; i < 5; i++)
+		sb_printf(b, ", %#lx", c->a[i]);
+}
+
 static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
 {
 	switch (c->nr) {
@@ -446,7 +636,29 @@ static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
 		sb_printf(b, "%d", (int)c->a[0]);
 		break;
 	case SYS_prctl:
-		fmt_set_vma(b, c);
+		fmt_prctl(b, c);
+		break;
+	case SYS_open: case SYS_openat:
+		fmt_open(b, c);
+		break;
+	case SYS_memfd_create:
+		fmt_memfd_create(b, c);
+		break;
+	case SYS_setrlimit: case SYS_prlimit64:
+		fmt_rlimit(b, c);
+		break;
+	case SYS_personality:
+		if ((unsigned int)c->a[0] == 0xffffffffU)
+			sb_printf(b, "0xffffffff");
+		else
+			put_persona(b, c->a[0] & 0xffffffffUL);
+		break;
+	case SYS_remap_file_pages:
+		put_addr(b, c->a[0]);
+		sb_printf(b, ", %lu, ", c->a[1]);
+		put_prot(b, c->a[2]);
+		sb_printf(b, ", %lu, ", c->a[3]);
+		put_map_flags(b, c->a[4] & 0xffffffffUL);
 		break;
 	case SFMT_NR_MSEAL: /* an unknown call to strace 6.1: six raw words */
 		for (int i = 0; i < 6; i++)
@@ -514,8 +726,20 @@ void sfmt_result(struct sbuf *b, size_t line_start, const struct sfmt_call *c)
 		sb_printf(b, " = -1 %ld (errno %ld)", -r, -r);
 	else if (sfmt_hex_result(c->nr))
 		sb_printf(b, " = %#lx", (unsigned long)r);
-	else
+	else if (c->nr == SYS_personality) {
+		sb_printf(b, r ? " = %#lx (" : " = %ld (", r);
+		put_persona(b, (unsigned long)r);
+		sb_printf(b, ")");
+	} else {
 		sb_printf(b, " = %ld", r);
+		if (sfmt_returns_fd(c->nr) && c->ret_path) {
+			struct sbuf t = { 0 };
+
+			put_fd(&t, 0, c->ret_path); /* the "<path>" part only */
+			sb_printf(b, "%s", t.s + 1);
+			sb_free(&t);
+		}
+	}
 }
 
 void sfmt_strings(struct sbuf *b, char **strs, size_t n, int truncated)

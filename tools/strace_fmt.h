@@ -42,12 +42,25 @@ struct sfmt_call {
 	size_t vec_len;
 	const unsigned long *clone3;	/* the struct clone_args words, or NULL */
 	size_t clone3_words;
+	const char *path_arg;		/* open/openat's file name, memfd_create's name */
+	const char *dir_path;		/* openat's dirfd path (the cwd for AT_FDCWD) */
+	const char *ret_path;		/* the path of the fd a call returned, or NULL */
+	const unsigned long *rlim_new;	/* setrlimit/prlimit64's new limit read at entry */
+	const unsigned long *rlim_old;	/* prlimit64's old limit read at exit */
 };
 
 /* 1 for calls the trace records (memory and process calls). */
 int sfmt_traced(long nr);
-/* sfmt_traced, and of prctl only PR_SET_VMA (it names memory). */
+/* sfmt_traced, and of prctl only the options that bear on mappings
+ * (PR_SET_VMA, PR_SET/GET_MDWE, PR_SET/GET_THP_DISABLE). */
 int sfmt_traced_call(long nr, const unsigned long args[6]);
+/* Calls that change the effective capabilities (capset, setuid, ...):
+ * traced, but the trace shows their effect instead, as the line
+ * "usermm_caps(0xEFFECTIVE) = 0" (sfmt_caps_line). */
+int sfmt_creds_call(long nr);
+void sfmt_caps_line(struct sbuf *b, unsigned long long effective);
+/* Calls that return a new fd (open, openat, memfd_create). */
+int sfmt_returns_fd(long nr);
 /* 1 for calls that change or inspect an address space. */
 int sfmt_memory_call(long nr);
 /* 1 for the calls whose result is an address, printed in hex. */

@@ -624,6 +624,20 @@ static const struct {
 	{ "CLONE_VM", 0x100 },
 	{ "PR_SET_VMA", 0x53564d41 }, { "PR_SET_VMA_ANON_NAME", 0 },
 	{ "PKEY_DISABLE_ACCESS", 1 }, { "PKEY_DISABLE_WRITE", 2 }, { "PKEY_DISABLE_EXECUTE", 4 },
+	{ "RLIMIT_DATA", 2 }, { "RLIMIT_STACK", 3 }, { "RLIMIT_MEMLOCK", 8 }, { "RLIMIT_AS", 9 },
+	{ "RLIM_INFINITY", ~0UL }, { "RLIM64_INFINITY", ~0UL },
+	{ "PER_LINUX", 0 }, { "UNAME26", 0x20000 }, { "ADDR_NO_RANDOMIZE", 0x40000 },
+	{ "FDPIC_FUNCPTRS", 0x80000 }, { "MMAP_PAGE_ZERO", 0x100000 },
+	{ "ADDR_COMPAT_LAYOUT", 0x200000 }, { "READ_IMPLIES_EXEC", 0x400000 },
+	{ "ADDR_LIMIT_32BIT", 0x800000 }, { "SHORT_INODE", 0x1000000 },
+	{ "WHOLE_SECONDS", 0x2000000 }, { "STICKY_TIMEOUTS", 0x4000000 },
+	{ "ADDR_LIMIT_3GB", 0x8000000 },
+	{ "PR_SET_THP_DISABLE", 41 }, { "PR_GET_THP_DISABLE", 42 }, { "PR_SET_MDWE", 65 },
+	{ "PR_GET_MDWE", 66 }, { "PR_MDWE_REFUSE_EXEC_GAIN", 1 }, { "PR_MDWE_NO_INHERIT", 2 },
+	{ "PR_THP_DISABLE_EXCEPT_ADVISED", 2 },
+	{ "MFD_CLOEXEC", 1 }, { "MFD_ALLOW_SEALING", 2 }, { "MFD_HUGETLB", 4 },
+	{ "MFD_NOEXEC_SEAL", 8 }, { "MFD_EXEC", 0x10 }, { "MFD_HUGE_SHIFT", 26 },
+	{ "MFD_HUGE_2MB", 21UL << 26 }, { "MFD_HUGE_1GB", 30UL << 26 },
 };
 
 static bool symbol_value(const char *s, size_t n, unsigned long *v)
@@ -782,13 +796,16 @@ static const struct {
 	{ "mseal", MEM_MSEAL, 3, 3 },
 	{ "pkey_alloc", MEM_PKEY_ALLOC, 2, 2 }, { "pkey_free", MEM_PKEY_FREE, 1, 1 },
 	{ "usermm_touch", MEM_TOUCH, 2, 2 }, /* not strace's: see replay.h */
+	{ "usermm_caps", MEM_CAPS, 1, 1 },   /* not strace's: see replay.h */
+	{ "remap_file_pages", MEM_REMAP_FILE_PAGES, 5, 5 },
+	{ "personality", MEM_PERSONALITY, 1, 1 },
 };
 
 /* Other calls strace's %memory class holds, and calls that change
  * mappings from outside it: unsupported, but never ignored. */
 static const char *const other_memory[] = {
 	"mbind", "set_mempolicy", "get_mempolicy", "migrate_pages", "move_pages",
-	"remap_file_pages", "set_mempolicy_home_node", "process_madvise", "process_mrelease",
+	"set_mempolicy_home_node", "process_madvise", "process_mrelease",
 	"shmat", "shmdt", "map_shadow_stack", "userfaultfd", "io_uring_setup",
 };
 
@@ -921,6 +938,98 @@ static int classify_set_vma(struct st_event *ev, struct mem_call *mc, char *err,
 	return 0;
 }
 
+/* "{rlim_cur=256*1024, rlim_max=RLIM64_INFINITY}": strace prints sizes
+ * in KiB as N*1024. */
+static bool rlim_field(const char *arg, const char *key, unsigned long *v)
+{
+	const char *t = strstr(arg, key);
+	char buf[64];
+	size_t n;
+
+	if (!t)
+		return false;
+	t += strlen(key);
+	n = strcspn(t, ",}");
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	if (n > 5 && !strcmp(buf + n - 5, "*1024")) {
+		buf[n - 5] = '\0';
+		if (!arg_value(buf, v) || *v > (~0UL >> 10))
+			return false;
+		*v <<= 10;
+		return true;
+	}
+	return arg_value(buf, v);
+}
+
+/*
+ * setrlimit(RES, {...}) and prlimit64(PID, RES, {...}, OLD) that set one
+ * of the limits a space keeps: MEM_SETRLIMIT. Reading or other limits:
+ * not memory calls at all.
+ */
+static bool classify_setrlimit(struct st_event *ev, struct mem_call *mc)
+{
+	bool prl = !strcmp(ev->name, "prlimit64");
+	int base = prl ? 1 : 0;
+	unsigned long res, pid = 0;
+
+	if (ev->nargs != (prl ? 4 : 2) || !arg_value(ev->args[base], &res) ||
+	    (res != 2 && res != 3 && res != 8 && res != 9) || ev->args[base + 1][0] != '{')
+		return false;
+	if (prl && !arg_value(ev->args[0], &pid))
+		return false;
+	if (!rlim_field(ev->args[base + 1], "rlim_cur=", &mc->arg[1]) ||
+	    !rlim_field(ev->args[base + 1], "rlim_max=", &mc->arg[2]))
+		return false;
+	mc->op = MEM_SETRLIMIT;
+	mc->name = ev->name;
+	mc->nargs = 4;
+	mc->arg[0] = res;
+	mc->arg[3] = pid;
+	return true;
+}
+
+/* The effective capabilities of a capset line ("effective=1<<CAP_X|...")
+ * as far as they matter: the four a space asks about. */
+static bool classify_capset(struct st_event *ev, struct mem_call *mc)
+{
+	static const struct {
+		const char *name;
+		int bit;
+	} caps[] = { { "CAP_IPC_LOCK", 14 }, { "CAP_SYS_RAWIO", 17 }, { "CAP_SYS_ADMIN", 21 },
+		     { "CAP_SYS_RESOURCE", 24 } };
+	const char *e = ev->nargs == 2 ? strstr(ev->args[1], "effective=") : NULL;
+	size_t n;
+
+	if (!e || !ev->has_result || ev->result != 0)
+		return false;
+	e += 10;
+	n = strcspn(e, ",}");
+	mc->arg[0] = 0;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const char *t = strstr(e, caps[i].name);
+		size_t k = strlen(caps[i].name);
+
+		if (t && t < e + n && (t[k] == '|' || t[k] == ',' || t[k] == '}'))
+			mc->arg[0] |= 1UL << caps[i].bit;
+	}
+	mc->op = MEM_CAPS;
+	mc->name = "capset";
+	mc->nargs = 1;
+	return true;
+}
+
+/* prctl's options that bear on mappings besides PR_SET_VMA. */
+static bool is_mapping_prctl(const struct st_event *ev)
+{
+	unsigned long v;
+
+	return ev->nargs == 5 && arg_value(ev->args[0], &v) && (v == 41 || v == 42 || v == 65 ||
+								  v == 66);
+}
+
 /* clone's "flags=..." (clone3: inside its struct): does it hold CLONE_VM? */
 static bool clone_shares_vm(const struct st_event *ev)
 {
@@ -958,6 +1067,22 @@ int st_classify(struct st_event *ev, enum st_call_class *cls, struct mem_call *m
 	if (!strcmp(name, "prctl") && is_set_vma(ev)) {
 		*cls = ST_CLASS_MEMORY;
 		return classify_set_vma(ev, mc, err, errlen);
+	}
+	if (!strcmp(name, "prctl") && is_mapping_prctl(ev)) {
+		*cls = ST_CLASS_MEMORY;
+		mc->op = MEM_PRCTL;
+		mc->name = "prctl";
+		mc->nargs = 5;
+		return memory_args(ev, mc, err, errlen);
+	}
+	if ((!strcmp(name, "setrlimit") || !strcmp(name, "prlimit64")) &&
+	    classify_setrlimit(ev, mc)) {
+		*cls = ST_CLASS_MEMORY;
+		return 0;
+	}
+	if (!strcmp(name, "capset") && classify_capset(ev, mc)) {
+		*cls = ST_CLASS_MEMORY;
+		return 0;
 	}
 	if (!strcmp(name, "execve") || !strcmp(name, "execveat")) {
 		*cls = ST_CLASS_EXEC;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -60,6 +61,10 @@ struct task {
 	char *fd_path;
 	char *exec_text;
 	char *anon_name; /* prctl(PR_SET_VMA, ...)'s name, read at entry */
+	char *path_arg;	 /* open's path, memfd_create's name, read at entry */
+	char *dir_path;	 /* openat's directory */
+	unsigned long rlim_new[2];
+	int rlim_new_ok;
 };
 
 struct tracer {
@@ -107,8 +112,10 @@ static void task_clear_call(struct task *t)
 	free(t->fd_path);
 	free(t->exec_text);
 	free(t->anon_name);
-	t->fd_path = t->exec_text = t->anon_name = NULL;
-	t->active = t->printed = t->cl3_ok = 0;
+	free(t->path_arg);
+	free(t->dir_path);
+	t->fd_path = t->exec_text = t->anon_name = t->path_arg = t->dir_path = NULL;
+	t->active = t->printed = t->cl3_ok = t->rlim_new_ok = 0;
 }
 
 static void task_del(struct tracer *tr, struct task *t)
@@ -205,6 +212,53 @@ static char *fd_path(pid_t pid, int fd)
 	return strdup(buf);
 }
 
+static char *cwd_path(pid_t pid)
+{
+	char link[64], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/cwd", pid);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = 0;
+	return strdup(buf);
+}
+
+int tracer_read_caps(pid_t pid, unsigned long long *eff)
+{
+	char path[64], line[256];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "CapEff:", 7))
+			found = sscanf(line + 7, "%llx", eff) == 1;
+	if (f)
+		fclose(f);
+	return found ? 0 : -1;
+}
+
+/* What a call's line needs from the tracee's memory, read at entry:
+ * the file name of open, openat and memfd_create (and openat's directory),
+ * the new limit of setrlimit and prlimit64. */
+static void read_entry_args(struct task *t)
+{
+	const unsigned long *a = t->args;
+
+	if (t->nr == SYS_open || t->nr == SYS_memfd_create)
+		t->path_arg = a[0] ? read_string(t->pid, a[0], PATH_MAX) : NULL;
+	if (t->nr == SYS_openat) {
+		t->path_arg = a[1] ? read_string(t->pid, a[1], PATH_MAX) : NULL;
+		t->dir_path = (int)a[0] == -100 ? cwd_path(t->pid) : fd_path(t->pid, (int)a[0]);
+	}
+	if ((t->nr == SYS_setrlimit && a[1]) || (t->nr == SYS_prlimit64 && a[2]))
+		t->rlim_new_ok = !read_mem(t->pid, a[t->nr == SYS_prlimit64 ? 2 : 1], t->rlim_new,
+					   sizeof(t->rlim_new));
+}
+
 /* Appends a NULL-terminated pointer array of strings (argv). */
 static void put_string_array(struct sbuf *b, pid_t pid, unsigned long arr)
 {
@@ -299,12 +353,39 @@ static void emit_call(struct tracer *tr, struct task *t, long ret, int noreturn,
 {
 	struct sfmt_call c = { .nr = t->nr, .ret = ret, .noreturn = noreturn,
 			       .fd_path = t->fd_path, .exec_args = t->exec_text,
-			       .str_arg = t->anon_name };
+			       .str_arg = t->anon_name, .path_arg = t->path_arg,
+			       .dir_path = t->dir_path };
 	struct tracer_call tc = { .pid = t->pid, .nr = t->nr, .ret = ret, .noreturn = noreturn,
 				  .child = child, .fd_path = t->fd_path, .str = t->anon_name };
+	unsigned long rlim_old[2];
 	unsigned char vec[33];
 	struct sbuf b = { 0 };
+	char *ret_path = NULL;
 
+	/* A credentials change shows as the capabilities it left. */
+	if (sfmt_creds_call(t->nr)) {
+		if (ret != 0 || tracer_read_caps(t->pid, &tc.caps_eff))
+			return;
+		tc.has_caps = 1;
+		put_prefix(tr, &b, t->pid);
+		sfmt_caps_line(&b, tc.caps_eff);
+		tc.line = b.s;
+		tr->res->calls++;
+		if (tr->hooks->on_call && tr->hooks->on_call(tr->hooks->ctx, &tc))
+			tr->stop = 1;
+		sb_free(&b);
+		return;
+	}
+	if (t->rlim_new_ok) {
+		c.rlim_new = t->rlim_new;
+		tc.has_rlim = 1;
+		memcpy(tc.rlim, t->rlim_new, sizeof(tc.rlim));
+	}
+	if (t->nr == SYS_prlimit64 && t->args[3] && ret == 0 &&
+	    !read_mem(t->pid, t->args[3], rlim_old, sizeof(rlim_old)))
+		c.rlim_old = rlim_old;
+	if (sfmt_returns_fd(t->nr) && ret >= 0)
+		c.ret_path = ret_path = fd_path(t->pid, (int)ret);
 	memcpy(c.a, t->args, sizeof(c.a));
 	memcpy(tc.args, t->args, sizeof(tc.args));
 	if (t->cl3_ok)
@@ -326,6 +407,7 @@ static void emit_call(struct tracer *tr, struct task *t, long ret, int noreturn,
 	if (tr->hooks->on_call && tr->hooks->on_call(tr->hooks->ctx, &tc))
 		tr->stop = 1;
 	sb_free(&b);
+	free(ret_path);
 }
 
 static void emit_death(struct tracer *tr, pid_t pid, int status)
@@ -360,6 +442,7 @@ static void syscall_entry(struct tracer *tr, struct task *t, const struct sc_inf
 	t->active = 1;
 	if (t->nr == SYS_mmap)
 		t->fd_path = fd_path(t->pid, (int)t->args[4]);
+	read_entry_args(t);
 	if (t->nr == SYS_execve || t->nr == SYS_execveat)
 		t->exec_text = exec_text(t);
 	/* The name may be freed once the call returns: read it now. The
@@ -645,6 +728,37 @@ int tracer_run(char *const argv[], const struct tracer_hooks *hooks, struct trac
 
 /* ---- snapshots ---- */
 
+/* What the new image keeps of the process: personality, effective
+ * capabilities and the limits a space keeps. */
+static void write_process_state(FILE *out, pid_t pid)
+{
+	static const struct {
+		int res;
+		const char *key;
+	} lims[] = { { RLIMIT_AS, "rlimit_as" }, { RLIMIT_DATA, "rlimit_data" },
+		     { RLIMIT_MEMLOCK, "rlimit_memlock" }, { RLIMIT_STACK, "rlimit_stack" } };
+	char path[64];
+	unsigned long persona;
+	unsigned long long caps;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/personality", pid);
+	f = fopen(path, "re");
+	if (f && fscanf(f, "%lx", &persona) == 1)
+		fprintf(out, " personality=%#lx", persona);
+	if (f)
+		fclose(f);
+	if (!tracer_read_caps(pid, &caps))
+		fprintf(out, " caps=%#llx", caps);
+	for (size_t i = 0; i < sizeof(lims) / sizeof(lims[0]); i++) {
+		struct rlimit r;
+
+		if (!prlimit(pid, lims[i].res, NULL, &r))
+			fprintf(out, " %s=%#lx:%#lx", lims[i].key, (unsigned long)r.rlim_cur,
+				(unsigned long)r.rlim_max);
+	}
+}
+
 /* start_stack (field 28) and start_brk (field 47) of /proc/PID/stat,
  * which smaps cannot show: without a [heap] line the break is unknown.
  * At an exec event the break is still at start_brk. */
@@ -672,9 +786,12 @@ static void write_header(FILE *out, pid_t pid)
 		v[i] = strtoul(p, &p, 10);
 		p += strspn(p, " ");
 	}
-	if (i == 48 && v[47])
-		fprintf(out, "# usermm: start_brk=%#lx brk=%#lx start_stack=%#lx\n", v[47], v[47],
+	if (i == 48 && v[47]) {
+		fprintf(out, "# usermm: start_brk=%#lx brk=%#lx start_stack=%#lx", v[47], v[47],
 			v[28]);
+		write_process_state(out, pid);
+		fprintf(out, "\n");
+	}
 }
 
 char *tracer_snapshot(pid_t pid)

@@ -25,6 +25,14 @@ struct tracer_call {
 	unsigned long clone_flags; /* fork is 0+SIGCHLD, vfork CLONE_VM|CLONE_VFORK */
 	const char *fd_path; /* mmap's fd, as readlink of /proc/PID/fd/N at entry */
 	const char *str;     /* prctl(PR_SET_VMA)'s name, read at entry; NULL if none */
+	/* A call that changed the credentials (capset, setuid, ...) and
+	 * succeeded: the effective capabilities after it, from
+	 * /proc/PID/status; the line is then "usermm_caps(0x...) = 0". */
+	int has_caps;
+	unsigned long long caps_eff;
+	/* setrlimit/prlimit64: the new limit, read at entry (has_rlim). */
+	int has_rlim;
+	unsigned long rlim[2];
 	const char *line;  /* the strace line, with its pid prefix, no newline */
 };
 
@@ -56,10 +64,15 @@ struct tracer_result {
 int tracer_run(char *const argv[], const struct tracer_hooks *hooks, struct tracer_result *res);
 
 /* /proc/PID/smaps of a tracee stopped at its exec event, after one line
- * "# usermm: start_brk=0x... brk=0x... start_stack=0x..." from
- * /proc/PID/stat (left out if stat cannot be read). Malloc'ed; NULL if
- * smaps cannot be read. */
+ * "# usermm: start_brk=0x... brk=0x... start_stack=0x... personality=0x...
+ * caps=0x... rlimit_as=CUR:MAX rlimit_data=... rlimit_memlock=...
+ * rlimit_stack=..." from /proc/PID/stat, personality and status and
+ * prlimit (the line is left out if stat cannot be read). Malloc'ed; NULL
+ * if smaps cannot be read. */
 char *tracer_snapshot(pid_t pid);
+
+/* The effective capability set of pid (CapEff of /proc/PID/status). */
+int tracer_read_caps(pid_t pid, unsigned long long *eff);
 
 /* The exit status a shell would give for a wait status. */
 int tracer_exit_code(int status);

@@ -116,3 +116,23 @@ unsigned long umm_brk(struct umm_mm *mm, unsigned long brk)
 	mm_unlock(mm);
 	return ret;
 }
+
+int umm_mm_set_brk(struct umm_mm *mm, unsigned long start_brk, unsigned long brk)
+{
+	int err = 0;
+
+	if (!mm || offset_in_page(start_brk) || brk < start_brk || brk > mm->cfg.task_size)
+		return -EINVAL;
+	mm_lock(mm);
+	/* The heap, if any, lies in [start_brk, brk): it would be orphaned. */
+	if (mm->brk != mm->start_brk)
+		err = -EBUSY;
+	else if (brk != start_brk && find_vma_intersection(mm, start_brk, PAGE_ALIGN(brk)))
+		err = -EEXIST;
+	if (!err) {
+		mm->start_brk = start_brk;
+		mm->brk = brk;
+	}
+	mm_unlock(mm);
+	return err;
+}
