@@ -778,6 +778,9 @@ struct umm_vma_info {
 	/* The name umm_set_anon_name gave it (copied), if has_anon_name. */
 	bool has_anon_name;
 	char anon_name[UMM_ANON_NAME_MAX];
+	/* It has an anon_vma: it got anonymous pages (a write fault, a
+	 * populate, ...), which decides its later merges. */
+	bool anon_vma;
 };
 
 /* find_vma: the first VMA with end > addr. 0, or -ENOENT if none. */

@@ -99,7 +99,8 @@ static int record_exit(void *ctx, pid_t pid, int status, const char *line)
 /* Runs the command with the record hooks; returns the exit status. */
 static int record_run(struct record *r, char **cmd)
 {
-	struct tracer_hooks hooks = { r, record_exec, record_call, record_exit };
+	struct tracer_hooks hooks = { .ctx = r, .on_exec = record_exec, .on_call = record_call,
+				      .on_exit = record_exit };
 	struct tracer_result res;
 	char path[4096];
 	int rc;

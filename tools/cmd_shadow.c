@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "commands.h"
 #include "replay.h"
+#include "shadow_touch.h"
 #include "strace_fmt.h"
 #include "tracer.h"
 #include "usermm.h"
@@ -42,6 +43,10 @@ static const char shadow_usage[] =
 	"  --unprivileged    CMD has no capabilities (CAP_SYS_RAWIO, CAP_IPC_LOCK,\n"
 	"                    CAP_SYS_ADMIN); --privileged: it has them. Default: those\n"
 	"                    of the user running shadow, as for the limits and sysctls.\n"
+	"  --no-touch-sync   do not read the program's pagemap before each memory call\n"
+	"                    to learn which VMAs its plain stores gave pages (and so an\n"
+	"                    anon_vma, which decides merges and MADV_COLLAPSE); the\n"
+	"                    summary says what reading it cost.\n"
 	"  -h, --help        this text.\n";
 
 /* The memory calls, by syscall number; unsupported calls count by index. */
@@ -82,6 +87,7 @@ static const struct {
 struct shadow {
 	struct replay *r;
 	bool fixed_caps; /* --privileged or --unprivileged: caps never change */
+	struct touch_sync touch;
 	unsigned long calls, processes, divergences, unsupported;
 	unsigned long unsupported_by[NMEM];
 	int failed; /* usermm could not follow (a snapshot, a clone) */
@@ -166,6 +172,10 @@ static void print_summary(const struct shadow *s, const struct tracer_result *re
 			first = 0;
 		}
 	fprintf(stderr, "%s\n", s->unsupported ? ")" : "");
+	if (!s->touch.off)
+		fprintf(stderr, "usermm shadow: touched pages: %lu VMAs read from pagemap (%lu "
+			"entries, %.1f ms), %lu found written by the program\n", s->touch.vmas,
+			s->touch.entries, s->touch.seconds * 1e3, s->touch.faults);
 }
 
 /* ---- the hooks ---- */
@@ -313,6 +323,71 @@ static bool follow_process_state(struct shadow *s, const struct tracer_call *c)
 	return false;
 }
 
+/* The range a memory call works on, known before it runs; false if none
+ * (a plain mmap's place is known only from its result). */
+static bool entry_range(const struct tracer_call *c, struct umm_mm *mm, unsigned long *lo,
+			unsigned long *hi)
+{
+	const unsigned long *a = c->args;
+	struct umm_mm_stats st;
+
+	*lo = a[0];
+	*hi = a[0] + a[1];
+	switch (c->nr) {
+	case SYS_mmap:
+		return (a[3] & 0x100010) != 0; /* MAP_FIXED, MAP_FIXED_NOREPLACE */
+	case SYS_mremap:
+		*hi = a[0] + (a[1] > a[2] ? a[1] : a[2]);
+		return true;
+	case SYS_brk:
+		umm_mm_stats(mm, &st);
+		*lo = st.brk;
+		*hi = st.brk;
+		return true;
+	case SYS_mlockall: case SYS_munlockall:
+		*lo = 1, *hi = 0; /* the whole space */
+		return true;
+	case SYS_prctl:
+		*lo = a[2];
+		*hi = a[2] + a[3];
+		return a[0] == SFMT_PR_SET_VMA;
+	case SYS_mincore: case SYS_msync: case SYS_pkey_alloc: case SYS_pkey_free:
+	case SYS_personality: case SYS_setrlimit: case SYS_prlimit64:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* Before the call runs: what the process touched in the range it works
+ * on (and beside it) since the last call. */
+static int shadow_entry(void *ctx, const struct tracer_call *c)
+{
+	struct shadow *s = ctx;
+	struct umm_mm *mm = replay_has_pid(s->r, c->pid) ? replay_mm(s->r, c->pid) : NULL;
+	unsigned long lo, hi;
+
+	if (mm && entry_range(c, mm, &lo, &hi))
+		touch_sync_range(&s->touch, c->pid, mm, lo, hi);
+	if (mm && c->nr == SYS_mremap && (c->args[3] & 2)) /* MREMAP_FIXED's target */
+		touch_sync_range(&s->touch, c->pid, mm, c->args[4], c->args[4] + c->args[2]);
+	return 0;
+}
+
+/* After the call, before usermm mirrors it: the neighbours of where a
+ * new mapping went, which its merge may join. */
+static void sync_new_place(struct shadow *s, const struct tracer_call *c)
+{
+	struct umm_mm *mm = replay_mm(s->r, c->pid);
+	unsigned long len = c->nr == SYS_mmap ? c->args[1] : c->args[2];
+
+	if (c->ret < 0 || (unsigned long)c->ret == c->args[0] ||
+	    (c->nr != SYS_mmap && c->nr != SYS_mremap))
+		return;
+	touch_sync_range(&s->touch, c->pid, mm, (unsigned long)c->ret,
+			 (unsigned long)c->ret + len);
+}
+
 static int shadow_call(void *ctx, const struct tracer_call *c)
 {
 	struct shadow *s = ctx;
@@ -329,6 +404,7 @@ static int shadow_call(void *ctx, const struct tracer_call *c)
 		free(path);
 		return 0; /* exec (see shadow_exec), exit, a failed clone */
 	}
+	sync_new_place(s, c);
 	rc = mirror(s, c, &mc, idx);
 	free(path);
 	return rc;
@@ -363,10 +439,12 @@ static struct replay *make_replay(int privileges)
 	return replay_new(&ro);
 }
 
-static int shadow_run(char **cmd, int privileges)
+static int shadow_run(char **cmd, int privileges, bool touch_sync)
 {
-	struct shadow s = { .r = make_replay(privileges), .fixed_caps = privileges != 0 };
-	struct tracer_hooks hooks = { &s, shadow_exec, shadow_call, shadow_exit };
+	struct shadow s = { .r = make_replay(privileges), .fixed_caps = privileges != 0,
+			    .touch.off = !touch_sync };
+	struct tracer_hooks hooks = { .ctx = &s, .on_exec = shadow_exec, .on_entry = shadow_entry,
+				      .on_call = shadow_call, .on_exit = shadow_exit };
 	struct tracer_result res;
 	int rc;
 
@@ -388,15 +466,21 @@ int cmd_shadow(int argc, char **argv)
 {
 	static const struct option opts[] = { { "unprivileged", no_argument, 0, 'U' },
 					      { "privileged", no_argument, 0, 'P' },
+					      { "no-touch-sync", no_argument, 0, 'T' },
 					      { "help", no_argument, 0, 'h' },
 					      { 0, 0, 0, 0 } };
 	int c, privileges = 0;
+	bool touch_sync = true;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(shadow_usage, stdout);
 			return 0;
+		}
+		if (c == 'T') {
+			touch_sync = false;
+			continue;
 		}
 		if (c != 'U' && c != 'P') {
 			fputs(shadow_usage, stderr);
@@ -409,5 +493,5 @@ int cmd_shadow(int argc, char **argv)
 		fputs(shadow_usage, stderr);
 		return 2;
 	}
-	return shadow_run(argv + optind, privileges);
+	return shadow_run(argv + optind, privileges, touch_sync);
 }

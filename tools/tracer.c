@@ -144,6 +144,18 @@ static int serialized(long nr)
 	       nr == SYS_clone3 || nr == SYS_execve || nr == SYS_execveat;
 }
 
+/* t's call goes into the kernel: the entry hook sees it first. */
+static void enter_kernel(struct tracer *tr, struct task *t)
+{
+	struct tracer_call tc = { .pid = t->pid, .nr = t->nr };
+
+	memcpy(tc.args, t->args, sizeof(tc.args));
+	if (tr->hooks->on_entry && sfmt_memory_call(t->nr) &&
+	    tr->hooks->on_entry(tr->hooks->ctx, &tc))
+		tr->stop = 1;
+	resume(t, 0);
+}
+
 static void slot_release(struct tracer *tr, struct task *t)
 {
 	struct task *next = NULL;
@@ -159,7 +171,7 @@ static void slot_release(struct tracer *tr, struct task *t)
 	if (next) {
 		next->waiting = 0;
 		tr->slot = next;
-		resume(next, 0);
+		enter_kernel(tr, next);
 	}
 }
 
@@ -461,7 +473,7 @@ static void syscall_entry(struct tracer *tr, struct task *t, const struct sc_inf
 	}
 	if (serialized(t->nr))
 		tr->slot = t;
-	resume(t, 0);
+	enter_kernel(tr, t);
 }
 
 static void syscall_exit(struct tracer *tr, struct task *t, const struct sc_info *si)

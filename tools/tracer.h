@@ -45,6 +45,9 @@ struct tracer_hooks {
 	 * order of the successful execve lines in the trace.
 	 * Return nonzero to stop tracing (the tracees are killed). */
 	int (*on_exec)(void *ctx, pid_t pid, pid_t former, int nth, int first);
+	/* A memory call is about to go into the kernel (it has the slot):
+	 * pid, nr and args are set, nothing else. May be NULL. */
+	int (*on_entry)(void *ctx, const struct tracer_call *call);
 	/* A traced call has finished (exit and exit_group: has begun). */
 	int (*on_call)(void *ctx, const struct tracer_call *call);
 	/* A task is gone; line is strace's "+++ exited with N +++". */

@@ -14,6 +14,7 @@ void vma_to_info(const struct vma *v, struct umm_vma_info *out)
 	out->pgoff = v->vm_pgoff;
 	out->file = v->vm_file;
 	out->special = v->special;
+	out->anon_vma = v->anon_vma != NULL;
 	/* A copy: the name object may go with the VMA once the lock drops. */
 	out->has_anon_name = v->anon_name != NULL;
 	out->anon_name[0] = '\0';
