@@ -50,6 +50,7 @@ enum dt_kind {
 	DT_PRCTL_ANON_NAME,  /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, ...) */
 	DT_PKEY_ALLOC,       /* the key map is the process's: no range */
 	DT_PKEY_FREE,
+	DT_REMAP_FILE_PAGES,
 	DT_NKINDS
 };
 
@@ -126,6 +127,9 @@ struct dt_fd {
 	int fd;
 	int flags;        /* the open(2) flags, for the trace's openat line */
 	const char *what; /* for reports: "regular file, O_RDONLY" */
+	/* A memfd: its name and memfd_create flags, for a memfd_create line. */
+	const char *memfd_name;
+	unsigned int mfd_flags;
 };
 
 #define DT_MAX_FDS 16

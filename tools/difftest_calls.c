@@ -72,6 +72,11 @@ static long umm_do_pkey_free(struct dt_umm *u, const struct dt_call *c)
 	return umm_pkey_free(u->mm, (int)c->a[0]);
 }
 
+static long umm_do_remap_file_pages(struct dt_umm *u, const struct dt_call *c)
+{
+	return umm_remap_file_pages(u->mm, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+}
+
 static long umm_do_mseal(struct dt_umm *u, const struct dt_call *c)
 {
 	return umm_mseal(u->mm, c->a[0], c->a[1], c->a[2]);
@@ -183,6 +188,9 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_PKEY_ALLOC] = { "pkey_alloc", SYS_pkey_alloc, { DA_HEX, DA_HEX }, false, 1,
 			    umm_do_pkey_alloc },
 	[DT_PKEY_FREE] = { "pkey_free", SYS_pkey_free, { DA_INT }, false, 1, umm_do_pkey_free },
+	[DT_REMAP_FILE_PAGES] = { "remap_file_pages", SYS_remap_file_pages,
+				  { DA_ADDR, DA_LEN, DA_PROT, DA_LEN, DA_MFLAGS }, false, 4,
+				  umm_do_remap_file_pages },
 };
 
 bool dt_kind_enabled(enum dt_kind k)
@@ -277,6 +285,9 @@ bool dt_call_reach(const struct dt_call *c, struct dt_range *out)
 		return touch_reach(c, out);
 	case DT_PRCTL_ANON_NAME:
 		return walk_range(c->a[2], c->a[3], out);
+	case DT_REMAP_FILE_PAGES: /* a MAP_FIXED mmap of the rounded range */
+		return aligned_range(c->a[0] & ~(DT_PAGE - 1), c->a[1] & ~(DT_PAGE - 1), DT_PAGE,
+				     out);
 	default:
 		return walk_range(c->a[0], c->a[1], out);
 	}

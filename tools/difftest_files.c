@@ -3,7 +3,9 @@
  * directory under /tmp with a 1 MiB regular file, a small one (3 pages and
  * 100 bytes: mappings past its end), an unlinked one, a 1 MiB file on
  * /dev/shm (tmpfs), /dev/zero and the directory itself (no mmap method),
- * opened read-only, write-only and read-write. The fds are opened without
+ * opened read-only, write-only and read-write, the regular file with
+ * O_PATH (mmap: EBADF), and a hugetlbfs memfd (MFD_HUGETLB) where the
+ * kernel has 2 MiB huge pages. The fds are opened without
  * O_CLOEXEC, so the kernel child inherits the same open file descriptions
  * under the same numbers; usermm gets one handle per fd (difftest.c).
  */
@@ -12,6 +14,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,8 +43,23 @@ static int add_fd(struct dt_files *f, const char *path, int flags, const char *w
 			close(fd);
 		return -1;
 	}
-	f->fds[f->nfds++] = (struct dt_fd){ fd, flags, what };
+	f->fds[f->nfds++] = (struct dt_fd){ fd, flags, what, NULL, 0 };
 	return 0;
+}
+
+/* A memfd made with mfd_flags, kept only if memfd_create works here. */
+static void add_memfd(struct dt_files *f, const char *name, unsigned int mfd_flags,
+		      const char *what)
+{
+	int fd = memfd_create(name, mfd_flags);
+
+	if (fd < 0)
+		return;
+	if (f->nfds == DT_MAX_FDS || fd >= DT_FD_LIMIT) {
+		close(fd);
+		return;
+	}
+	f->fds[f->nfds++] = (struct dt_fd){ fd, O_RDWR, what, name, mfd_flags };
 }
 
 static int open_all(struct dt_files *f)
@@ -59,7 +77,8 @@ static int open_all(struct dt_files *f)
 	       add_fd(f, "/dev/zero", O_RDWR, "/dev/zero, O_RDWR") ||
 	       add_fd(f, "/dev/zero", O_RDONLY, "/dev/zero, O_RDONLY") ||
 	       add_fd(f, f->dir, O_RDONLY | O_DIRECTORY, "a directory (ENODEV)") ||
-	       add_fd(f, gone, O_RDWR, "an unlinked file, O_RDWR");
+	       add_fd(f, gone, O_RDWR, "an unlinked file, O_RDWR") ||
+	       add_fd(f, reg, O_PATH, "regular file, O_PATH (EBADF)");
 }
 
 int dt_files_open(struct dt_files *f)
@@ -82,6 +101,7 @@ int dt_files_open(struct dt_files *f)
 		dt_files_close(f);
 		return -1;
 	}
+	add_memfd(f, "usermm-difftest-huge", MFD_HUGETLB, "hugetlbfs memfd");
 	unlink(f->gone);
 	return 0;
 }

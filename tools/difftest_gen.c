@@ -593,6 +593,23 @@ static void gen_anon_name(struct dt_gen *g, struct dt_call *c)
 	c->a[4] = below(g, DT_NANON_NAMES);
 }
 
+/* Mostly valid: within our ranges, prot 0, offsets inside the 1 MiB
+ * files; sometimes unaligned, a prot, flags other than MAP_NONBLOCK. */
+static void gen_remap_file_pages(struct dt_gen *g, struct dt_call *c)
+{
+	static const unsigned long fl[] = { 0, 0, 0, 0x10000, 0x10000, 0x22, 0xffffffff };
+
+	c->kind = DT_REMAP_FILE_PAGES;
+	pick_range(g, &c->a[0], &c->a[1], 60);
+	if (chance(g, 10))
+		c->a[0] += below(g, DT_PAGE);
+	if (chance(g, 10))
+		c->a[1] += below(g, DT_PAGE);
+	c->a[2] = chance(g, 92) ? 0 : gen_prot(g);
+	c->a[3] = chance(g, 90) ? below(g, 256) : chance(g, 50) ? ~0UL - below(g, 4) : 1UL << 40;
+	c->a[4] = PICK(g, fl);
+}
+
 static void gen_kind(struct dt_gen *g, enum dt_kind k, struct dt_call *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -612,6 +629,7 @@ static void gen_kind(struct dt_gen *g, enum dt_kind k, struct dt_call *c)
 	case DT_TOUCH: gen_touch(g, c); break;
 	case DT_PRCTL_ANON_NAME: gen_anon_name(g, c); break;
 	case DT_PKEY_ALLOC: case DT_PKEY_FREE: gen_pkey_alloc_free(g, c, k); break;
+	case DT_REMAP_FILE_PAGES: gen_remap_file_pages(g, c); break;
 	default: c->kind = DT_BRK; break;
 	}
 }

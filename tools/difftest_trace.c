@@ -212,6 +212,8 @@ static void print_open_flags(FILE *out, int flags)
 		fputs("|O_APPEND", out);
 	if (flags & O_DIRECTORY)
 		fputs("|O_DIRECTORY", out);
+	if (flags & O_PATH)
+		fputs("|O_PATH", out);
 }
 
 /* openat lines for the fds the calls pass, each once. */
@@ -230,6 +232,12 @@ static void print_opens(FILE *out, const struct dt_call *calls, size_t n, const 
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", d->fd);
 		len = readlink(link, path, sizeof(path) - 1);
 		path[len > 0 ? len : 0] = '\0';
+		if (d->memfd_name) { /* "/memfd:NAME (deleted)" */
+			fprintf(out, "memfd_create(\"%s\", %s) = %d</memfd:%s>(deleted)\n",
+				d->memfd_name, (d->mfd_flags & 4) ? "MFD_HUGETLB" : "0", d->fd,
+				d->memfd_name);
+			continue;
+		}
 		fprintf(out, "openat(AT_FDCWD, \"%s\", ", path);
 		print_open_flags(out, d->flags);
 		fprintf(out, ") = %d<%s>\n", d->fd, path);
