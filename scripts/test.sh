@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds usermm and runs every test twice: a normal build, then one with
-# AddressSanitizer and UndefinedBehaviorSanitizer. Installs cmocka (the
-# test framework) with apt-get if it is missing.
+# AddressSanitizer and UndefinedBehaviorSanitizer; then the concurrency
+# tests under ThreadSanitizer. Installs cmocka (the test framework) with
+# apt-get if it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f /usr/include/cmocka.h ] || ! command -v cmake >/dev/null; then
@@ -19,3 +20,7 @@ for variant in plain sanitize; do
 	cmake --build "$dir" -j"$jobs" >/dev/null
 	ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 done
+echo "== tsan build (UMM_TSAN=ON): the concurrency tests"
+cmake -S . -B build-test-tsan -DUMM_TSAN=ON -DUMM_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-test-tsan -j"$jobs" >/dev/null
+ctest --test-dir build-test-tsan --output-on-failure -j"$jobs"
