@@ -11,6 +11,7 @@
 #define UMM_INTERNAL_H
 
 #include "usermm.h"
+#include "range_set.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -188,15 +189,6 @@ struct vma_tree {
 	size_t next_chunk;                  /* bytes of the chunk to get next */
 };
 
-/* The guard-marked pages (guard.c): ranges sorted by address, disjoint
- * and never adjacent, so each address has at most one range to look at. */
-struct guard_range {
-	unsigned long start, end;
-};
-struct guard_set {
-	struct guard_range *r;
-	size_t n, cap;
-};
 
 /* mm_struct. */
 struct umm_mm {
@@ -221,7 +213,7 @@ struct umm_mm {
 	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
-	struct guard_set guards; /* MADV_GUARD_INSTALL markers (page tables in the kernel) */
+	struct range_set guards; /* MADV_GUARD_INSTALL markers (page tables in the kernel) */
 	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
 	 * and the calling thread's PKRU. */
 	unsigned int pkey_map;

@@ -73,6 +73,7 @@ struct umm_mm *umm_mm_create(const struct umm_config *cfg)
 		return NULL;
 	}
 	mm->tree.alloc = cfg->allocator;
+	mm->guards.alloc = cfg->allocator;
 	mm->rng = mm->cfg.seed;
 	pkeys_init(mm);
 	mm->next_shmem_ino = 1;
