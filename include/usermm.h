@@ -281,6 +281,17 @@ struct umm_file *umm_file_from_fd(int fd, int *err);
 /* Reference counting. A mapping holds its own reference. */
 struct umm_file *umm_file_get(struct umm_file *file);
 void umm_file_put(struct umm_file *file);
+/*
+ * Pages [first_page, first_page + npages) of a shmem file (tmpfs, a
+ * memfd, shared anonymous memory) are in its page cache: the caller's
+ * process wrote them with write(2) or fallocate, or faulted them in
+ * where usermm could not see it. Faults and populates through usermm's
+ * own mappings note their pages themselves. The page cache decides
+ * MADV_COLLAPSE of shmem (a PMD of the file with no cached page cannot
+ * be collapsed). 0, -EINVAL for a range that wraps, -ENOMEM; other
+ * files have no page cache usermm keeps (0, nothing noted).
+ */
+int umm_file_cache_add(struct umm_file *file, unsigned long first_page, unsigned long npages);
 /* The description a handle was made from (path owned by the handle). */
 const struct umm_file_desc *umm_file_describe(const struct umm_file *file);
 

@@ -269,7 +269,7 @@ for p in "${programs[@]}"; do
 	fi
 	# shadow's other lines: it could not follow a process (snapshot, clone).
 	complaint=$(grep -oE 'usermm( shadow)?: .*' "$log" | grep -m1 -vE \
-		'^usermm(: =| shadow: ([0-9]+ calls mirrored|divergence in pid|note:))')
+		'^usermm(: =| shadow: ([0-9]+ calls mirrored|divergence in pid|note:|touched pages:))')
 	if grep -q 'usermm shadow: divergence in pid' "$log"; then
 		block=$(grep -m1 -A3 'usermm shadow: divergence in pid' "$log")
 		call=$(sed -n 2p <<<"$block" | sed -E 's/^ *(\[pid +[0-9]+\] )?//; s/ *= [^=]*$//')

@@ -367,6 +367,29 @@ ORACLE_SCENARIO(madvise_collapse,
 	"madvise g 2M MADV_COLLAPSE => -EINVAL\n"
 	"madvise g+4M 2M MADV_COLLAPSE => -ENOMEM\n")
 
+/* MADV_COLLAPSE of shmem (here shared anonymous memory) needs, in each
+ * PMD, a page in the page cache: written, read or populated through any
+ * mapping, gone again after MADV_REMOVE (measured: one page is enough;
+ * a private write copies a hole to an anonymous page, caching nothing). */
+ORACLE_SCENARIO(collapse_shmem_page_cache,
+	"c=mmap 0x220000000000 4M PROT_RW MAP_SAF -1 0\n"
+	"madvise c 2M MADV_COLLAPSE => -EINVAL\n"
+	"touch c+4K PROT_WRITE => 0\n"
+	"madvise c 2M MADV_COLLAPSE => 0\n"
+	"madvise c 4M MADV_COLLAPSE => -EINVAL\n"
+	"touch c+2M+8K PROT_READ => 0\n"
+	"madvise c 4M MADV_COLLAPSE => 0\n"
+	"d=mmap 0x230000000000 2M PROT_RW MAP_SAF -1 0\n"
+	"madvise d 4K MADV_POPULATE_READ => 0\n"
+	"madvise d 2M MADV_COLLAPSE => 0\n"
+	"madvise d 2M MADV_REMOVE => 0\n"
+	"madvise d 2M MADV_COLLAPSE => -EINVAL\n"
+	"e=mmap 0x240000000000 2M PROT_RW MAP_SAF|MAP_POPULATE -1 0\n"
+	"madvise e 2M MADV_COLLAPSE => 0\n"
+	"f=mmap 0x250000000000 2M PROT_RW MAP_SAF -1 0\n"
+	"madvise f 2M MADV_WILLNEED => 0\n"
+	"madvise f 2M MADV_COLLAPSE => -EINVAL\n")
+
 /* Guard markers without touching them: where they may go, that the maps
  * never show them, that populate and mlock stop at them, that unmapping
  * drops them, and the anon_vma an install gives anonymous memory. */
@@ -466,6 +489,7 @@ int main(void)
 		cmocka_unit_test(madvise_populate),
 		cmocka_unit_test(collapse_at_zero),
 		cmocka_unit_test(madvise_collapse),
+		cmocka_unit_test(collapse_shmem_page_cache),
 		cmocka_unit_test(madvise_guard_rules),
 		cmocka_unit_test(guard_touch),
 	};

@@ -149,19 +149,25 @@ static void test_anon_name_prctl(void **state)
  * that shows it (tests/progs/state_calls.c): an O_PATH fd, a hugetlbfs
  * memfd, remap_file_pages, RLIMIT_MEMLOCK lowered, capabilities dropped
  * by capset and (as root) by setuid in a child, READ_IMPLIES_EXEC, the
- * THP switch, MDWE in a forked child and after exec. Found by running the
- * kernel's mm selftests under shadow.
+ * THP switch, MDWE in a forked child and after exec; and plain stores
+ * before MADV_COLLAPSE, which shadow learns from the pagemap (without,
+ * usermm refuses the collapse). Found by running the kernel's mm
+ * selftests under shadow.
  */
 static void test_state_calls(void **state)
 {
 	char *err;
 
 	(void)state;
-	assert_int_equal(shadow("", UMM_STATE_CALLS_PATH), 0);
+	assert_int_equal(shadow("", UMM_STATE_CALLS_PATH " stores"), 0);
 	err = slurp("err");
 	if (!strstr(err, " 0 divergences, 0 unsupported"))
 		fail_msg("not clean:\n%s", err);
 	assert_non_null(strstr(err, " 3 processes"));
+	free(err);
+	assert_int_equal(shadow("--no-touch-sync", UMM_STATE_CALLS_PATH " stores"), 1);
+	err = slurp("err");
+	assert_non_null(strstr(err, "MADV_COLLAPSE"));
 	free(err);
 }
 

@@ -369,6 +369,8 @@ static int shadow_entry(void *ctx, const struct tracer_call *c)
 
 	if (mm && entry_range(c, mm, &lo, &hi))
 		touch_sync_range(&s->touch, c->pid, mm, lo, hi);
+	if (mm && c->nr == SYS_madvise && c->args[2] == 25) /* MADV_COLLAPSE */
+		touch_sync_cache(&s->touch, c->pid, mm, c->args[0], c->args[0] + c->args[1]);
 	if (mm && c->nr == SYS_mremap && (c->args[3] & 2)) /* MREMAP_FIXED's target */
 		touch_sync_range(&s->touch, c->pid, mm, c->args[4], c->args[4] + c->args[2]);
 	return 0;

@@ -69,6 +69,65 @@ static void sync_vma(struct touch_sync *ts, int fd, struct umm_mm *mm,
 	ts->faults++;
 }
 
+/* Notes the file pages of v that pid has mapped (present, file). */
+static void cache_from_vma(struct touch_sync *ts, int fd, const struct umm_vma_info *v)
+{
+	uint64_t e[CHUNK];
+
+	ts->vmas++;
+	for (unsigned long a = v->start; a < v->end; a += CHUNK * 4096UL) {
+		unsigned long n = (v->end - a) / 4096 < CHUNK ? (v->end - a) / 4096 : CHUNK;
+		ssize_t got = pread(fd, e, n * sizeof(e[0]), (off_t)((a / 4096) * sizeof(e[0])));
+
+		if (got <= 0)
+			return;
+		ts->entries += (unsigned long)got / sizeof(e[0]);
+		for (unsigned long i = 0; i < (unsigned long)got / sizeof(e[0]); i++)
+			if ((e[i] & PM_PRESENT) && (e[i] & PM_FILE))
+				umm_file_cache_add(v->file, v->pgoff + (a - v->start) / 4096 + i, 1);
+	}
+}
+
+static bool is_shmem(const struct umm_vma_info *v)
+{
+	const struct umm_file_desc *d = umm_file_describe(v->file);
+
+	return d && d->kind == UMM_FILE_SHMEM && !d->huge_shift;
+}
+
+void touch_sync_cache(struct touch_sync *ts, pid_t pid, struct umm_mm *mm, unsigned long lo,
+		      unsigned long hi)
+{
+	struct umm_file *files[8];
+	struct umm_vma_iter it;
+	struct umm_vma_info v;
+	size_t nfiles = 0;
+	char path[64];
+	int fd;
+
+	if (ts->off || !mm)
+		return;
+	umm_vma_iter_init(&it, mm, lo);
+	while (umm_vma_iter_next(&it, &v) && v.start < hi && nfiles < 8)
+		if (is_shmem(&v))
+			files[nfiles++] = v.file;
+	if (!nfiles)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* Any mapping of those files: an alias elsewhere may have the pages. */
+	umm_vma_iter_init(&it, mm, 0);
+	while (umm_vma_iter_next(&it, &v))
+		for (size_t i = 0; i < nfiles; i++)
+			if (v.file == files[i]) {
+				cache_from_vma(ts, fd, &v);
+				break;
+			}
+	close(fd);
+}
+
 void touch_sync_range(struct touch_sync *ts, pid_t pid, struct umm_mm *mm, unsigned long lo,
 		      unsigned long hi)
 {

@@ -31,5 +31,12 @@ struct touch_sync {
  */
 void touch_sync_range(struct touch_sync *ts, pid_t pid, struct umm_mm *mm, unsigned long lo,
 		      unsigned long hi);
+/*
+ * The page cache of the shmem files mapped in [lo, hi), as far as pid's
+ * pagemap shows it: the pages of those files present in any of pid's
+ * mappings are noted (umm_file_cache_add). MADV_COLLAPSE of shmem asks.
+ */
+void touch_sync_cache(struct touch_sync *ts, pid_t pid, struct umm_mm *mm, unsigned long lo,
+		      unsigned long hi);
 
 #endif

@@ -196,6 +196,8 @@ static enum vm_fault handle_mm_fault(struct umm_mm *mm, struct vma *v, unsigned 
 		vma_anon_prepare(mm, v);
 	if (file_page_past_eof(v, pgoff))
 		return VM_FAULT_SIGBUS;
+	vma_cache_fault(v, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE,
+			access == UMM_ACCESS_WRITE);
 	return VM_FAULT_DONE;
 }
 

@@ -72,6 +72,11 @@ struct umm_file *file_create(const struct umm_allocator *alloc, const struct umm
 	if (!f)
 		return NULL;
 	f->alloc = alloc;
+	f->cached.alloc = alloc;
+	if (pthread_mutex_init(&f->cache_lock, NULL)) {
+		kfree(alloc, f, sizeof(*f) + n + 1);
+		return NULL;
+	}
 	f->path = (char *)(f + 1);
 	memcpy(f->path, desc->path, n + 1);
 	f->desc = *desc;
@@ -99,8 +104,70 @@ void umm_file_put(struct umm_file *file)
 {
 	/* acq_rel: the last dropper must see every other user's writes
 	 * before it frees. */
-	if (file && atomic_fetch_sub_explicit(&file->refcount, 1, memory_order_acq_rel) == 1)
+	if (file && atomic_fetch_sub_explicit(&file->refcount, 1, memory_order_acq_rel) == 1) {
+		range_set_destroy(&file->cached);
+		pthread_mutex_destroy(&file->cache_lock);
 		kfree(file->alloc, file, sizeof(*file) + strlen(file->path) + 1);
+	}
+}
+
+static unsigned long page_of(const struct vma *v, unsigned long addr)
+{
+	return v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+}
+
+void vma_cache_fault(const struct vma *v, unsigned long start, unsigned long end, bool write)
+{
+	struct umm_file *f = v->vm_file;
+	unsigned long first, last, eof;
+
+	if (!f || f->desc.kind != UMM_FILE_SHMEM || f->desc.huge_shift || start >= end)
+		return;
+	if (write && !(v->vm_flags & VM_SHARED))
+		return;
+	/* Past the end of the file a fault finds no page (SIGBUS). */
+	eof = (unsigned long)((f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	first = page_of(v, start);
+	last = page_of(v, end);
+	if (last > eof)
+		last = eof;
+	if (first >= last)
+		return;
+	pthread_mutex_lock(&f->cache_lock);
+	range_set_add(&f->cached, first, last);
+	pthread_mutex_unlock(&f->cache_lock);
+}
+
+void file_cache_remove(struct umm_file *f, unsigned long first, unsigned long n)
+{
+	pthread_mutex_lock(&f->cache_lock);
+	if (!range_set_reserve(&f->cached))
+		range_set_remove(&f->cached, first, first + n);
+	pthread_mutex_unlock(&f->cache_lock);
+}
+
+bool file_cache_any(struct umm_file *f, unsigned long first, unsigned long n)
+{
+	bool any;
+
+	pthread_mutex_lock(&f->cache_lock);
+	any = range_set_first(&f->cached, first, first + n) < first + n;
+	pthread_mutex_unlock(&f->cache_lock);
+	return any;
+}
+
+int umm_file_cache_add(struct umm_file *file, unsigned long first_page, unsigned long npages)
+{
+	int err;
+
+	if (!file || first_page + npages < first_page)
+		return -EINVAL;
+	if (file->desc.kind != UMM_FILE_SHMEM || file->desc.huge_shift || !npages)
+		return 0;
+	pthread_mutex_lock(&file->cache_lock);
+	err = range_set_add(&file->cached, first_page, first_page + npages);
+	pthread_mutex_unlock(&file->cache_lock);
+	return err;
 }
 
 const struct umm_file_desc *umm_file_describe(const struct umm_file *file)

@@ -118,6 +118,8 @@ typedef uint64_t vm_flags_t;
 	 UMM_MAP_STACK | UMM_MAP_HUGETLB | UMM_MAP_32BIT | UMM_MAP_ABOVE4G |                 \
 	 (21UL << UMM_MAP_HUGE_SHIFT) | (30UL << UMM_MAP_HUGE_SHIFT))
 
+struct vma;
+
 /* struct file. */
 struct umm_file {
 	atomic_long refcount;
@@ -125,7 +127,24 @@ struct umm_file {
 	char *path;
 	bool shmem_anon; /* the hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping */
 	const struct umm_allocator *alloc; /* the handle's memory came from here */
+	/* shmem files: the page indices in the page cache (faults and
+	 * populates put them there, MADV_REMOVE takes them out), which
+	 * decides MADV_COLLAPSE. Shared by every space that maps the file. */
+	pthread_mutex_t cache_lock;
+	struct range_set cached;
 };
+
+/*
+ * Faulting [start, end) of v in (one page, or a populate's range) puts
+ * the pages of a shmem file into its page cache, except a write to a
+ * private mapping, which copies a hole to an anonymous page instead.
+ * Best effort: without memory for the record, the pages are not noted.
+ */
+void vma_cache_fault(const struct vma *v, unsigned long start, unsigned long end, bool write);
+/* MADV_REMOVE: the file's pages [first, first + n) leave the cache. */
+void file_cache_remove(struct umm_file *f, unsigned long first, unsigned long n);
+/* Does the page cache hold a page of [first, first + n) of f? */
+bool file_cache_any(struct umm_file *f, unsigned long first, unsigned long n);
 
 /* umm_file_create with the handle's memory from alloc. */
 struct umm_file *file_create(const struct umm_allocator *alloc, const struct umm_file_desc *desc);

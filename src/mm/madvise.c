@@ -204,9 +204,9 @@ static int advise_dontneed_free(const struct madvise_state *s)
  * madvise_collapse, as far as it can be decided without pages. Anonymous
  * memory qualifies once it has an anon_vma (it was written), and its
  * whole PMDs in the range are then taken as resident (they collapse).
- * shmem qualifies too, but its pages would have to be in the page cache,
- * which usermm does not have: a whole PMD fails as on a sparse file.
- * Other files never qualify here.
+ * shmem qualifies too, for each PMD whose part of the file has a page in
+ * the page cache (struct umm_file's record of it); a PMD without one
+ * fails as on a sparse file. Other files never qualify here.
  */
 static int advise_collapse(const struct umm_mm *mm, const struct madvise_state *s)
 {
@@ -225,7 +225,15 @@ static int advise_collapse(const struct umm_mm *mm, const struct madvise_state *
 	 * boundary, but a range inside a single PMD counts as a failure. */
 	if (last <= first)
 		return last < first ? -EINVAL : 0;
-	return anon ? 0 : -EINVAL;
+	if (anon)
+		return 0;
+	/* shmem: each PMD of the file needs a page in the page cache
+	 * (measured: one page is enough, none fails). */
+	for (unsigned long pmd = first; pmd < last; pmd += PMD_SIZE)
+		if (!file_cache_any(v->vm_file, v->vm_pgoff + ((pmd - v->vm_start) >> PAGE_SHIFT),
+				    PMD_SIZE >> PAGE_SHIFT))
+			return -EINVAL;
+	return 0;
 }
 
 /* is_valid_guard_vma: only VMAs whose page tables the core alone
@@ -274,7 +282,12 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 		return -EPERM;
 	switch (s->behavior) {
 	case MADV_REMOVE:
-		return advise_remove(s);
+		err = advise_remove(s);
+		if (!err) /* the hole is punched: those pages leave the cache */
+			file_cache_remove(v->vm_file,
+					  v->vm_pgoff + ((s->start - v->vm_start) >> PAGE_SHIFT),
+					  (s->end - s->start) >> PAGE_SHIFT);
+		return err;
 	case MADV_WILLNEED:
 		return 0;
 	case MADV_COLD:
@@ -379,6 +392,7 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 		return -EFAULT;
 	if (write ? !(v->vm_flags & VM_SHARED) : read_fault_allocates(mm, v))
 		vma_anon_prepare(mm, v);
+	vma_cache_fault(v, start, guard, write);
 	return (guard < end || populate_eof(v, start, end) < end) ? -EFAULT : 0;
 }
 

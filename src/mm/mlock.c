@@ -113,6 +113,7 @@ static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, u
 	 * when the fault then fails past a file's end. */
 	if (vma_populate_allocates(mm, v))
 		vma_anon_prepare(mm, v);
+	vma_cache_fault(v, from, guard, vma_populate_writes(v));
 	if (guard < end)
 		return -EFAULT;
 	/* The hidden shmem object of shared anonymous memory is as large as

@@ -232,6 +232,25 @@ static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **ou
 	return 0;
 }
 
+/*
+ * mm_populate after a locked or MAP_POPULATE mapping: breaking COW on
+ * private writable pages gives the VMA an anon_vma, and the pages read
+ * in go to a shmem file's page cache.
+ */
+static void mmap_populate(struct umm_mm *mm, const struct mmap_state *s, struct vma *v)
+{
+	if (!(v->vm_flags & VM_LOCKED) &&
+	    (s->flags & (UMM_MAP_POPULATE | UMM_MAP_NONBLOCK)) != UMM_MAP_POPULATE)
+		return;
+	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
+		return;
+	if (vma_populate_allocates(mm, v))
+		vma_anon_prepare(mm, v);
+	if (!(v->vm_flags & VM_LOCKONFAULT) && (v->vm_flags & VM_ACCESS_FLAGS) &&
+	    gup_pkru_allows(mm, v, vma_populate_writes(v)))
+		vma_cache_fault(v, s->addr, s->addr + s->len, vma_populate_writes(v));
+}
+
 /* __mmap_region: the part that changes the address space. */
 static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 {
@@ -271,12 +290,7 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 		}
 	}
 	vm_stat_account(mm, v->vm_flags, (long)pglen);
-	/* mm_populate after a locked or MAP_POPULATE mapping breaks COW on
-	 * private writable pages, which gives the VMA an anon_vma. */
-	if (((v->vm_flags & VM_LOCKED) ||
-	     (s->flags & (UMM_MAP_POPULATE | UMM_MAP_NONBLOCK)) == UMM_MAP_POPULATE) &&
-	    vma_populate_allocates(mm, v) && !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB)))
-		vma_anon_prepare(mm, v);
+	mmap_populate(mm, s, v);
 	if (v->vm_flags & VM_LOCKED) {
 		if ((v->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB))) {
 			/* The merge was tried with VM_LOCKED set, so a neighbour

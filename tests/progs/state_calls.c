@@ -4,7 +4,11 @@
  * being mapping calls, each followed by a mapping call that shows it:
  * an O_PATH fd, a hugetlbfs memfd, remap_file_pages, RLIMIT_MEMLOCK
  * lowered, capabilities dropped (capset, and setuid in a child as root),
- * READ_IMPLIES_EXEC, the THP switch, and MDWE across fork and exec.
+ * READ_IMPLIES_EXEC, the THP switch, and MDWE across fork and exec;
+ * and, with the argument "stores", plain stores no tracer sees before
+ * MADV_COLLAPSE (anonymous memory, and a memfd written through another
+ * mapping of it), which shadow learns from the pagemap and a trace
+ * cannot show.
  * Its own results do not matter: the tools compare them with usermm's.
  */
 #define _GNU_SOURCE
@@ -86,6 +90,33 @@ static void limits(void)
 	munmap(b, 256 * K);
 }
 
+/* 2 MiB-aligned address space of len bytes, reserved PROT_NONE. */
+static char *aligned(size_t len)
+{
+	char *r = mmap(NULL, len + (2 << 20), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return (char *)(((unsigned long)r + (2 << 20) - 1) & ~((2UL << 20) - 1));
+}
+
+static void plain_stores(void)
+{
+	char *a = aligned(2 << 20), *b = aligned(2 << 20), *alias;
+	int m = memfd_create("umm_collapse", MFD_CLOEXEC);
+
+	a = mmap(a, 2 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+		 0);
+	madvise(a, 2 << 20, MADV_HUGEPAGE);
+	memset(a, 1, 4096);
+	madvise(a, 2 << 20, 25 /* MADV_COLLAPSE */);
+	if (ftruncate(m, 2 << 20))
+		return;
+	b = mmap(b, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, m, 0);
+	madvise(b, 2 << 20, 25);
+	alias = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, m, 0);
+	alias[8192] = 1;
+	madvise(b, 2 << 20, 25);
+}
+
 static void persona_and_thp(void)
 {
 	char *c, *d;
@@ -123,6 +154,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fds();
+	if (argc > 1 && !strcmp(argv[1], "stores"))
+		plain_stores();
 	limits();
 	persona_and_thp();
 	prctl(65 /* PR_SET_MDWE */, 1 /* PR_MDWE_REFUSE_EXEC_GAIN */, 0, 0, 0);
