@@ -174,7 +174,7 @@ static void print_summary(const struct shadow *s, const struct tracer_result *re
 	fprintf(stderr, "%s\n", s->unsupported ? ")" : "");
 	if (!s->touch.off)
 		fprintf(stderr, "usermm shadow: touched pages: %lu VMAs read from pagemap (%lu "
-			"entries, %.1f ms), %lu found written by the program\n", s->touch.vmas,
+			"reads, %.1f ms), %lu found written by the program\n", s->touch.vmas,
 			s->touch.entries, s->touch.seconds * 1e3, s->touch.faults);
 }
 
@@ -187,6 +187,8 @@ static int shadow_exec(void *ctx, pid_t pid, pid_t former, int nth, int first)
 	int rc;
 
 	(void)nth;
+	touch_forget(&s->touch, pid);
+	touch_forget(&s->touch, former);
 	/* A thread that execs takes its leader's pid; its own tid is gone. */
 	if (former != pid && replay_has_pid(s->r, former))
 		replay_exit(s->r, former);
@@ -376,18 +378,37 @@ static int shadow_entry(void *ctx, const struct tracer_call *c)
 	return 0;
 }
 
-/* After the call, before usermm mirrors it: the neighbours of where a
- * new mapping went, which its merge may join. */
+/* Is there a VMA of mm that ends at (end) or starts at (!end) addr? */
+static bool vma_meets(struct umm_mm *mm, unsigned long addr, bool end)
+{
+	struct umm_vma_info v;
+
+	if (end)
+		return addr && !umm_find_vma(mm, addr - 1, &v) && v.end == addr;
+	return !umm_find_vma(mm, addr, &v) && v.start == addr;
+}
+
+/*
+ * After the call, before usermm mirrors it: the neighbours of where a
+ * new mapping went. A new VMA (no anon_vma) merges with a neighbour
+ * whatever it holds; only joining both at once needs to know whether
+ * each has an anon_vma. A moved VMA brings its own, so each neighbour
+ * it touches counts.
+ */
 static void sync_new_place(struct shadow *s, const struct tracer_call *c)
 {
 	struct umm_mm *mm = replay_mm(s->r, c->pid);
 	unsigned long len = c->nr == SYS_mmap ? c->args[1] : c->args[2];
+	unsigned long start = (unsigned long)c->ret, end = (start + len + 4095) & ~4095UL;
+	bool below, above;
 
-	if (c->ret < 0 || (unsigned long)c->ret == c->args[0] ||
+	if (!mm || c->ret < 0 || start == c->args[0] ||
 	    (c->nr != SYS_mmap && c->nr != SYS_mremap))
 		return;
-	touch_sync_range(&s->touch, c->pid, mm, (unsigned long)c->ret,
-			 (unsigned long)c->ret + len);
+	below = vma_meets(mm, start, true);
+	above = vma_meets(mm, end, false);
+	if (c->nr == SYS_mmap ? below && above : below || above)
+		touch_sync_range(&s->touch, c->pid, mm, start, end);
 }
 
 static int shadow_call(void *ctx, const struct tracer_call *c)
@@ -417,6 +438,7 @@ static int shadow_exit(void *ctx, pid_t pid, int status, const char *line)
 	struct shadow *s = ctx;
 
 	(void)status, (void)line;
+	touch_forget(&s->touch, pid);
 	if (replay_has_pid(s->r, pid))
 		replay_exit(s->r, pid);
 	return 0;
@@ -444,7 +466,7 @@ static struct replay *make_replay(int privileges)
 static int shadow_run(char **cmd, int privileges, bool touch_sync)
 {
 	struct shadow s = { .r = make_replay(privileges), .fixed_caps = privileges != 0,
-			    .touch.off = !touch_sync };
+			    .touch = { .off = !touch_sync, .fd = -1 } };
 	struct tracer_hooks hooks = { .ctx = &s, .on_exec = shadow_exec, .on_entry = shadow_entry,
 				      .on_call = shadow_call, .on_exit = shadow_exit };
 	struct tracer_result res;
@@ -458,6 +480,7 @@ static int shadow_run(char **cmd, int privileges, bool touch_sync)
 	rc = tracer_run(cmd, &hooks, &res);
 	if (!rc)
 		print_summary(&s, &res);
+	touch_forget(&s.touch, s.touch.fd_pid);
 	replay_free(s.r);
 	if (rc || s.divergences || s.failed)
 		return 1;

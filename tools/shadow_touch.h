@@ -19,10 +19,17 @@
 struct touch_sync {
 	bool off;             /* --no-touch-sync */
 	unsigned long vmas;   /* VMAs whose pagemap was read */
-	unsigned long entries; /* pagemap entries read */
+	unsigned long entries; /* pagemap reads: entries read, or scans */
 	unsigned long faults; /* VMAs found touched, faulted in usermm */
 	double seconds;       /* time spent */
+	/* The last pagemap opened: an open file keeps the mm it was opened
+	 * on, so it must be forgotten at the pid's exec and exit. */
+	pid_t fd_pid;
+	int fd;
 };
+
+/* pid's pagemap may not be the one opened: it exec'd or is gone. */
+void touch_forget(struct touch_sync *ts, pid_t pid);
 
 /*
  * Brings usermm's view of the VMAs of mm meeting [lo, hi) (and the one on
