@@ -26,7 +26,97 @@
 extern "C" {
 #endif
 
-#define UMM_VERSION "0.1.0"
+/* The version of this header; umm_version() gives the library's. */
+#define UMM_VERSION_MAJOR 0
+#define UMM_VERSION_MINOR 2
+#define UMM_VERSION_PATCH 0
+#define UMM_VERSION "0.2.0"
+
+/* The version of the library linked: "MAJOR.MINOR.PATCH". A program built
+ * against one header may run with another library of the same major
+ * version (its SONAME). */
+const char *umm_version(void);
+
+/* ---------------------------------------------------------------------
+ * Linux's values (x86_64) of the calls' arguments, so that a program on
+ * any host (macOS, Windows, an old libc) can pass them, and an emulator a
+ * guest's arguments unchanged.
+ * ------------------------------------------------------------------- */
+
+#define UMM_PROT_NONE 0x0
+#define UMM_PROT_READ 0x1
+#define UMM_PROT_WRITE 0x2
+#define UMM_PROT_EXEC 0x4
+#define UMM_PROT_SEM 0x8
+#define UMM_PROT_GROWSDOWN 0x01000000
+#define UMM_PROT_GROWSUP 0x02000000
+
+#define UMM_MAP_SHARED 0x01
+#define UMM_MAP_PRIVATE 0x02
+#define UMM_MAP_SHARED_VALIDATE 0x03
+#define UMM_MAP_DROPPABLE 0x08
+#define UMM_MAP_TYPE 0x0f
+#define UMM_MAP_FIXED 0x10
+#define UMM_MAP_ANONYMOUS 0x20
+#define UMM_MAP_32BIT 0x40
+#define UMM_MAP_ABOVE4G 0x80
+#define UMM_MAP_GROWSDOWN 0x0100
+#define UMM_MAP_DENYWRITE 0x0800
+#define UMM_MAP_EXECUTABLE 0x1000
+#define UMM_MAP_LOCKED 0x2000
+#define UMM_MAP_NORESERVE 0x4000
+#define UMM_MAP_POPULATE 0x8000
+#define UMM_MAP_NONBLOCK 0x10000
+#define UMM_MAP_STACK 0x20000
+#define UMM_MAP_HUGETLB 0x40000
+#define UMM_MAP_SYNC 0x80000
+#define UMM_MAP_FIXED_NOREPLACE 0x100000
+#define UMM_MAP_UNINITIALIZED 0x4000000
+#define UMM_MAP_HUGE_SHIFT 26
+#define UMM_MAP_HUGE_MASK 0x3f
+#define UMM_MAP_HUGE_2MB (21 << UMM_MAP_HUGE_SHIFT)
+#define UMM_MAP_HUGE_1GB (30 << UMM_MAP_HUGE_SHIFT)
+
+#define UMM_MREMAP_MAYMOVE 1
+#define UMM_MREMAP_FIXED 2
+#define UMM_MREMAP_DONTUNMAP 4
+
+#define UMM_MADV_NORMAL 0
+#define UMM_MADV_RANDOM 1
+#define UMM_MADV_SEQUENTIAL 2
+#define UMM_MADV_WILLNEED 3
+#define UMM_MADV_DONTNEED 4
+#define UMM_MADV_FREE 8
+#define UMM_MADV_REMOVE 9
+#define UMM_MADV_DONTFORK 10
+#define UMM_MADV_DOFORK 11
+#define UMM_MADV_MERGEABLE 12
+#define UMM_MADV_UNMERGEABLE 13
+#define UMM_MADV_HUGEPAGE 14
+#define UMM_MADV_NOHUGEPAGE 15
+#define UMM_MADV_DONTDUMP 16
+#define UMM_MADV_DODUMP 17
+#define UMM_MADV_WIPEONFORK 18
+#define UMM_MADV_KEEPONFORK 19
+#define UMM_MADV_COLD 20
+#define UMM_MADV_PAGEOUT 21
+#define UMM_MADV_POPULATE_READ 22
+#define UMM_MADV_POPULATE_WRITE 23
+#define UMM_MADV_DONTNEED_LOCKED 24
+#define UMM_MADV_COLLAPSE 25
+#define UMM_MADV_HWPOISON 100
+#define UMM_MADV_SOFT_OFFLINE 101
+#define UMM_MADV_GUARD_INSTALL 102
+#define UMM_MADV_GUARD_REMOVE 103
+
+#define UMM_MLOCK_ONFAULT 1
+#define UMM_MCL_CURRENT 1
+#define UMM_MCL_FUTURE 2
+#define UMM_MCL_ONFAULT 4
+
+#define UMM_MS_ASYNC 1
+#define UMM_MS_INVALIDATE 2
+#define UMM_MS_SYNC 4
 
 /* ---------------------------------------------------------------------
  * Memory for the library's own structures

@@ -78,38 +78,6 @@ typedef uint64_t vm_flags_t;
 #define VM_STICKY VM_MAYBE_GUARD
 #define VM_IGNORE_MERGE (VM_SOFTDIRTY | VM_STICKY)
 
-/* Linux uapi values (x86_64), so callers may pass raw guest arguments. */
-#define UMM_PROT_READ 0x1
-#define UMM_PROT_WRITE 0x2
-#define UMM_PROT_EXEC 0x4
-#define UMM_PROT_SEM 0x8
-#define UMM_PROT_GROWSDOWN 0x01000000
-#define UMM_PROT_GROWSUP 0x02000000
-
-#define UMM_MAP_SHARED 0x01
-#define UMM_MAP_PRIVATE 0x02
-#define UMM_MAP_SHARED_VALIDATE 0x03
-#define UMM_MAP_DROPPABLE 0x08
-#define UMM_MAP_TYPE 0x0f
-#define UMM_MAP_FIXED 0x10
-#define UMM_MAP_ANONYMOUS 0x20
-#define UMM_MAP_32BIT 0x40
-#define UMM_MAP_ABOVE4G 0x80
-#define UMM_MAP_GROWSDOWN 0x0100
-#define UMM_MAP_DENYWRITE 0x0800
-#define UMM_MAP_EXECUTABLE 0x1000
-#define UMM_MAP_LOCKED 0x2000
-#define UMM_MAP_NORESERVE 0x4000
-#define UMM_MAP_POPULATE 0x8000
-#define UMM_MAP_NONBLOCK 0x10000
-#define UMM_MAP_STACK 0x20000
-#define UMM_MAP_HUGETLB 0x40000
-#define UMM_MAP_SYNC 0x80000
-#define UMM_MAP_FIXED_NOREPLACE 0x100000
-#define UMM_MAP_UNINITIALIZED 0x4000000
-#define UMM_MAP_HUGE_SHIFT 26
-#define UMM_MAP_HUGE_MASK 0x3f
-
 /* The flags MAP_SHARED keeps; MAP_SHARED_VALIDATE refuses anything else. */
 #define LEGACY_MAP_MASK                                                                        \
 	(UMM_MAP_SHARED | UMM_MAP_PRIVATE | UMM_MAP_FIXED | UMM_MAP_ANONYMOUS |                \

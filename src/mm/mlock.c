@@ -12,10 +12,10 @@
 #include "guard.h"
 #include "internal.h"
 
-#define MLOCK_ONFAULT 0x1
-#define MCL_CURRENT 1
-#define MCL_FUTURE 2
-#define MCL_ONFAULT 4
+#define MLOCK_ONFAULT UMM_MLOCK_ONFAULT
+#define MCL_CURRENT UMM_MCL_CURRENT
+#define MCL_FUTURE UMM_MCL_FUTURE
+#define MCL_ONFAULT UMM_MCL_ONFAULT
 
 /* mlock_fixup: [start, end) of vma gets newflags, unless it cannot be
  * locked at all (special, hugetlb, droppable), which is silently fine. */

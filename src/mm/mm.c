@@ -10,6 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The header's numbers, as a string, so that it cannot disagree. */
+#define UMM_STR2(x) #x
+#define UMM_STR(x) UMM_STR2(x)
+
+const char *umm_version(void)
+{
+	return UMM_STR(UMM_VERSION_MAJOR) "." UMM_STR(UMM_VERSION_MINOR) "." UMM_STR(
+		UMM_VERSION_PATCH);
+}
+
 void umm_config_init(struct umm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));

@@ -20,9 +20,9 @@
 #include "internal.h"
 #include "guard.h"
 
-#define MREMAP_MAYMOVE 1UL
-#define MREMAP_FIXED 2UL
-#define MREMAP_DONTUNMAP 4UL
+#define MREMAP_MAYMOVE ((unsigned long)UMM_MREMAP_MAYMOVE)
+#define MREMAP_FIXED ((unsigned long)UMM_MREMAP_FIXED)
+#define MREMAP_DONTUNMAP ((unsigned long)UMM_MREMAP_DONTUNMAP)
 
 enum remap_type { REMAP_NO_RESIZE, REMAP_SHRINK, REMAP_EXPAND };
 

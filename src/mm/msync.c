@@ -10,9 +10,9 @@
 
 #include <string.h>
 
-#define MS_ASYNC 1
-#define MS_INVALIDATE 2
-#define MS_SYNC 4
+#define MS_ASYNC UMM_MS_ASYNC
+#define MS_INVALIDATE UMM_MS_INVALIDATE
+#define MS_SYNC UMM_MS_SYNC
 
 /* The walk of msync: holes give ENOMEM at the end (at once for a plain
  * MS_ASYNC), an invalidate of locked memory gives EBUSY. */
