@@ -398,14 +398,70 @@ void umm_mm_destroy(struct umm_mm *mm);
 /* The configuration the space was made with (mmap_base filled in). */
 void umm_mm_config(struct umm_mm *mm, struct umm_config *out);
 
-/* mmap(2). off is in bytes. file NULL for MAP_ANONYMOUS; a file with
+/*
+ * mmap(2). off is in bytes. file NULL for MAP_ANONYMOUS; a file with
  * MAP_ANONYMOUS is ignored, as the kernel ignores the fd. Returns the
- * address or a negative errno. */
+ * address, or a negative errno, in the kernel's order of checks:
+ *   EINVAL     off not page aligned (first of all); len 0; no mapping
+ *              type (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE,
+ *              MAP_DROPPABLE) or an unknown one; MAP_HUGETLB with a file
+ *              that is not hugetlbfs, or with a page size the kernel
+ *              lacks (cfg.hugetlb_shifts); MAP_FIXED at an unaligned
+ *              address or one a hugetlb mapping cannot take;
+ *              MAP_GROWSDOWN shared; MAP_DROPPABLE with MAP_LOCKED,
+ *              MAP_HUGETLB or MAP_GROWSDOWN; a hugetlb offset not aligned
+ *   EBADF      no file without MAP_ANONYMOUS, or an O_PATH handle
+ *   ENOMEM     len rounds up past the task size (or to 0); no free range
+ *              for it; max_map_count reached; RLIMIT_AS or RLIMIT_DATA;
+ *              the overcommit policy; a hugetlb mapping that needs pages
+ *              of the (empty) pool, i.e. without MAP_NORESERVE
+ *   EOVERFLOW  pgoff plus the length wraps, or an offset past the file
+ *              kind's largest (MAX_LFS_FILESIZE; devices: ULONG_MAX)
+ *   EEXIST     MAP_FIXED_NOREPLACE onto a mapping
+ *   EPERM      MAP_FIXED below cfg.mmap_min_addr without cap_sys_rawio;
+ *              MAP_LOCKED with a zero RLIMIT_MEMLOCK and no
+ *              cap_ipc_lock; PROT_EXEC on a noexec mount; a MAP_FIXED
+ *              range that holds sealed memory
+ *   EAGAIN     a locked mapping (MAP_LOCKED, or after mlockall
+ *              MCL_FUTURE) past RLIMIT_MEMLOCK
+ *   EACCES     a file not opened for reading; MAP_SHARED and PROT_WRITE
+ *              of a file not opened for writing; a shared writable
+ *              mapping of an append-only file; write and execute
+ *              together under MDWE (umm_prctl)
+ *   EOPNOTSUPP MAP_SHARED_VALIDATE with a flag it does not know;
+ *              MAP_SYNC of a file system without DAX
+ *   ENODEV     a file with no mmap method (desc.mmap_errno says so)
+ * A MAP_FIXED mmap that fails after the old range was taken out leaves
+ * it unmapped, as the kernel does.
+ */
 long umm_mmap(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot, int flags,
 	      struct umm_file *file, unsigned long off);
-/* munmap(2): 0 or a negative errno. */
+/*
+ * munmap(2): 0, or a negative errno:
+ *   EINVAL  addr not page aligned; len 0; a range past the task size
+ *   ENOMEM  a VMA would be split with max_map_count reached, or no
+ *           memory for the split
+ *   EPERM   the range holds sealed memory (nothing is unmapped)
+ * Unmapping a range that holds no mapping is 0.
+ */
 int umm_munmap(struct umm_mm *mm, unsigned long addr, unsigned long len);
-/* mprotect(2): 0 or a negative errno; partial application as the kernel. */
+/*
+ * mprotect(2): 0, or a negative errno:
+ *   EINVAL  addr not page aligned; prot with bits other than
+ *           PROT_READ, WRITE, EXEC, SEM, GROWSDOWN, GROWSUP; both GROWS
+ *           bits; PROT_GROWSDOWN on a VMA that does not grow down;
+ *           PROT_GROWSUP (no VMA grows up on x86_64); pkey_mprotect's
+ *           key not allocated
+ *   ENOMEM  the range wraps, or runs into a hole or past the last VMA;
+ *           a split with max_map_count reached; making private memory
+ *           writable past RLIMIT_DATA/AS or the overcommit policy
+ *   EACCES  a right the VMA may not have (VM_MAYWRITE of a read-only
+ *           shared file, VM_MAYEXEC of a noexec mount); MDWE refusing
+ *           write+exec or exec gain
+ *   EPERM   sealed memory
+ * The range is worked VMA by VMA: an error leaves the VMAs before it
+ * changed (and a first split made), as the kernel does. len 0 is 0.
+ */
 int umm_mprotect(struct umm_mm *mm, unsigned long addr, unsigned long len, int prot);
 /*
  * mremap(2), as Linux 6.18 does it. flags: MREMAP_MAYMOVE 1,
