@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#include "../src/mm/internal.h"
+#include "core/internal.h"
 
 #define A 0x200000000000UL
 #define K4 0x1000UL

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "../src/mm/internal.h"
+#include "core/internal.h"
 #include "pku/pku_ops.h"
 
 #define EXPECTED UMM_SOURCE_DIR "/tests/pku/pku.expected"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "../src/mm/internal.h"
+#include "core/internal.h"
 
 #define SLOT_PAGES 16
 #define SLOT_SIZE (SLOT_PAGES * PAGE_SIZE)

@@ -1,0 +1,192 @@
+/*
+ * msync.c - msync(2) and mincore(2): the two calls that look at a range
+ * without changing it. Until the memory layer exists there is no page
+ * cache to write back and no page to report resident, so what they
+ * decide is the kernel's argument and range rules: which errno, and
+ * where a hole is only reported at the end.
+ */
+#include "mem/guard.h"
+#include "core/internal.h"
+
+#include <string.h>
+
+#define MS_ASYNC UMM_MS_ASYNC
+#define MS_INVALIDATE UMM_MS_INVALIDATE
+#define MS_SYNC UMM_MS_SYNC
+
+/* The walk of msync: holes give ENOMEM at the end (at once for a plain
+ * MS_ASYNC), an invalidate of locked memory gives EBUSY. */
+static int msync_walk(struct umm_mm *mm, unsigned long start, unsigned long end, int flags)
+{
+	struct vma *v = find_vma(mm, start);
+	int unmapped = 0;
+
+	for (;;) {
+		if (!v)
+			return -ENOMEM;
+		if (start < v->vm_start) {
+			if (flags == MS_ASYNC)
+				return -ENOMEM;
+			start = v->vm_start;
+			if (start >= end)
+				return -ENOMEM;
+			unmapped = -ENOMEM;
+		}
+		if ((flags & MS_INVALIDATE) && (v->vm_flags & VM_LOCKED))
+			return -EBUSY;
+		start = v->vm_end;
+		if (start >= end)
+			return unmapped;
+		v = v->vm_next;
+	}
+}
+
+int umm_msync(struct umm_mm *mm, unsigned long start, unsigned long len, int flags)
+{
+	unsigned long end;
+	int err;
+
+	if (!mm || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || offset_in_page(start))
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	end = start + PAGE_ALIGN(len);
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	mm_lock(mm);
+	err = msync_walk(mm, start, end, flags);
+	mm_unlock(mm);
+	return err;
+}
+
+/* can_do_mincore, as far as a handle tells: anonymous memory, or a file
+ * the caller may write; otherwise every page reads as resident. */
+static unsigned char hidden_residency(const struct vma *v)
+{
+	if (vma_is_anonymous(v) || !v->vm_file)
+		return 0;
+	return (v->vm_file->desc.mode & UMM_FILE_WRITE) ? 0 : 1;
+}
+
+/* Would a write fault on [addr, end) of v succeed? Not in hugetlb
+ * memory (the pool is empty), nor on a file's pages past its end. */
+static bool write_fault_ok(const struct vma *v, unsigned long addr, unsigned long end)
+{
+	const struct umm_file *f = v->vm_file;
+	unsigned long last;
+
+	if (!(v->vm_flags & VM_WRITE) || (v->vm_flags & VM_HUGETLB))
+		return false;
+	if (!f || f->desc.dev_zero)
+		return true;
+	last = v->vm_pgoff + ((PAGE_ALIGN(end) - v->vm_start) >> PAGE_SHIFT);
+	(void)addr;
+	return last <= (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* Could the kernel copy n bytes to user address addr of this space? */
+static bool user_writable(const struct umm_mm *mm, unsigned long addr, unsigned long n)
+{
+	unsigned long end = addr + n;
+	struct vma *v;
+
+	if (end < addr || end > mm->cfg.task_size)
+		return false;
+	if (guard_first(mm, addr, end) < end) /* a guard marker faults */
+		return false;
+	for (v = find_vma(mm, addr); n && addr < end; v = v->vm_next) {
+		if (!v || v->vm_start > addr ||
+		    !write_fault_ok(v, addr, v->vm_end < end ? v->vm_end : end))
+			return false;
+		/* copy_to_user is a data access: the PKRU applies. */
+		if (mm->cfg.pkeys && !pkru_allows(mm, vma_pkey(v), true))
+			return false;
+		addr = v->vm_end;
+	}
+	return true;
+}
+
+/* The copy-out of n residency bytes: to a user address of the space
+ * (checked), and to the caller's buffer if there is one. */
+struct mincore_out {
+	bool user;            /* vec_addr is an address in the space */
+	unsigned long vec_addr;
+	unsigned char *buf;   /* may be NULL */
+};
+
+/* The copy writes the vector's pages: private ones get an anon_vma. */
+static void user_write_faults(struct umm_mm *mm, unsigned long addr, unsigned long n)
+{
+	struct vma *v;
+
+	for (v = find_vma(mm, addr); v && v->vm_start < addr + n; v = v->vm_next)
+		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			vma_anon_prepare(mm, v);
+}
+
+static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, unsigned char val,
+			unsigned long n)
+{
+	if (o->user ? !user_writable(mm, o->vec_addr, n) : !o->buf)
+		return -EFAULT;
+	if (o->user)
+		user_write_faults(mm, o->vec_addr, n);
+	if (o->buf) {
+		memset(o->buf, val, n);
+		o->buf += n;
+	}
+	o->vec_addr += n;
+	return 0;
+}
+
+static int do_mincore(struct umm_mm *mm, unsigned long start, unsigned long len,
+		      struct mincore_out *o)
+{
+	unsigned long pages, end, n;
+	struct vma *v;
+	int err = 0;
+
+	if (!mm || offset_in_page(start))
+		return -EINVAL;
+	/* access_ok: the range must not wrap nor end past the last user
+	 * page (USER_PTR_MAX, which is the task size here). */
+	if (start + len < start || start + len > mm->cfg.task_size)
+		return -ENOMEM;
+	pages = (len >> PAGE_SHIFT) + (offset_in_page(len) != 0);
+	if (o->user && (o->vec_addr + pages < o->vec_addr ||
+			o->vec_addr + pages > mm->cfg.task_size))
+		return -EFAULT;
+	mm_lock(mm);
+	for (; pages; pages -= n, start += n << PAGE_SHIFT) {
+		v = vma_lookup(mm, start);
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		end = v->vm_end < start + (pages << PAGE_SHIFT) ? v->vm_end
+								: start + (pages << PAGE_SHIFT);
+		n = (end - start) >> PAGE_SHIFT;
+		err = mincore_copy(mm, o, hidden_residency(v), n);
+		if (err)
+			break;
+	}
+	mm_unlock(mm);
+	return err;
+}
+
+int umm_mincore(struct umm_mm *mm, unsigned long start, unsigned long len, unsigned char *vec)
+{
+	struct mincore_out o = { .buf = vec };
+
+	return do_mincore(mm, start, len, &o);
+}
+
+int umm_mincore_user(struct umm_mm *mm, unsigned long start, unsigned long len,
+		     unsigned long vec_addr, unsigned char *out)
+{
+	struct mincore_out o = { .user = true, .vec_addr = vec_addr, .buf = out };
+
+	return do_mincore(mm, start, len, &o);
+}

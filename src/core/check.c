@@ -1,0 +1,140 @@
+/*
+ * check.c - the invariant checker: the VMAs are sorted, page aligned and
+ * disjoint; the address list and the index agree; no two neighbours are
+ * left unmerged where the kernel's merge rules (anon names included)
+ * would have joined them (for VMAs this library created); and the counters equal what the VMAs
+ * add up to.
+ */
+#include "core/internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int fail(char *msg, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg && len) {
+		va_start(ap, fmt);
+		vsnprintf(msg, len, fmt, ap);
+		va_end(ap);
+	}
+	return -EUCLEAN;
+}
+
+/* The counters, recomputed from scratch. */
+struct mm_sums {
+	unsigned long count, total, data, exec, stack, locked, committed;
+};
+
+static void add_vma(struct mm_sums *s, const struct vma *v)
+{
+	vm_flags_t f = v->vm_flags;
+	unsigned long n = vma_pages(v);
+
+	s->count++;
+	s->total += n;
+	if ((f & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
+		s->exec += n;
+	else if (f & VM_GROWSDOWN)
+		s->stack += n;
+	else if ((f & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE)
+		s->data += n;
+	if (f & VM_LOCKED)
+		s->locked += n;
+	s->committed += vma_charge(v);
+}
+
+/*
+ * Would the kernel have merged these two adjacent VMAs? brk never joins
+ * the heap to a VMA that starts below start_brk, so that boundary may
+ * stay.
+ */
+static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, const struct vma *b)
+{
+	if (a->vm_end != b->vm_start || a->special || b->special)
+		return false;
+	if (b->vm_start == mm->start_brk || b->split_left_by_failure)
+		return false;
+	if (a->vm_flags & VM_SPECIAL)
+		return false;
+	/* Different anon_vmas may legitimately stay apart: a range with
+	 * pages never joins a neighbour without the same anon_vma. */
+	if (a->anon_vma != b->anon_vma)
+		return false;
+	/* Names take part: only equal names (or none) merge. */
+	return can_merge_after_named(a, b->vm_start, b->vm_flags, b->vm_file, b->vm_pgoff,
+				     b->anon_vma, b->anon_name);
+}
+
+static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct vma *prev,
+		     char *msg, size_t len)
+{
+	if (v->vm_start >= v->vm_end || offset_in_page(v->vm_start) || offset_in_page(v->vm_end))
+		return fail(msg, len, "bad VMA %#lx-%#lx", v->vm_start, v->vm_end);
+	if (v->vm_prev != prev)
+		return fail(msg, len, "address list broken at %#lx", v->vm_start);
+	if (prev && prev->vm_end > v->vm_start)
+		return fail(msg, len, "VMAs overlap at %#lx", v->vm_start);
+	if (prev && should_have_merged(mm, prev, v))
+		return fail(msg, len, "VMAs %#lx-%#lx and %#lx-%#lx should be merged",
+			    prev->vm_start, prev->vm_end, v->vm_start, v->vm_end);
+	if (find_vma(mm, v->vm_start) != v)
+		return fail(msg, len, "index does not find %#lx", v->vm_start);
+	return 0;
+}
+
+static int check_sums(const struct umm_mm *mm, const struct mm_sums *s, char *msg, size_t len)
+{
+	if (s->count != mm->tree.count)
+		return fail(msg, len, "map_count %lu, VMAs %lu", mm->tree.count, s->count);
+	if (s->total != mm->total_vm || s->data != mm->data_vm || s->exec != mm->exec_vm ||
+	    s->stack != mm->stack_vm)
+		return fail(msg, len, "vm counters total %lu/%lu data %lu/%lu exec %lu/%lu stack %lu/%lu",
+			    mm->total_vm, s->total, mm->data_vm, s->data, mm->exec_vm, s->exec,
+			    mm->stack_vm, s->stack);
+	if (s->locked + mm->locked_vm_stray != mm->locked_vm)
+		return fail(msg, len, "locked_vm %lu, VMAs %lu + stray %lu", mm->locked_vm, s->locked,
+			    mm->locked_vm_stray);
+	if (s->committed + mm->committed_stray != mm->committed)
+		return fail(msg, len, "committed %lu, VMAs %lu + stray %lu", mm->committed,
+			    s->committed, mm->committed_stray);
+	return 0;
+}
+
+int mm_check_locked(struct umm_mm *mm, char *msg, size_t len)
+{
+	struct mm_sums sums = { 0 };
+	const struct vma *v, *prev = NULL;
+	char tmp[8];
+	int err;
+
+	if (!msg) {
+		msg = tmp;
+		len = sizeof(tmp);
+	}
+	err = vt_check(&mm->tree, msg, len);
+	if (err)
+		return err;
+	for (v = mm->tree.first; v; prev = v, v = v->vm_next) {
+		err = check_vma(mm, v, prev, msg, len);
+		if (err)
+			return err;
+		add_vma(&sums, v);
+	}
+	if (prev != mm->tree.last)
+		return fail(msg, len, "address list tail is wrong");
+	return check_sums(mm, &sums, msg, len);
+}
+
+int umm_mm_check(struct umm_mm *mm, char *msg, size_t len)
+{
+	int err;
+
+	if (!mm)
+		return -EINVAL;
+	pthread_mutex_lock(&mm->lock);
+	err = mm_check_locked(mm, msg, len);
+	pthread_mutex_unlock(&mm->lock);
+	return err;
+}

@@ -1,0 +1,398 @@
+/*
+ * vma.c - VMA objects: allocation, linking into the index and the address
+ * list, splitting, and the predicates that decide whether two ranges may
+ * merge (the kernel's is_mergeable_vma, is_mergeable_anon_vma and
+ * can_vma_merge_before/after in mm/vma.c), and vma_modify_flags /
+ * vma_modify_name, which change part of a VMA by merging or splitting.
+ *
+ * Nothing here checks limits: callers decide first, then call these,
+ * which cannot fail once the memory they need is in hand.
+ */
+#include "core/alloc.h"
+#include "core/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Freed VMAs kept for reuse: splits and merges churn through them. Only
+ * with the default allocator: a caller's allocator sees every VMA, so
+ * that a test can make any of them fail. */
+#define VMA_CACHE_MAX 64
+
+struct vma *vma_alloc(struct umm_mm *mm)
+{
+	struct vma *v = mm->vma_cache;
+
+	if (!v)
+		return kzalloc(mm->cfg.allocator, sizeof(struct vma));
+	mm->vma_cache = v->vm_next;
+	mm->vma_cache_count--;
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+void vma_free(struct umm_mm *mm, struct vma *v)
+{
+	if (!v)
+		return;
+	if (v->vm_file)
+		umm_file_put(v->vm_file);
+	anon_vma_name_put(v->anon_name);
+	v->anon_name = NULL;
+	if (!mm->cfg.allocator && mm->vma_cache_count < VMA_CACHE_MAX) {
+		v->vm_next = mm->vma_cache;
+		mm->vma_cache = v;
+		mm->vma_cache_count++;
+		return;
+	}
+	kfree(mm->cfg.allocator, v, sizeof(*v));
+}
+
+void vma_cache_drain(struct umm_mm *mm)
+{
+	struct vma *v;
+
+	while ((v = mm->vma_cache)) {
+		mm->vma_cache = v->vm_next;
+		kfree(mm->cfg.allocator, v, sizeof(*v));
+	}
+	mm->vma_cache_count = 0;
+}
+
+void vma_copy_attrs(struct vma *dst, const struct vma *src)
+{
+	dst->vm_start = src->vm_start;
+	dst->vm_end = src->vm_end;
+	dst->vm_pgoff = src->vm_pgoff;
+	dst->vm_flags = src->vm_flags;
+	dst->vm_file = src->vm_file ? umm_file_get(src->vm_file) : NULL;
+	dst->special = src->special;
+	dst->anon_vma = src->anon_vma;
+	dst->anon_name = anon_vma_name_get(src->anon_name);
+}
+
+/* Links v into the index and into the address list right after prev. */
+static void link_after(struct umm_mm *mm, struct vma *v, struct vma *prev)
+{
+	struct vma *next = prev ? prev->vm_next : mm->tree.first;
+
+	v->vm_prev = prev;
+	v->vm_next = next;
+	if (prev)
+		prev->vm_next = v;
+	else
+		mm->tree.first = v;
+	if (next)
+		next->vm_prev = v;
+	else
+		mm->tree.last = v;
+	vt_insert(&mm->tree, v);
+}
+
+void vma_link(struct umm_mm *mm, struct vma *v)
+{
+	link_after(mm, v, find_vma_prev_of(mm, v->vm_start));
+}
+
+void vma_unlink(struct umm_mm *mm, struct vma *v)
+{
+	vt_erase(&mm->tree, v);
+	if (v->vm_prev)
+		v->vm_prev->vm_next = v->vm_next;
+	else
+		mm->tree.first = v->vm_next;
+	if (v->vm_next)
+		v->vm_next->vm_prev = v->vm_prev;
+	else
+		mm->tree.last = v->vm_prev;
+	v->vm_prev = v->vm_next = NULL;
+}
+
+/* anon_vma_compatible: neighbours whose flags differ only in access. */
+static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
+{
+	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
+	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
+}
+
+void vma_anon_prepare(struct umm_mm *mm, struct vma *v)
+{
+	if (v->anon_vma)
+		return;
+	if (v->vm_next && v->vm_next->anon_vma && anon_vma_compatible(v, v->vm_next))
+		v->anon_vma = v->vm_next->anon_vma;
+	else if (v->vm_prev && v->vm_prev->anon_vma && anon_vma_compatible(v->vm_prev, v))
+		v->anon_vma = v->vm_prev->anon_vma;
+	else /* even values: never equal to the import's odd markers */
+		v->anon_vma = (void *)(uintptr_t)(++mm->next_anon_vma << 2 | 2);
+}
+
+void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr)
+{
+	struct vma *v = vma_lookup(mm, addr);
+
+	if (v && v->vm_start == addr && v->vm_prev && v->vm_prev->vm_end == addr)
+		v->split_left_by_failure = true;
+}
+
+void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		   unsigned long pgoff)
+{
+	if (start != v->vm_start)
+		v->split_left_by_failure = false;
+	v->vm_start = start;
+	v->vm_end = end;
+	v->vm_pgoff = pgoff;
+	vt_update(&mm->tree, v);
+}
+
+void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below,
+		    struct vma *spare)
+{
+	unsigned long start = v->vm_start, end = v->vm_end;
+	unsigned long upper_pgoff = v->vm_pgoff + ((addr - start) >> PAGE_SHIFT);
+
+	vma_copy_attrs(spare, v);
+	if (new_below) {
+		spare->split_left_by_failure = v->split_left_by_failure;
+		spare->vm_end = addr;
+		vma_set_range(mm, v, addr, end, upper_pgoff);
+		link_after(mm, spare, v->vm_prev);
+	} else {
+		spare->vm_start = addr;
+		spare->vm_pgoff = upper_pgoff;
+		vma_set_range(mm, v, start, addr, v->vm_pgoff);
+		link_after(mm, spare, v);
+	}
+}
+
+/* is_mergeable_vma (its anon_vma_name_eq included) and is_mergeable_anon_vma. */
+static bool attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			    const void *anon_vma, enum umm_special special,
+			    const struct anon_vma_name *name)
+{
+	if ((a->vm_flags ^ flags) & ~VM_IGNORE_MERGE)
+		return false;
+	if (a->vm_file != file || a->special != special)
+		return false;
+	if (!anon_vma_name_eq(a->anon_name, name))
+		return false;
+	/*
+	 * is_mergeable_anon_vma (6.18): one side without an anon_vma joins
+	 * the other (the survivor keeps it); two different ones never merge.
+	 * Without fork no VMA is a child, whose anon_vma would block this.
+	 */
+	return !anon_vma || !a->anon_vma || a->anon_vma == anon_vma;
+}
+
+bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			 const void *anon_vma, enum umm_special special)
+{
+	return attrs_mergeable(a, flags, file, anon_vma, special, NULL);
+}
+
+bool can_merge_after_named(const struct vma *prev, unsigned long start, vm_flags_t flags,
+			   const struct umm_file *file, unsigned long pgoff, const void *anon_vma,
+			   const struct anon_vma_name *name)
+{
+	if (!prev || prev->vm_end != start || (flags & VM_SPECIAL))
+		return false;
+	if (!attrs_mergeable(prev, flags, file, anon_vma, UMM_SPECIAL_NONE, name))
+		return false;
+	return prev->vm_pgoff + vma_pages(prev) == pgoff;
+}
+
+bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_t flags,
+			    const struct umm_file *file, unsigned long end_pgoff,
+			    const void *anon_vma, const struct anon_vma_name *name)
+{
+	if (!next || next->vm_start != end || (flags & VM_SPECIAL))
+		return false;
+	if (!attrs_mergeable(next, flags, file, anon_vma, UMM_SPECIAL_NONE, name))
+		return false;
+	return next->vm_pgoff == end_pgoff;
+}
+
+bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
+		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma)
+{
+	return can_merge_after_named(prev, start, flags, file, pgoff, anon_vma, NULL);
+}
+
+bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
+		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma)
+{
+	return can_merge_before_named(next, end, flags, file, end_pgoff, anon_vma, NULL);
+}
+
+struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
+				unsigned long start, unsigned long end, vm_flags_t flags,
+				const struct umm_file *file, unsigned long pgoff, void *anon_vma,
+				const struct anon_vma_name *name)
+{
+	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
+	bool left, right;
+
+	if (flags & VM_SPECIAL)
+		return NULL;
+	left = can_merge_after_named(prev, start, flags, file, pgoff, anon_vma, name);
+	right = can_merge_before_named(next, end, flags, file, end_pgoff, anon_vma, name);
+	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
+		right = false;
+	if (left) {
+		if (!prev->anon_vma)
+			prev->anon_vma = right && next->anon_vma ? next->anon_vma : anon_vma;
+		prev->vm_flags |= flags & VM_STICKY;
+		if (right) {
+			prev->vm_flags |= next->vm_flags & VM_STICKY;
+			end = next->vm_end;
+			vma_unlink(mm, next);
+			vma_free(mm, next);
+		}
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		return prev;
+	}
+	if (!right)
+		return NULL;
+	if (!next->anon_vma)
+		next->anon_vma = anon_vma;
+	next->vm_flags |= flags & VM_STICKY;
+	vma_set_range(mm, next, start, next->vm_end, pgoff);
+	return next;
+}
+
+/* dup_anon_vma: the VMA that survives a merge keeps any anon_vma. */
+static void inherit_anon_vma(struct vma *dst, const struct vma *src)
+{
+	if (!dst->anon_vma && src)
+		dst->anon_vma = src->anon_vma;
+}
+
+static void remove_merged(struct umm_mm *mm, struct vma *v)
+{
+	vma_unlink(mm, v);
+	vma_free(mm, v);
+}
+
+/*
+ * vma_merge_existing_range: [start, end) of vma gets newflags and the anon
+ * name name; if the range touches an edge of vma, a neighbour with the
+ * same attributes may absorb it. Returns the VMA now holding [start, end),
+ * or NULL. name is only compared: it may be vma's own, freed here.
+ */
+static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned long start,
+				  unsigned long end, vm_flags_t newflags,
+				  const struct anon_vma_name *name)
+{
+	struct vma *prev = vma->vm_prev, *next = vma->vm_next;
+	bool left_side = start == vma->vm_start, right_side = end == vma->vm_end;
+	unsigned long pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
+	bool merge_left, merge_right;
+
+	if ((newflags & VM_SPECIAL) || (!left_side && !right_side) ||
+	    vma->special != UMM_SPECIAL_NONE)
+		return NULL;
+	merge_left = left_side && can_merge_after_named(prev, start, newflags, vma->vm_file, pgoff,
+							vma->anon_vma, name);
+	merge_right = right_side && can_merge_before_named(next, end, newflags, vma->vm_file,
+							   end_pgoff, vma->anon_vma, name);
+	if (merge_left && merge_right && prev->anon_vma && next->anon_vma &&
+	    prev->anon_vma != next->anon_vma)
+		merge_right = false;
+	if (merge_left && merge_right) {
+		prev->vm_flags |= (vma->vm_flags | next->vm_flags) & VM_STICKY;
+		inherit_anon_vma(prev, next->anon_vma ? next : vma);
+		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
+		remove_merged(mm, vma);
+		remove_merged(mm, next);
+		return prev;
+	}
+	if (merge_left) {
+		prev->vm_flags |= vma->vm_flags & VM_STICKY;
+		inherit_anon_vma(prev, vma);
+		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		if (right_side)
+			remove_merged(mm, vma);
+		else
+			vma_set_range(mm, vma, end, vma->vm_end, end_pgoff);
+		return prev;
+	}
+	if (!merge_right)
+		return NULL;
+	next->vm_flags |= vma->vm_flags & VM_STICKY;
+	inherit_anon_vma(next, vma);
+	if (left_side) {
+		/* Out of the index first: next is about to take its start. */
+		remove_merged(mm, vma);
+		vma_set_range(mm, next, start, next->vm_end, pgoff);
+	} else {
+		vma_set_range(mm, vma, vma->vm_start, start, vma->vm_pgoff);
+		vma_set_range(mm, next, start, next->vm_end, pgoff);
+	}
+	return next;
+}
+
+/* split_vma: __split_vma behind the map_count limit. */
+static int split_checked(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below)
+{
+	struct vma *spare;
+
+	if (mm->tree.count >= mm->cfg.max_map_count)
+		return -ENOMEM;
+	if (vma_may_split(v, addr))
+		return -EINVAL;
+	spare = vma_alloc(mm);
+	if (!spare)
+		return -ENOMEM;
+	vma_split_with(mm, v, addr, new_below, spare);
+	return 0;
+}
+
+/* vma_modify: merge, else split off what lies outside [start, end). The
+ * caller sets the new attributes on the VMA returned. */
+static struct vma *vma_modify(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			      unsigned long end, vm_flags_t newflags,
+			      const struct anon_vma_name *name, int *err)
+{
+	struct vma *merged = merge_existing(mm, vma, start, end, newflags, name);
+
+	*err = 0;
+	if (merged)
+		return merged;
+	if (vma->vm_start < start) {
+		*err = split_checked(mm, vma, start, 1);
+		if (*err)
+			return NULL;
+	}
+	if (vma->vm_end > end) {
+		*err = split_checked(mm, vma, end, 0);
+		if (*err) {
+			vma_mark_failed_split(mm, start);
+			return NULL;
+		}
+	}
+	return vma;
+}
+
+struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			     unsigned long end, vm_flags_t newflags, int *err)
+{
+	vma = vma_modify(mm, vma, start, end, newflags, vma->anon_name, err);
+	if (vma) /* a merge keeps the sticky flags of what it joined */
+		vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY);
+	return vma;
+}
+
+struct vma *vma_modify_name(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			    unsigned long end, struct anon_vma_name *name, int *err)
+{
+	vma = vma_modify(mm, vma, start, end, vma->vm_flags, name, err);
+	/* replace_anon_vma_name: a merged neighbour already has an equal one */
+	if (vma && !anon_vma_name_eq(vma->anon_name, name)) {
+		anon_vma_name_put(vma->anon_name);
+		vma->anon_name = anon_vma_name_get(name);
+	}
+	return vma;
+}

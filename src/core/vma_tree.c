@@ -1,0 +1,771 @@
+/*
+ * vma_tree.c - the VMA index: what the maple tree is to the kernel.
+ *
+ * A B+tree keyed by vm_start. A leaf holds up to 16 VMAs in address
+ * order as parallel arrays (start, end, the VMA), so that a lookup reads
+ * a couple of cache lines per level and dereferences no VMA until it has
+ * its answer. An inner node holds per child the lowest start and the
+ * highest end in it, the largest hole between two of its VMAs, and the
+ * child: the same arrays, so one node layout and one set of slot moves
+ * serve both. All leaves are at the same depth and every node but the
+ * root keeps at least 8 slots, so a million VMAs take 5 to 7 levels.
+ *
+ * Node memory comes from chunks each tree owns (no global state): small
+ * ones first, then 2 MiB chunks aligned for transparent huge pages, so
+ * that a walk through a large tree does not miss the TLB at every level.
+ * Freed nodes go to the tree's free list; chunks go back in vt_destroy.
+ * vt_insert cannot fail because vt_reserve, which every call family runs
+ * before it changes anything, keeps enough spare nodes for three inserts.
+ *
+ * The leaves cache each VMA's extent. vt_update finds a changed VMA by
+ * its new start: no VMA passes a neighbour, so the largest cached start
+ * not above it is the VMA's own or its predecessor's, and comparing
+ * pointers tells which. Ends are not kept in order (during a merge one
+ * VMA may overlap the next): find_vma takes the first slot whose highest
+ * end is above the address, which is right either way.
+ */
+#include "core/alloc.h"
+#include "core/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAN 16             /* slots per node */
+#define MIN_FILL (FAN / 2) /* slots every node but the root keeps */
+#define MAX_HEIGHT 24      /* needs 2 * 8^23 VMAs: more than fit in memory */
+#define FIRST_CHUNK (16UL << 10)
+#define HUGE_CHUNK UMM_ALLOC_HUGE /* from here on chunks may be huge pages */
+#define CHUNK_HEAD 64          /* struct vt_chunk, then the nodes */
+
+/*
+ * Slot i of a leaf is a VMA: its start, its end, gap 0 and the VMA.
+ * Slot i of an inner node summarises a child the same way: its lowest
+ * start, its highest end, the largest hole between two of its VMAs, the
+ * child. Unused slots hold start = end = ULONG_MAX and ptr = NULL, so
+ * lookups scan all 16 without reading n (another cache line).
+ */
+struct vt_node {
+	_Alignas(64) unsigned long start[FAN];
+	unsigned long end[FAN];
+	void *ptr[FAN];
+	unsigned long gap[FAN];
+	unsigned int n;
+};
+
+struct vt_chunk {
+	struct vt_chunk *next;
+	size_t bytes;
+};
+
+struct slot {
+	unsigned long start, end, gap;
+	void *ptr;
+};
+
+static const struct slot empty_slot = { ULONG_MAX, ULONG_MAX, 0, NULL };
+
+/* The way down to one slot: the node and slot index at each level. */
+struct path {
+	struct vt_node *node[MAX_HEIGHT];
+	unsigned int idx[MAX_HEIGHT];
+};
+
+static unsigned long max_ul(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+/* The hole between an end and the next start; none if they overlap. */
+static unsigned long hole(unsigned long a, unsigned long b)
+{
+	return b > a ? b - a : 0;
+}
+
+static _Noreturn void index_broken(const char *what, const struct vma *v)
+{
+	fprintf(stderr, "usermm: VMA index: %s (VMA %#lx-%#lx)\n", what, v ? v->vm_start : 0,
+		v ? v->vm_end : 0);
+	abort();
+}
+
+/* ---- node memory ---- */
+
+static unsigned long bump_left(const struct vma_tree *t)
+{
+	return (unsigned long)(t->bump_end - t->bump);
+}
+
+static void node_free(struct vma_tree *t, struct vt_node *nd)
+{
+	nd->ptr[0] = t->free_nodes;
+	t->free_nodes = nd;
+	t->nfree++;
+}
+
+/* Adds a chunk, twice as large as the last up to 2 MiB. */
+static int add_chunk(struct vma_tree *t)
+{
+	size_t bytes = t->next_chunk ? t->next_chunk : FIRST_CHUNK;
+	struct vt_chunk *c = kmalloc_aligned(t->alloc, bytes, 64);
+
+	if (!c)
+		return -ENOMEM;
+	c->next = t->chunks;
+	c->bytes = bytes;
+	t->chunks = c;
+	/* What is left of the previous chunk goes to the free list. */
+	t->nfree -= bump_left(t);
+	while (t->bump < t->bump_end)
+		node_free(t, t->bump++);
+	t->bump = (struct vt_node *)((char *)c + CHUNK_HEAD);
+	t->bump_end = t->bump + (bytes - CHUNK_HEAD) / sizeof(struct vt_node);
+	t->nfree += bump_left(t);
+	t->next_chunk = bytes >= HUGE_CHUNK ? HUGE_CHUNK : 2 * bytes;
+	return 0;
+}
+
+/* An empty node; vt_reserve made sure there is one. */
+static struct vt_node *node_new(struct vma_tree *t)
+{
+	struct vt_node *nd = t->free_nodes;
+
+	if (nd) {
+		t->free_nodes = nd->ptr[0];
+	} else {
+		if (t->bump == t->bump_end && add_chunk(t))
+			index_broken("out of memory (an insert without vt_reserve)", NULL);
+		nd = t->bump++;
+	}
+	t->nfree--;
+	memset(nd->start, 0xff, sizeof(nd->start));
+	memset(nd->end, 0xff, sizeof(nd->end));
+	memset(nd->ptr, 0, sizeof(nd->ptr));
+	memset(nd->gap, 0, sizeof(nd->gap));
+	nd->n = 0;
+	return nd;
+}
+
+int vt_reserve(struct vma_tree *t)
+{
+	/* Insert k (0, 1, 2) of a call can split every level of a tree
+	 * already k levels taller, and add a root: h + k + 1 nodes. */
+	unsigned long need = 3UL * t->height + 6;
+
+	while (t->nfree < need)
+		if (add_chunk(t))
+			return -ENOMEM;
+	return 0;
+}
+
+void vt_destroy(struct vma_tree *t)
+{
+	struct vt_chunk *c, *next;
+
+	for (c = t->chunks; c; c = next) {
+		next = c->next;
+		kfree(t->alloc, c, c->bytes);
+	}
+	t->root = NULL;
+	t->height = 0;
+	t->free_nodes = t->bump = t->bump_end = NULL;
+	t->nfree = 0;
+	t->chunks = NULL;
+	t->next_chunk = 0;
+}
+
+/* ---- slots ---- */
+
+static struct slot get_slot(const struct vt_node *nd, unsigned int i)
+{
+	return (struct slot){ nd->start[i], nd->end[i], nd->gap[i], nd->ptr[i] };
+}
+
+static void set_slot(struct vt_node *nd, unsigned int i, struct slot s)
+{
+	nd->start[i] = s.start;
+	nd->end[i] = s.end;
+	nd->gap[i] = s.gap;
+	nd->ptr[i] = s.ptr;
+}
+
+/* Moves slots [from, n) by one: up (+1) to open `from`, down (-1) onto it. */
+static void shift(struct vt_node *nd, unsigned int from, int by)
+{
+	unsigned int to = (unsigned int)((int)from + by);
+	size_t cnt = nd->n - from;
+
+	memmove(&nd->start[to], &nd->start[from], cnt * sizeof(nd->start[0]));
+	memmove(&nd->end[to], &nd->end[from], cnt * sizeof(nd->end[0]));
+	memmove(&nd->gap[to], &nd->gap[from], cnt * sizeof(nd->gap[0]));
+	memmove(&nd->ptr[to], &nd->ptr[from], cnt * sizeof(nd->ptr[0]));
+}
+
+static void slot_insert(struct vt_node *nd, unsigned int pos, struct slot s)
+{
+	shift(nd, pos, 1);
+	set_slot(nd, pos, s);
+	nd->n++;
+}
+
+static void slot_remove(struct vt_node *nd, unsigned int pos)
+{
+	if (pos + 1 < nd->n)
+		shift(nd, pos + 1, -1);
+	set_slot(nd, --nd->n, empty_slot);
+}
+
+/* What a parent's slot says about nd. */
+static struct slot summary(struct vt_node *nd)
+{
+	struct slot s = { nd->start[0], nd->end[0], nd->gap[0], nd };
+
+	for (unsigned int i = 1; i < nd->n; i++) {
+		s.gap = max_ul(s.gap, max_ul(nd->gap[i], hole(nd->end[i - 1], nd->start[i])));
+		s.end = max_ul(s.end, nd->end[i]);
+	}
+	return s;
+}
+
+/* Recomputes slot i of nd from its child; false if nothing changed. */
+static bool refresh(struct vt_node *nd, unsigned int i)
+{
+	struct slot s = summary(nd->ptr[i]);
+
+	if (s.start == nd->start[i] && s.end == nd->end[i] && s.gap == nd->gap[i])
+		return false;
+	set_slot(nd, i, s);
+	return true;
+}
+
+/* The node at level lv changed: brings its ancestors' slots up to date.
+ * An unchanged slot leaves everything above it unchanged too. */
+static void fix_up(struct path *p, unsigned int lv)
+{
+	while (lv-- > 0)
+		if (!refresh(p->node[lv], p->idx[lv]))
+			return;
+}
+
+static unsigned int gather(const struct vt_node *nd, struct slot *buf)
+{
+	for (unsigned int i = 0; i < nd->n; i++)
+		buf[i] = get_slot(nd, i);
+	return nd->n;
+}
+
+static void fill(struct vt_node *nd, const struct slot *buf, unsigned int cnt)
+{
+	for (unsigned int i = 0; i < FAN; i++)
+		set_slot(nd, i, i < cnt ? buf[i] : empty_slot);
+	nd->n = cnt;
+}
+
+/* Deals the slots of a and b (and item, if given, at position at)
+ * evenly between them, a first. */
+static void deal(struct vt_node *a, struct vt_node *b, const struct slot *item, unsigned int at)
+{
+	struct slot buf[2 * FAN + 1];
+	unsigned int cnt = gather(a, buf);
+
+	cnt += gather(b, buf + cnt);
+	if (item) {
+		memmove(&buf[at + 1], &buf[at], (cnt - at) * sizeof(buf[0]));
+		buf[at] = *item;
+		cnt++;
+	}
+	fill(a, buf, (cnt + 1) / 2);
+	fill(b, buf + (cnt + 1) / 2, cnt / 2);
+}
+
+/* ---- descent ---- */
+
+/* How many of nd's starts are <= key (unused slots are ULONG_MAX). A
+ * branch per slot, for the reason first_end_above gives. */
+static unsigned int count_le(const struct vt_node *nd, unsigned long key)
+{
+	unsigned int c = 0;
+
+	while (c < FAN && nd->start[c] <= key)
+		c++;
+	return c;
+}
+
+/* Follows the largest start <= key down to a leaf (the first child where
+ * there is none); the leaf's index is the count of its starts <= key. */
+static void descend(const struct vma_tree *t, unsigned long key, struct path *p)
+{
+	struct vt_node *nd = t->root;
+	unsigned int lv, c;
+
+	for (lv = 0; lv + 1 < t->height; lv++) {
+		c = count_le(nd, key);
+		p->node[lv] = nd;
+		p->idx[lv] = c ? c - 1 : 0;
+		nd = nd->ptr[p->idx[lv]];
+	}
+	p->node[lv] = nd;
+	p->idx[lv] = count_le(nd, key);
+}
+
+/* Moves the path to the first slot of the next leaf; false at the end. */
+static bool next_leaf(const struct vma_tree *t, struct path *p)
+{
+	unsigned int lv = t->height - 1, k = lv;
+
+	while (k > 0 && p->idx[k - 1] + 1 >= p->node[k - 1]->n)
+		k--;
+	if (k == 0)
+		return false;
+	p->idx[k - 1]++;
+	for (; k <= lv; k++) {
+		p->node[k] = p->node[k - 1]->ptr[p->idx[k - 1]];
+		p->idx[k] = 0;
+	}
+	return true;
+}
+
+/* The path to v's leaf slot. v's cached start may be stale (vt_update):
+ * the slot found by its new start is v's or its predecessor's. */
+static void locate(const struct vma_tree *t, const struct vma *v, struct path *p)
+{
+	unsigned int lv = t->height - 1;
+	struct vt_node *leaf;
+	unsigned int c;
+
+	if (!t->root)
+		index_broken("lookup in an empty index", v);
+	descend(t, v->vm_start, p);
+	leaf = p->node[lv];
+	c = p->idx[lv];
+	if (c && leaf->ptr[c - 1] == v) {
+		p->idx[lv] = c - 1;
+		return;
+	}
+	if (c == leaf->n) {
+		if (!next_leaf(t, p))
+			index_broken("VMA not found", v);
+		c = 0;
+	}
+	if (p->node[lv]->ptr[c] != v)
+		index_broken("VMA not found", v);
+	p->idx[lv] = c;
+}
+
+/* ---- insertion ---- */
+
+static void insert_slot(struct vma_tree *t, struct path *p, unsigned int lv, struct slot item);
+
+/* A full node at lv shares with a sibling that has room, so that
+ * ascending or descending runs of inserts fill nodes instead of leaving
+ * them half empty. */
+static bool share(struct path *p, unsigned int lv, const struct slot *item)
+{
+	struct vt_node *parent = p->node[lv - 1];
+	unsigned int pi = p->idx[lv - 1], ai;
+	struct vt_node *a, *b;
+
+	if (pi > 0 && ((struct vt_node *)parent->ptr[pi - 1])->n < FAN)
+		ai = pi - 1;
+	else if (pi + 1 < parent->n && ((struct vt_node *)parent->ptr[pi + 1])->n < FAN)
+		ai = pi;
+	else
+		return false;
+	a = parent->ptr[ai];
+	b = parent->ptr[ai + 1];
+	deal(a, b, item, p->idx[lv] + (ai < pi ? a->n : 0));
+	refresh(parent, ai);
+	refresh(parent, ai + 1);
+	fix_up(p, lv - 1);
+	return true;
+}
+
+/* Splits the full node at lv, adding item; the new right half goes into
+ * the parent, or under a new root. */
+static void split(struct vma_tree *t, struct path *p, unsigned int lv, const struct slot *item)
+{
+	struct vt_node *nd = p->node[lv], *right = node_new(t), *root;
+
+	deal(nd, right, item, p->idx[lv]);
+	if (lv == 0) {
+		root = node_new(t);
+		set_slot(root, 0, summary(nd));
+		set_slot(root, 1, summary(right));
+		root->n = 2;
+		t->root = root;
+		t->height++;
+		return;
+	}
+	refresh(p->node[lv - 1], p->idx[lv - 1]);
+	p->idx[lv - 1]++;
+	insert_slot(t, p, lv - 1, summary(right));
+}
+
+/* Puts item at slot p->idx[lv] of the node at level lv. */
+static void insert_slot(struct vma_tree *t, struct path *p, unsigned int lv, struct slot item)
+{
+	struct vt_node *nd = p->node[lv];
+
+	if (nd->n < FAN) {
+		slot_insert(nd, p->idx[lv], item);
+		fix_up(p, lv);
+	} else if (lv == 0 || !share(p, lv, &item)) {
+		split(t, p, lv, &item);
+	}
+}
+
+void vt_insert(struct vma_tree *t, struct vma *v)
+{
+	struct slot item = { v->vm_start, v->vm_end, 0, v };
+	struct path p;
+
+	t->count++;
+	if (!t->root) {
+		t->root = node_new(t);
+		t->height = 1;
+		slot_insert(t->root, 0, item);
+		return;
+	}
+	descend(t, v->vm_start, &p);
+	insert_slot(t, &p, t->height - 1, item);
+}
+
+/* ---- removal ---- */
+
+/* The root lost a slot: an empty leaf or a one-child inner root goes. */
+static void shrink_root(struct vma_tree *t)
+{
+	struct vt_node *root = t->root;
+
+	if (root->n == 0) {
+		t->root = NULL;
+		t->height = 0;
+	} else if (root->n == 1 && t->height > 1) {
+		t->root = root->ptr[0];
+		t->height--;
+	} else {
+		return;
+	}
+	node_free(t, root);
+}
+
+/* The node at lv lost a slot: refill it from a sibling or merge them. */
+static void after_remove(struct vma_tree *t, struct path *p, unsigned int lv)
+{
+	struct vt_node *parent, *a, *b;
+	unsigned int ai;
+
+	if (lv == 0) {
+		shrink_root(t);
+		return;
+	}
+	if (p->node[lv]->n >= MIN_FILL) {
+		fix_up(p, lv);
+		return;
+	}
+	parent = p->node[lv - 1];
+	ai = p->idx[lv - 1] > 0 ? p->idx[lv - 1] - 1 : 0;
+	a = parent->ptr[ai];
+	b = parent->ptr[ai + 1];
+	if (a->n + b->n >= 2 * MIN_FILL) {
+		deal(a, b, NULL, 0);
+		refresh(parent, ai);
+		refresh(parent, ai + 1);
+		fix_up(p, lv - 1);
+		return;
+	}
+	/* Too few for two nodes: b's slots join a's. */
+	for (unsigned int i = 0; i < b->n; i++)
+		set_slot(a, a->n + i, get_slot(b, i));
+	a->n += b->n;
+	node_free(t, b);
+	slot_remove(parent, ai + 1);
+	refresh(parent, ai);
+	after_remove(t, p, lv - 1);
+}
+
+void vt_erase(struct vma_tree *t, struct vma *v)
+{
+	struct path p;
+	unsigned int lv = t->height - 1;
+
+	locate(t, v, &p);
+	slot_remove(p.node[lv], p.idx[lv]);
+	t->count--;
+	after_remove(t, &p, lv);
+}
+
+void vt_update(struct vma_tree *t, struct vma *v)
+{
+	struct path p;
+	unsigned int lv = t->height - 1;
+
+	locate(t, v, &p);
+	p.node[lv]->start[p.idx[lv]] = v->vm_start;
+	p.node[lv]->end[p.idx[lv]] = v->vm_end;
+	fix_up(&p, lv);
+}
+
+/* ---- lookups ---- */
+
+/*
+ * The first slot whose end is above addr, FAN if none. Not a count: ends
+ * are out of order while a merge overlaps two VMAs. A branch, not a
+ * branch-free mask: the CPU then guesses the slot and starts loading the
+ * next level before this one's keys arrive, which in a tree too large
+ * for the cache is worth more than the mispredictions (measured: 1M
+ * VMAs, 165 ns against 290 ns).
+ */
+static unsigned int first_end_above(const struct vt_node *nd, unsigned long addr)
+{
+	unsigned int i = 0;
+
+	while (i < FAN && nd->end[i] <= addr)
+		i++;
+	return i;
+}
+
+struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
+{
+	const struct vt_node *nd = mm->tree.root;
+	unsigned int i;
+
+	for (unsigned int lv = 1; nd; lv++) {
+		i = first_end_above(nd, addr);
+		if (i == FAN)
+			return NULL;
+		if (lv == mm->tree.height)
+			return nd->ptr[i]; /* NULL if an unused slot */
+		nd = nd->ptr[i];
+	}
+	return NULL;
+}
+
+struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr)
+{
+	const struct vt_node *nd = mm->tree.root;
+	unsigned int c;
+
+	if (!nd || addr == 0)
+		return NULL;
+	for (unsigned int lv = 1;; lv++) {
+		c = count_le(nd, addr - 1);
+		if (c == 0)
+			return NULL;
+		if (lv == mm->tree.height)
+			return nd->ptr[c - 1];
+		nd = nd->ptr[c - 1];
+	}
+}
+
+struct vma *find_vma_intersection(const struct umm_mm *mm, unsigned long start,
+				  unsigned long end)
+{
+	struct vma *v = find_vma(mm, start);
+
+	return (v && v->vm_start < end) ? v : NULL;
+}
+
+struct vma *vma_lookup(const struct umm_mm *mm, unsigned long addr)
+{
+	struct vma *v = find_vma(mm, addr);
+
+	return (v && v->vm_start <= addr) ? v : NULL;
+}
+
+/* ---- free-range search ---- */
+
+/*
+ * Holes are half-open [a, b); the address space ends at ULONG_MAX (its
+ * last byte never holds a page). A search is for `size` bytes inside
+ * [lo, hix). A slot's holes between its own VMAs lie inside [its start,
+ * its end); the holes between slots are seen at the level above.
+ */
+struct gap_query {
+	unsigned long lo, hix, size;
+	unsigned int height;
+	unsigned long first, last; /* the answer */
+};
+
+/* The hole [a, b) clipped to the query, if it holds size bytes. */
+static bool clip(const struct gap_query *q, unsigned long a, unsigned long b, unsigned long *ca,
+		 unsigned long *cb)
+{
+	*ca = max_ul(a, q->lo);
+	*cb = b < q->hix ? b : q->hix;
+	return *ca < *cb && *cb - *ca >= q->size;
+}
+
+/* Slot i's inner holes: worth descending into? */
+static bool slot_may_fit(const struct gap_query *q, const struct vt_node *nd, unsigned int i,
+			 unsigned int lv)
+{
+	unsigned long ca, cb;
+
+	return lv + 1 < q->height && nd->gap[i] >= q->size &&
+	       clip(q, nd->start[i], nd->end[i], &ca, &cb);
+}
+
+static bool lowest_in(struct gap_query *q, const struct vt_node *nd, unsigned int lv,
+		      unsigned long a, unsigned long b)
+{
+	unsigned long ca, cb;
+
+	for (unsigned int i = 0; a < q->hix; i++) {
+		if (clip(q, a, i < nd->n ? nd->start[i] : b, &ca, &cb)) {
+			q->first = ca;
+			q->last = ca + q->size - 1;
+			return true;
+		}
+		if (i == nd->n)
+			break;
+		if (slot_may_fit(q, nd, i, lv) &&
+		    lowest_in(q, nd->ptr[i], lv + 1, nd->start[i], nd->end[i]))
+			return true;
+		a = nd->end[i];
+	}
+	return false;
+}
+
+static bool highest_in(struct gap_query *q, const struct vt_node *nd, unsigned int lv,
+		       unsigned long a, unsigned long b)
+{
+	unsigned long ca, cb;
+
+	for (unsigned int i = nd->n; b > q->lo; i--) {
+		if (clip(q, i ? nd->end[i - 1] : a, b, &ca, &cb)) {
+			q->last = cb - 1;
+			q->first = cb - q->size;
+			return true;
+		}
+		if (i == 0)
+			break;
+		if (slot_may_fit(q, nd, i - 1, lv) &&
+		    highest_in(q, nd->ptr[i - 1], lv + 1, nd->start[i - 1], nd->end[i - 1]))
+			return true;
+		b = nd->start[i - 1];
+	}
+	return false;
+}
+
+static int empty_area(const struct vma_tree *t, unsigned long lo, unsigned long hi,
+		      unsigned long size, unsigned long *first, unsigned long *last, bool rev)
+{
+	struct gap_query q = { lo, hi == ULONG_MAX ? ULONG_MAX : hi + 1, size, t->height, 0, 0 };
+	static const struct vt_node none = { .start = { 0 }, .n = 0 };
+	const struct vt_node *root = t->root ? t->root : &none;
+	bool found;
+
+	if (size == 0 || lo > hi)
+		return -EINVAL;
+	found = rev ? highest_in(&q, root, 0, 0, ULONG_MAX) : lowest_in(&q, root, 0, 0, ULONG_MAX);
+	if (!found)
+		return -ENOMEM;
+	*first = q.first;
+	*last = q.last;
+	return 0;
+}
+
+int vt_empty_area(const struct vma_tree *t, unsigned long lo, unsigned long hi,
+		  unsigned long size, unsigned long *first, unsigned long *last)
+{
+	return empty_area(t, lo, hi, size, first, last, false);
+}
+
+int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long hi,
+		      unsigned long size, unsigned long *first, unsigned long *last)
+{
+	return empty_area(t, lo, hi, size, first, last, true);
+}
+
+/* ---- checking ---- */
+
+struct check {
+	const struct vma_tree *t;
+	const struct vma *next; /* what the address list has next */
+	unsigned long count;
+	char *msg;
+	size_t len;
+};
+
+static int bad(struct check *c, const char *what, unsigned long addr)
+{
+	snprintf(c->msg, c->len, "index: %s at %#lx", what, addr);
+	return -EUCLEAN;
+}
+
+static int check_slots(struct check *c, const struct vt_node *nd, unsigned int lv)
+{
+	unsigned int least = lv ? MIN_FILL : (c->t->height > 1 ? 2 : 1);
+
+	if (nd->n < least || nd->n > FAN)
+		return bad(c, "node fill out of range", nd->start[0]);
+	for (unsigned int i = 1; i < nd->n; i++)
+		if (nd->start[i] <= nd->start[i - 1])
+			return bad(c, "starts out of order", nd->start[i]);
+	for (unsigned int i = nd->n; i < FAN; i++)
+		if (nd->start[i] != ULONG_MAX || nd->end[i] != ULONG_MAX || nd->ptr[i] || nd->gap[i])
+			return bad(c, "unused slot not cleared", nd->start[0]);
+	return 0;
+}
+
+/* A leaf slot must be the address list's next VMA, with its extent. */
+static int check_leaf_slot(struct check *c, const struct vt_node *nd, unsigned int i)
+{
+	const struct vma *v = nd->ptr[i];
+
+	if (!v || v != c->next)
+		return bad(c, "leaf and address list disagree", nd->start[i]);
+	if (nd->start[i] != v->vm_start || nd->end[i] != v->vm_end || nd->gap[i])
+		return bad(c, "stale extent in a leaf", v->vm_start);
+	c->next = v->vm_next;
+	c->count++;
+	return 0;
+}
+
+static int check_node(struct check *c, const struct vt_node *nd, unsigned int lv)
+{
+	int err = check_slots(c, nd, lv);
+
+	for (unsigned int i = 0; !err && i < nd->n; i++) {
+		struct slot s;
+
+		if (lv + 1 == c->t->height) {
+			err = check_leaf_slot(c, nd, i);
+			continue;
+		}
+		if (!nd->ptr[i])
+			return bad(c, "missing child", nd->start[i]);
+		s = summary(nd->ptr[i]);
+		if (s.start != nd->start[i] || s.end != nd->end[i] || s.gap != nd->gap[i])
+			return bad(c, "stale summary", nd->start[i]);
+		err = check_node(c, nd->ptr[i], lv + 1);
+	}
+	return err;
+}
+
+static int check_memory(struct check *c)
+{
+	unsigned long n = bump_left(c->t);
+
+	for (const struct vt_node *nd = c->t->free_nodes; nd && n <= c->t->nfree; nd = nd->ptr[0])
+		n++;
+	if (n != c->t->nfree)
+		return bad(c, "free node count wrong", c->t->nfree);
+	return 0;
+}
+
+int vt_check(const struct vma_tree *t, char *msg, size_t len)
+{
+	struct check c = { t, t->first, 0, msg, len };
+	int err;
+
+	if (!t->root != !t->height || t->height > MAX_HEIGHT)
+		return bad(&c, "bad height", t->height);
+	err = t->root ? check_node(&c, t->root, 0) : 0;
+	if (!err && c.next)
+		err = bad(&c, "VMA on the address list missing", c.next->vm_start);
+	if (!err && c.count != t->count)
+		err = bad(&c, "VMA count differs from the leaves", t->count);
+	return err ? err : check_memory(&c);
+}

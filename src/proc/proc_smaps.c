@@ -1,0 +1,126 @@
+/*
+ * proc_smaps.c - owns the /proc/PID/smaps text (umm_smaps_write,
+ * umm_smaps_string) and the VmFlags codes, which the import parses too.
+ *
+ * Each VMA is its maps line (proc_maps.c's show_map_vma), then one line
+ * per field: the name padded to 16 columns, the value right-aligned in 8
+ * (Private_Hugetlb's longer name takes one of those), " kB" for sizes.
+ * The layout, the field order and the VmFlags order are this machine's
+ * kernel's (show_smap, show_smap_vma_flags). The ProtectionKey line is
+ * there only with cfg.pkeys: this machine's CPU has no keys.
+ */
+#define _GNU_SOURCE
+#include "core/internal.h"
+
+#include <stdio.h>
+
+/* Bit order, as the kernel walks vm_flags. Not kept here, so never
+ * printed: um (bit 9), uw (12), ar (24), the pkey bits, ui, ss. "sd" only
+ * comes from an imported text: this kernel is built without soft-dirty
+ * tracking and never prints it. */
+const struct vmflag_code vmflag_codes[] = {
+	{"rd", VM_READ},       {"wr", VM_WRITE},       {"ex", VM_EXEC},
+	{"sh", VM_SHARED},     {"mr", VM_MAYREAD},     {"mw", VM_MAYWRITE},
+	{"me", VM_MAYEXEC},    {"ms", VM_MAYSHARE},    {"gd", VM_GROWSDOWN},
+	{"pf", VM_PFNMAP},     {"gu", VM_MAYBE_GUARD}, {"lo", VM_LOCKED},
+	{"io", VM_IO},
+	{"sr", VM_SEQ_READ},   {"rr", VM_RAND_READ},   {"dc", VM_DONTCOPY},
+	{"de", VM_DONTEXPAND}, {"lf", VM_LOCKONFAULT}, {"ac", VM_ACCOUNT},
+	{"nr", VM_NORESERVE},  {"ht", VM_HUGETLB},     {"sf", VM_SYNC},
+	{"wf", VM_WIPEONFORK}, {"dd", VM_DONTDUMP},    {"sd", VM_SOFTDIRTY},
+	{"mm", VM_MIXEDMAP},   {"hg", VM_HUGEPAGE},    {"nh", VM_NOHUGEPAGE},
+	{"mg", VM_MERGEABLE},  {"dp", VM_DROPPABLE},   {"sl", VM_SEALED},
+};
+const size_t vmflag_ncodes = sizeof(vmflag_codes) / sizeof(vmflag_codes[0]);
+
+/* The memory counters, in the kernel's order; all 0 until usermm models
+ * pages. */
+static const char *const counter_names[] = {
+	"Rss",		 "Pss",		    "Pss_Dirty",     "Shared_Clean",   "Shared_Dirty",
+	"Private_Clean", "Private_Dirty",   "Referenced",    "Anonymous",      "KSM",
+	"LazyFree",	 "AnonHugePages",   "ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
+	"Private_Hugetlb", "Swap",	    "SwapPss",	     "Locked",
+};
+
+/* "Name:" padded to 16 columns, the value in 8 (the two share 24). */
+static int put_field(FILE *out, const char *name, unsigned long value, const char *unit)
+{
+	int used = fprintf(out, "%s: ", name);
+
+	if (used < 0)
+		return -EIO;
+	if (used < 16)
+		used = fprintf(out, "%*s", 16 - used, "") < 0 ? -1 : 16;
+	return used < 0 || fprintf(out, "%*lu%s\n", 24 - used, value, unit) < 0 ? -EIO : 0;
+}
+
+static unsigned long vma_kernel_pagesize(const struct vma *v)
+{
+	unsigned int shift = v->vm_file ? v->vm_file->desc.huge_shift : 0;
+
+	return shift ? 1UL << shift : PAGE_SIZE;
+}
+
+/* thp_vma_allowable_orders for smaps, with THP "madvise", only the PMD
+ * size enabled and shmem THP "never": anonymous memory asked for huge
+ * pages that can hold one aligned huge page. */
+static bool thp_eligible(const struct umm_mm *mm, const struct vma *v)
+{
+	if (thp_disabled_completely(mm))
+		return false;
+	if (!vma_is_anonymous(v) || (v->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE)) != VM_HUGEPAGE)
+		return false;
+	return vma_thp_suitable(v);
+}
+
+static int put_vmflags(FILE *out, vm_flags_t flags)
+{
+	if (fputs("VmFlags: ", out) == EOF)
+		return -EIO;
+	for (size_t i = 0; i < vmflag_ncodes; i++)
+		if ((flags & vmflag_codes[i].flag) && fprintf(out, "%s ", vmflag_codes[i].code) < 0)
+			return -EIO;
+	return fputc('\n', out) == EOF ? -EIO : 0;
+}
+
+/* show_smap: one VMA's block. */
+static int show_smap(const struct umm_mm *mm, const struct vma *v, FILE *out)
+{
+	unsigned long page_kb = vma_kernel_pagesize(v) >> 10;
+	int rc = show_map_vma(mm, v, out);
+
+	if (!rc)
+		rc = put_field(out, "Size", (v->vm_end - v->vm_start) >> 10, " kB");
+	if (!rc)
+		rc = put_field(out, "KernelPageSize", page_kb, " kB");
+	if (!rc)
+		rc = put_field(out, "MMUPageSize", page_kb, " kB");
+	for (size_t i = 0; !rc && i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
+		rc = put_field(out, counter_names[i], 0, " kB");
+	if (!rc)
+		rc = put_field(out, "THPeligible", thp_eligible(mm, v), "");
+	/* Only where the CPU has keys (arch_pkeys_enabled). */
+	if (!rc && mm->cfg.pkeys)
+		rc = put_field(out, "ProtectionKey", (unsigned long)vma_pkey(v), "");
+	return rc ? rc : put_vmflags(out, v->vm_flags);
+}
+
+int umm_smaps_write(struct umm_mm *mm, FILE *out)
+{
+	int rc = 0;
+
+	if (!mm || !out)
+		return -EINVAL;
+	mm_lock(mm);
+	for (const struct vma *v = mm->tree.first; v && !rc; v = v->vm_next)
+		rc = show_smap(mm, v, out);
+	if (!rc && mm->gate)
+		rc = show_smap(mm, mm->gate, out);
+	mm_unlock(mm);
+	return rc;
+}
+
+char *umm_smaps_string(struct umm_mm *mm)
+{
+	return proc_text_string(mm, umm_smaps_write);
+}
