@@ -27,7 +27,9 @@
 
 #include <cmocka.h>
 
-#include "core/internal.h"
+#include "core/anon_name.h"
+#include "core/mm.h"
+#include "core/vma.h"
 
 #define A 0x200000000000UL
 #define K4 0x1000UL

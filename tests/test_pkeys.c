@@ -26,7 +26,7 @@
 
 #include <cmocka.h>
 
-#include "core/internal.h"
+#include "core/mm.h"
 
 #define A 0x200000000000UL
 #define K4 0x1000UL

@@ -22,7 +22,8 @@
 
 #include <cmocka.h>
 
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/vma.h"
 #include "pku/pku_ops.h"
 
 #define EXPECTED UMM_SOURCE_DIR "/tests/pku/pku.expected"

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #define SLOT_PAGES 16
 #define SLOT_SIZE (SLOT_PAGES * PAGE_SIZE)

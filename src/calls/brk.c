@@ -4,8 +4,13 @@
  * (do_brk_flags) or makes a new one. brk never fails with an errno: on
  * any refusal the old break is returned unchanged.
  */
-#include "core/internal.h"
 #include "calls/munmap.h"
+#include "core/accounting.h"
+#include "core/layout.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/memory.h"
 
 static bool brk_shrink(struct umm_mm *mm, unsigned long newbrk, unsigned long oldbrk)
 {
@@ -58,9 +63,7 @@ static bool do_brk_flags(struct umm_mm *mm, struct vma *prev, unsigned long addr
 	if (flags & VM_LOCKED) {
 		mm->locked_vm += pages;
 		/* mlockall(MCL_FUTURE): the new heap is populated, written. */
-		v = find_vma(mm, addr);
-		if (vma_populate_allocates(mm, v))
-			vma_anon_prepare(mm, v);
+		mm_populate(mm, addr, addr + len, true);
 	}
 	return true;
 }

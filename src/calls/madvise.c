@@ -7,12 +7,21 @@
  * What usermm models of each advice: the flags it sets, with the splits
  * and merges that follow; the errno of every VMA it refuses; the
  * anon_vma that populating or guarding gives a VMA (it decides later
- * merges); and the guard markers (guard.c). Pages do not exist yet, so
- * the advice that only moves pages around (DONTNEED, FREE, COLD, ...)
+ * merges); and the guard markers (mem/guard.c). What happens to pages
+ * is the memory layer's (mem/memory.h): DONTNEED, FREE and REMOVE zap,
+ * POPULATE faults in; the advice that only ages pages (COLD, PAGEOUT)
  * is checked and otherwise does nothing.
  */
+#include "calls/calls.h"
+#include "core/file.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/filemap.h"
 #include "mem/guard.h"
-#include "core/internal.h"
+#include "mem/memory.h"
+
+#include <limits.h>
 
 #define MADV_NORMAL UMM_MADV_NORMAL
 #define MADV_RANDOM UMM_MADV_RANDOM
@@ -183,8 +192,9 @@ static int advise_remove(const struct madvise_state *s)
 	return (end > LLONG_MAX || end > v->vm_file->desc.max_bytes) ? -EFBIG : 0;
 }
 
-/* madvise_dontneed_free_valid_vma and madvise_free_single_vma. */
-static int advise_dontneed_free(const struct madvise_state *s)
+/* madvise_dontneed_free_valid_vma and madvise_free_single_vma: may the
+ * pages go? */
+static int dontneed_free_valid(const struct madvise_state *s)
 {
 	const struct vma *v = s->vma;
 	unsigned int shift = v->vm_file ? v->vm_file->desc.huge_shift : 0;
@@ -198,6 +208,15 @@ static int advise_dontneed_free(const struct madvise_state *s)
 	    ((v->vm_flags & VM_LOCKED) && s->behavior != MADV_DONTNEED_LOCKED))
 		return -EINVAL;
 	return (s->behavior == MADV_FREE && !vma_is_anonymous(v)) ? -EINVAL : 0;
+}
+
+static int advise_dontneed_free(struct umm_mm *mm, const struct madvise_state *s)
+{
+	int err = dontneed_free_valid(s);
+
+	if (!err)
+		zap_page_range(mm, s->vma, s->start, s->end);
+	return err;
 }
 
 /*
@@ -283,11 +302,13 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 	switch (s->behavior) {
 	case MADV_REMOVE:
 		err = advise_remove(s);
-		if (!err) /* the hole is punched: those pages leave the cache */
-			file_cache_remove(v->vm_file,
-					  v->vm_pgoff + ((s->start - v->vm_start) >> PAGE_SHIFT),
-					  (s->end - s->start) >> PAGE_SHIFT);
-		return err;
+		if (err)
+			return err;
+		/* The mapped pages go, then the hole is punched in the file. */
+		zap_page_range(mm, s->vma, s->start, s->end);
+		file_cache_remove(v->vm_file, v->vm_pgoff + ((s->start - v->vm_start) >> PAGE_SHIFT),
+				  (s->end - s->start) >> PAGE_SHIFT);
+		return 0;
 	case MADV_WILLNEED:
 		return 0;
 	case MADV_COLD:
@@ -296,7 +317,7 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 	case MADV_FREE:
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
-		return advise_dontneed_free(s);
+		return advise_dontneed_free(mm, s);
 	case MADV_COLLAPSE:
 		return advise_collapse(mm, s);
 	case MADV_GUARD_INSTALL:
@@ -350,72 +371,6 @@ static int advise_visit(struct umm_mm *mm, struct vma **v, unsigned long start,
 	return err;
 }
 
-/* Would the fault of one page past the file's end (SIGBUS) stop a
- * populate of [start, end) of v? Returns where it stops, or end. */
-static unsigned long populate_eof(const struct vma *v, unsigned long start, unsigned long end)
-{
-	const struct umm_file *f = v->vm_file;
-	unsigned long long eof_pages, first_page;
-	unsigned long eof_addr;
-
-	if (!f || f->desc.dev_zero || f->desc.huge_shift)
-		return end;
-	eof_pages = (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	first_page = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);
-	if (first_page >= eof_pages)
-		return start;
-	if (eof_pages - first_page >= (end - start) >> PAGE_SHIFT)
-		return end;
-	eof_addr = start + (unsigned long)((eof_pages - first_page) << PAGE_SHIFT);
-	return eof_addr;
-}
-
-/* faultin_page_range over one VMA: [start, end) is inside it. */
-static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
-			bool write)
-{
-	unsigned long guard;
-
-	if (v->vm_flags & (VM_IO | VM_PFNMAP))
-		return -EINVAL;
-	if (!(v->vm_flags & (write ? VM_WRITE : VM_READ)))
-		return -EINVAL;
-	if (!gup_pkru_allows(mm, v, write))
-		return -EINVAL; /* check_vma_flags fails, and POPULATE says so */
-	if (v->vm_flags & VM_HUGETLB)
-		return -EFAULT; /* the huge page pool is empty */
-	/* Pages fault in order: a guard marker is SIGSEGV, a page past a
-	 * file's end SIGBUS. A write fault of private memory prepares the
-	 * anon_vma first, even when it then fails past the end. */
-	guard = guard_first(mm, start, end);
-	if (guard == start)
-		return -EFAULT;
-	if (write ? !(v->vm_flags & VM_SHARED) : read_fault_allocates(mm, v))
-		vma_anon_prepare(mm, v);
-	vma_cache_fault(v, start, guard, write);
-	return (guard < end || populate_eof(v, start, end) < end) ? -EFAULT : 0;
-}
-
-/* madvise_populate: no hole skipping, a hole is ENOMEM at once. */
-static int madvise_populate(struct umm_mm *mm, unsigned long start, unsigned long end,
-			    bool write)
-{
-	while (start < end) {
-		struct vma *v = vma_lookup(mm, start);
-		unsigned long stop;
-		int err;
-
-		if (!v)
-			return -ENOMEM;
-		stop = v->vm_end < end ? v->vm_end : end;
-		err = populate_vma(mm, v, start, stop, write);
-		if (err)
-			return err;
-		start = stop;
-	}
-	return 0;
-}
-
 int umm_madvise(struct umm_mm *mm, unsigned long start, unsigned long len, int advice)
 {
 	struct madvise_state s = { .behavior = advice };
@@ -429,7 +384,7 @@ int umm_madvise(struct umm_mm *mm, unsigned long start, unsigned long len, int a
 	mm_lock(mm);
 	err = vt_reserve(&mm->tree);
 	if (!err && (advice == MADV_POPULATE_READ || advice == MADV_POPULATE_WRITE))
-		err = madvise_populate(mm, start, end, advice == MADV_POPULATE_WRITE);
+		err = faultin_page_range(mm, start, end, advice == MADV_POPULATE_WRITE);
 	else if (!err)
 		err = madvise_walk_vmas(mm, start, end, advise_visit, &s);
 	mm_unlock(mm);

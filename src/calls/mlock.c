@@ -9,8 +9,11 @@
  * past its end) makes mlock fail with ENOMEM after the flags are set,
  * as the kernel does.
  */
-#include "mem/guard.h"
-#include "core/internal.h"
+#include "core/accounting.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/memory.h"
 
 #define MLOCK_ONFAULT UMM_MLOCK_ONFAULT
 #define MCL_CURRENT UMM_MCL_CURRENT
@@ -86,58 +89,6 @@ static unsigned long locked_pages_in(struct umm_mm *mm, unsigned long start, uns
 		count += v->vm_end - v->vm_start;
 	}
 	return count >> PAGE_SHIFT;
-}
-
-/*
- * populate_vma_page_range for one VMA: -EFAULT where the kernel's
- * get_user_pages would fail, else note the anon_vma a write fault makes.
- */
-static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)
-{
-	const struct umm_file *f = v->vm_file;
-	unsigned long from = v->vm_start > start ? v->vm_start : start;
-	unsigned long guard = guard_first(mm, from, end);
-	unsigned long long eof;
-
-	if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
-		return 0;
-	if (!(v->vm_flags & VM_ACCESS_FLAGS))
-		return -EFAULT;
-	if (!gup_pkru_allows(mm, v, vma_populate_writes(v)))
-		return -EFAULT;
-	if (v->vm_flags & VM_HUGETLB)
-		return -EFAULT; /* no page in the (empty) huge page pool */
-	if (guard == from)
-		return -EFAULT; /* a guard marker faults before anything else */
-	/* A write fault on private memory prepares the anon_vma first, even
-	 * when the fault then fails past a file's end. */
-	if (vma_populate_allocates(mm, v))
-		vma_anon_prepare(mm, v);
-	vma_cache_fault(v, from, guard, vma_populate_writes(v));
-	if (guard < end)
-		return -EFAULT;
-	/* The hidden shmem object of shared anonymous memory is as large as
-	 * the mapping was made, while its pgoff keeps /dev/zero's offset. */
-	if (f && !f->desc.dev_zero && !f->desc.huge_shift) {
-		eof = (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-		if (v->vm_pgoff + ((end - v->vm_start) >> PAGE_SHIFT) > eof)
-			return -EFAULT; /* a fault past EOF is SIGBUS */
-	}
-	return 0;
-}
-
-int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end,
-		       bool ignore_errors)
-{
-	struct vma *v;
-	int err;
-
-	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
-		err = populate_vma(mm, v, start, v->vm_end < end ? v->vm_end : end);
-		if (err && !ignore_errors)
-			return err;
-	}
-	return 0;
 }
 
 /* __mlock_posix_error_return. */

@@ -7,8 +7,25 @@
  * Everything a call decides is gathered in struct mmap_state, checked in
  * the kernel's order, and only then applied.
  */
-#include "core/internal.h"
+#include "calls/calls.h"
 #include "calls/munmap.h"
+#include "core/accounting.h"
+#include "core/file.h"
+#include "core/layout.h"
+#include "core/mm.h"
+#include "core/pkeys.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/hugetlb.h"
+#include "mem/memory.h"
+
+/* The flags MAP_SHARED keeps; MAP_SHARED_VALIDATE refuses anything else. */
+#define LEGACY_MAP_MASK                                                                        \
+	(UMM_MAP_SHARED | UMM_MAP_PRIVATE | UMM_MAP_FIXED | UMM_MAP_ANONYMOUS |                \
+	 UMM_MAP_DENYWRITE | UMM_MAP_EXECUTABLE | UMM_MAP_UNINITIALIZED | UMM_MAP_GROWSDOWN | \
+	 UMM_MAP_LOCKED | UMM_MAP_NORESERVE | UMM_MAP_POPULATE | UMM_MAP_NONBLOCK |           \
+	 UMM_MAP_STACK | UMM_MAP_HUGETLB | UMM_MAP_32BIT | UMM_MAP_ABOVE4G |                 \
+	 (21UL << UMM_MAP_HUGE_SHIFT) | (30UL << UMM_MAP_HUGE_SHIFT))
 
 /* The kernel's mmap_state plus the decoded arguments. */
 struct mmap_state {
@@ -237,18 +254,14 @@ static int link_new_vma(struct umm_mm *mm, struct mmap_state *s, struct vma **ou
  * private writable pages gives the VMA an anon_vma, and the pages read
  * in go to a shmem file's page cache.
  */
-static void mmap_populate(struct umm_mm *mm, const struct mmap_state *s, struct vma *v)
+static void mmap_populate(struct umm_mm *mm, const struct mmap_state *s, const struct vma *v)
 {
 	if (!(v->vm_flags & VM_LOCKED) &&
 	    (s->flags & (UMM_MAP_POPULATE | UMM_MAP_NONBLOCK)) != UMM_MAP_POPULATE)
 		return;
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		return;
-	if (vma_populate_allocates(mm, v))
-		vma_anon_prepare(mm, v);
-	if (!(v->vm_flags & VM_LOCKONFAULT) && (v->vm_flags & VM_ACCESS_FLAGS) &&
-	    gup_pkru_allows(mm, v, vma_populate_writes(v)))
-		vma_cache_fault(v, s->addr, s->addr + s->len, vma_populate_writes(v));
+	mm_populate(mm, s->addr, s->addr + s->len, true);
 }
 
 /* __mmap_region: the part that changes the address space. */

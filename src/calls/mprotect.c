@@ -5,7 +5,13 @@
  * the next is looked at, so an error part-way leaves the earlier VMAs
  * changed, exactly as the kernel does.
  */
-#include "core/internal.h"
+#include "calls/calls.h"
+#include "core/accounting.h"
+#include "core/mm.h"
+#include "core/pkeys.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/memory.h"
 
 /* The state of one mprotect call. */
 struct mprotect_state {
@@ -67,10 +73,7 @@ static int mprotect_fixup(struct umm_mm *mm, struct vma *vma, unsigned long star
 		vm_unacct_memory(mm, (unsigned long)charged);
 		return err;
 	}
-	/* A locked private VMA made writable is pre-faulted for writing. */
-	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE) &&
-	    vma_populate_allocates(mm, vma))
-		vma_anon_prepare(mm, vma);
+	change_protection(mm, vma, oldflags);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		vm_unacct_memory(mm, nrpages);
 	vm_stat_account(mm, oldflags, -(long)nrpages);

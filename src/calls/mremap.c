@@ -17,8 +17,14 @@
  * Both go to the *_stray counters so the invariant checker can tell
  * them from a bookkeeping error.
  */
-#include "core/internal.h"
-#include "mem/guard.h"
+#include "calls/munmap.h"
+#include "core/accounting.h"
+#include "core/file.h"
+#include "core/layout.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/memory.h"
 
 #define MREMAP_MAYMOVE ((unsigned long)UMM_MREMAP_MAYMOVE)
 #define MREMAP_FIXED ((unsigned long)UMM_MREMAP_FIXED)
@@ -353,7 +359,7 @@ static long move_vma(struct umm_mm *mm, struct vma_remap_struct *r)
 	if (!err)
 		err = vt_reserve(&mm->tree);
 	if (!err)
-		err = guard_move(mm, r->addr, r->new_addr, r->old_len);
+		err = move_page_tables(mm, r->addr, r->new_addr, r->old_len);
 	if (!err)
 		err = copy_vma(mm, r, pgoff);
 	if (err) {

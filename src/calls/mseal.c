@@ -5,7 +5,10 @@
  * anything is sealed; then each VMA gets VM_SEALED through the usual
  * split/merge path, and sealed neighbours merge like any other.
  */
-#include "core/internal.h"
+#include "calls/calls.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 /* range_contains_unmapped: a hole anywhere in [start, end)? */
 static bool range_has_hole(const struct umm_mm *mm, unsigned long start, unsigned long end)

@@ -5,8 +5,13 @@
  * decide is the kernel's argument and range rules: which errno, and
  * where a hole is only reported at the end.
  */
+#include "core/file.h"
+#include "core/mm.h"
+#include "core/pkeys.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 #include "mem/guard.h"
-#include "core/internal.h"
+#include "mem/memory.h"
 
 #include <string.h>
 
@@ -116,23 +121,13 @@ struct mincore_out {
 	unsigned char *buf;   /* may be NULL */
 };
 
-/* The copy writes the vector's pages: private ones get an anon_vma. */
-static void user_write_faults(struct umm_mm *mm, unsigned long addr, unsigned long n)
-{
-	struct vma *v;
-
-	for (v = find_vma(mm, addr); v && v->vm_start < addr + n; v = v->vm_next)
-		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-			vma_anon_prepare(mm, v);
-}
-
 static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, unsigned char val,
 			unsigned long n)
 {
 	if (o->user ? !user_writable(mm, o->vec_addr, n) : !o->buf)
 		return -EFAULT;
 	if (o->user)
-		user_write_faults(mm, o->vec_addr, n);
+		fault_in_writeable(mm, o->vec_addr, n);
 	if (o->buf) {
 		memset(o->buf, val, n);
 		o->buf += n;

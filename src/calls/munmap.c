@@ -6,9 +6,12 @@
  * (vms_complete_munmap_vmas). Between the two, a caller may still fail,
  * and the range stays mapped, split at its edges, as in the kernel.
  */
-#include "mem/guard.h"
-#include "core/internal.h"
 #include "calls/munmap.h"
+#include "core/accounting.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/memory.h"
 
 /* Splits v at addr; this split is exempt from the map_count limit. */
 static int split_unchecked(struct umm_mm *mm, struct vma *v, unsigned long addr,
@@ -75,8 +78,8 @@ static int gather_range(struct umm_mm *mm, struct vma_munmap_struct *vms, unsign
 int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
 	       unsigned long end)
 {
-	/* The markers' memory first: vms_complete must not fail. */
-	int err = guard_reserve(mm);
+	/* The page tables' memory first: vms_complete must not fail. */
+	int err = unmap_region_prepare(mm);
 
 	if (err)
 		return err;
@@ -96,8 +99,7 @@ void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)
 {
 	struct vma *v = vms->first, *next;
 
-	/* The page tables go, and the guard markers with them. */
-	guard_remove(mm, vms->start, vms->end);
+	unmap_region(mm, vms->start, vms->end);
 	while (v && v != vms->next) {
 		next = v->vm_next;
 		vm_stat_account(mm, v->vm_flags, -(long)vma_pages(v));

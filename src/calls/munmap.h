@@ -6,7 +6,8 @@
 #ifndef UMM_MUNMAP_H
 #define UMM_MUNMAP_H
 
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/vma.h"
 
 struct vma_munmap_struct {
 	unsigned long start, end;
@@ -27,5 +28,8 @@ int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long s
 void vms_abort(struct umm_mm *mm, struct vma_munmap_struct *vms);
 /* Removes the gathered VMAs, their counters and charges. */
 void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms);
+
+/* do_vmi_munmap with mm locked. Returns 0 or a negative errno. */
+int do_munmap(struct umm_mm *mm, unsigned long start, unsigned long len);
 
 #endif

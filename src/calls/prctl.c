@@ -8,7 +8,8 @@
  * kernel/sys.c and include/linux/mman.h (map_deny_write_exec), measured
  * on this machine's kernel (see tests/test_oracle_prctl.c).
  */
-#include "core/internal.h"
+#include "calls/calls.h"
+#include "core/mm.h"
 
 #define PR_SET_THP_DISABLE 41
 #define PR_GET_THP_DISABLE 42

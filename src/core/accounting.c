@@ -9,7 +9,8 @@
  * keeps its own charge and the configuration says how much the rest of
  * the system has committed.
  */
-#include "core/internal.h"
+#include "core/accounting.h"
+#include "core/mm.h"
 
 static bool is_exec_mapping(vm_flags_t f)
 {

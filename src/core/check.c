@@ -5,7 +5,11 @@
  * would have joined them (for VMAs this library created); and the counters equal what the VMAs
  * add up to.
  */
-#include "core/internal.h"
+#include "core/accounting.h"
+#include "core/check.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #include <stdarg.h>
 #include <stdio.h>

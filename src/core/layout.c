@@ -7,7 +7,12 @@
  *   unmapped_area(_topdown)     -> search_up() / search_down()
  *   __thp_get_unmapped_area     -> thp_area()
  */
-#include "core/internal.h"
+#include "core/file.h"
+#include "core/layout.h"
+#include "core/mm.h"
+#include "core/range_set.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #define SIZE_128M (128UL << 20)
 #define STACK_RND_PAGES 0x3fffffUL /* 64-bit stack randomisation, in pages */

@@ -1,11 +1,16 @@
 /*
- * mm.c - the address space itself: configuration defaults, creation and
- * teardown, and the per-space lock (the counterpart of mmap_lock) around
- * which test builds run the invariant checker.
+ * mm.c - the address space itself: configuration defaults, the core's
+ * part of creation and teardown (calls/fork.c adds the memory layer's),
+ * and the per-space lock (the counterpart of mmap_lock) around which
+ * test builds run the invariant checker.
  */
 #include "core/alloc.h"
-#include "mem/guard.h"
-#include "core/internal.h"
+#include "core/check.h"
+#include "core/layout.h"
+#include "core/mm.h"
+#include "core/pkeys.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +68,7 @@ static bool config_valid(const struct umm_config *c)
 	return !offset_in_page(c->stack_guard_gap) && c->layout <= UMM_LAYOUT_LEGACY;
 }
 
-struct umm_mm *umm_mm_create(const struct umm_config *cfg)
+struct umm_mm *mm_alloc(const struct umm_config *cfg)
 {
 	struct umm_mm *mm;
 	struct umm_config defaults;
@@ -83,7 +88,6 @@ struct umm_mm *umm_mm_create(const struct umm_config *cfg)
 		return NULL;
 	}
 	mm->tree.alloc = cfg->allocator;
-	mm->guards.alloc = cfg->allocator;
 	mm->rng = mm->cfg.seed;
 	pkeys_init(mm);
 	mm->next_shmem_ino = 1;
@@ -91,19 +95,16 @@ struct umm_mm *umm_mm_create(const struct umm_config *cfg)
 	return mm;
 }
 
-void umm_mm_destroy(struct umm_mm *mm)
+void mm_free(struct umm_mm *mm)
 {
 	struct vma *v, *next;
 
-	if (!mm)
-		return;
 	for (v = mm->tree.first; v; v = next) {
 		next = v->vm_next;
 		vma_free(mm, v);
 	}
 	vma_free(mm, mm->gate);
 	vma_cache_drain(mm);
-	guard_destroy(mm);
 	vt_destroy(&mm->tree);
 	pthread_mutex_destroy(&mm->lock);
 	kfree(mm->cfg.allocator, mm, sizeof(*mm));

@@ -12,7 +12,9 @@
  * execute-only key, which is never "allocated"); every later one finds
  * the map full. That is what this machine's kernel answers.
  */
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/pkeys.h"
+#include "core/vma.h"
 
 #define PKEY_ACCESS_MASK (UMM_PKEY_DISABLE_ACCESS | UMM_PKEY_DISABLE_WRITE)
 #define PKRU_BITS(k) (3U << (2 * (k)))

@@ -1,8 +1,8 @@
 /*
  * range_set.c - owns struct range_set (see range_set.h).
  */
-#include "core/range_set.h"
 #include "core/alloc.h"
+#include "core/range_set.h"
 
 #include <errno.h>
 

@@ -9,7 +9,11 @@
  * which cannot fail once the memory they need is in hand.
  */
 #include "core/alloc.h"
-#include "core/internal.h"
+#include "core/anon_name.h"
+#include "core/file.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -25,7 +25,10 @@
  * end is above the address, which is right either way.
  */
 #include "core/alloc.h"
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/range_set.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #include <stdio.h>
 #include <stdlib.h>

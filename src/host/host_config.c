@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "core/alloc.h"
-#include "core/internal.h"
+#include "core/types.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>

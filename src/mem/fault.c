@@ -8,7 +8,16 @@
  * The facts encoded here were measured on this machine's kernel with the
  * oracle's touch op (tests/test_oracle_fault.c).
  */
+#include "core/accounting.h"
+#include "core/file.h"
+#include "core/mm.h"
+#include "core/pkeys.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "mem/fault.h"
+#include "mem/filemap.h"
 #include "mem/guard.h"
+#include "mem/memory.h"
 
 /* 4-level paging: user addresses below it, the hole up to its mirror. */
 #define CANONICAL_USER_END (1UL << 47)
@@ -229,6 +238,16 @@ static long user_fault(struct fault *f)
 	if (f->access == UMM_ACCESS_EXEC && !(v->vm_flags & VM_EXEC))
 		return fault_signal(f, UMM_SIGSEGV, UMM_SEGV_ACCERR);
 	return 0;
+}
+
+void fault_in_writeable(struct umm_mm *mm, unsigned long addr, unsigned long n)
+{
+	struct vma *v;
+
+	/* Private writable pages get an anon_vma from the write faults. */
+	for (v = find_vma(mm, addr); v && v->vm_start < addr + n; v = v->vm_next)
+		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			vma_anon_prepare(mm, v);
 }
 
 long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fault_info *info)

@@ -2,6 +2,8 @@
  * guard.c - the guard-marked pages of an address space (see guard.h), a
  * range set of addresses in mm->guards.
  */
+#include "core/mm.h"
+#include "core/range_set.h"
 #include "mem/guard.h"
 
 bool guard_marked(const struct umm_mm *mm, unsigned long addr)

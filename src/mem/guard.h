@@ -13,7 +13,7 @@
 #ifndef UMM_GUARD_H
 #define UMM_GUARD_H
 
-#include "core/internal.h"
+#include "core/mm.h"
 
 /* Is the page holding addr marked? */
 bool guard_marked(const struct umm_mm *mm, unsigned long addr);

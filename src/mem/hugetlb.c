@@ -9,7 +9,9 @@
  * mapping that needs a reservation (no MAP_NORESERVE) fails with ENOMEM,
  * as it does on the kernel here.
  */
-#include "core/internal.h"
+#include "core/file.h"
+#include "core/mm.h"
+#include "mem/hugetlb.h"
 
 #define HUGE_FIRST_DEV_MINOR 0x11
 

@@ -2,7 +2,9 @@
  * inspect.c - read-only views of an address space for users of the
  * library: find_vma, ordered iteration and the mm_struct counters.
  */
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
 
 #include <stdio.h>
 

@@ -17,8 +17,14 @@
  * a name.
  */
 #define _GNU_SOURCE
+#include "core/accounting.h"
 #include "core/alloc.h"
-#include "core/internal.h"
+#include "core/anon_name.h"
+#include "core/file.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "core/vma_tree.h"
+#include "proc/proc.h"
 
 #include <limits.h>
 #include <stdlib.h>

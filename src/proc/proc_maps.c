@@ -13,7 +13,10 @@
  */
 #define _GNU_SOURCE
 #include "core/alloc.h"
-#include "core/internal.h"
+#include "core/file.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "proc/proc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,9 @@
  * there only with cfg.pkeys: this machine's CPU has no keys.
  */
 #define _GNU_SOURCE
-#include "core/internal.h"
+#include "core/mm.h"
+#include "core/vma.h"
+#include "proc/proc.h"
 
 #include <stdio.h>
 

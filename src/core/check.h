@@ -1,0 +1,16 @@
+/*
+ * check.h - the invariant checker (check.c): the whole space against its
+ * own rules (index, address list, counters, merges the kernel would have
+ * made), run after every call in test builds and by umm_mm_check.
+ */
+#ifndef UMM_CORE_CHECK_H
+#define UMM_CORE_CHECK_H
+
+#include <stddef.h>
+
+struct umm_mm;
+
+/* 0, or -1 with what is broken in msg. mm->lock held. */
+int mm_check_locked(struct umm_mm *mm, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * mm.h - struct umm_mm, the kernel's mm_struct: one address space, its
+ * lock (mmap_lock) and counters, and the process attributes that decide
+ * its calls (personality, MDWE, THP disable). mm.c owns the
+ * configuration and the lock; the invariant checker runs on unlock in
+ * test builds.
+ *
+ * Locking: functions of the core and the memory layer expect mm->lock
+ * held unless they say otherwise. The public entry points take it.
+ */
+#ifndef UMM_CORE_MM_H
+#define UMM_CORE_MM_H
+
+#include "core/range_set.h"
+#include "core/types.h"
+#include "core/vma_tree.h"
+
+#include <pthread.h>
+
+struct umm_mm {
+	pthread_mutex_t lock; /* mmap_lock */
+	struct umm_config cfg;
+	struct vma_tree tree;
+	struct vma *gate; /* [vsyscall]: not in the tree, not counted */
+
+	unsigned long total_vm, data_vm, exec_vm, stack_vm, locked_vm;
+	unsigned long committed; /* pages charged by VM_ACCOUNT VMAs */
+
+	unsigned long mmap_base;
+	unsigned long mmap_legacy_base;
+	unsigned long start_brk, brk;
+	unsigned long start_stack;
+	vm_flags_t def_flags; /* mlockall(MCL_FUTURE) sets VM_LOCKED here */
+	/* Pages the kernel leaves counted with no VMA to match (mremap's
+	 * quirks, see mremap.c): part of locked_vm and committed. */
+	unsigned long locked_vm_stray, committed_stray;
+
+	unsigned long next_shmem_ino;
+	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
+	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
+	unsigned long vma_cache_count;
+	/* The memory layer's state (mem/): MADV_GUARD_INSTALL markers, page
+	 * tables in the kernel; mem/guard.c owns them. */
+	struct range_set guards;
+	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
+	 * and the calling thread's PKRU. */
+	unsigned int pkey_map;
+	int execute_only_pkey;
+	unsigned int pkru;
+	uint64_t rng; /* randomisation state, from cfg.seed */
+	/* calls/prctl.c: the personality, PR_SET_MDWE's bits (MMF_HAS_MDWE
+	 * and MMF_HAS_MDWE_NO_INHERIT), PR_GET_THP_DISABLE's answer. */
+	unsigned int personality, mdwe, thp_disable;
+};
+
+void mm_lock(struct umm_mm *mm);
+/* Runs the invariant checker in test builds, then unlocks. */
+void mm_unlock(struct umm_mm *mm);
+
+/*
+ * mm_alloc: a new, empty space with cfg (NULL: the defaults), or NULL
+ * for an invalid configuration or no memory. mm_free frees what the
+ * core holds: the VMAs, the index and the space itself.
+ */
+struct umm_mm *mm_alloc(const struct umm_config *cfg);
+void mm_free(struct umm_mm *mm);
+
+/*
+ * map_count + extra >= sysctl_max_map_count - margin, compared as the
+ * kernel compares them: as ints, so that a limit below margin does not
+ * wrap around to a huge one (mremap's headroom checks).
+ */
+static inline bool map_count_near_limit(const struct umm_mm *mm, long extra, long margin)
+{
+	return (long)mm->tree.count + extra >= (long)mm->cfg.max_map_count - margin;
+}
+
+/* The personality asks that PROT_READ imply PROT_EXEC. */
+static inline bool read_implies_exec(const struct umm_mm *mm)
+{
+	return mm->personality & UMM_READ_IMPLIES_EXEC;
+}
+
+/* PR_SET_THP_DISABLE without PR_THP_DISABLE_EXCEPT_ADVISED: no VMA may
+ * have huge pages, advised or not (MMF_DISABLE_THP_COMPLETELY). */
+static inline bool thp_disabled_completely(const struct umm_mm *mm)
+{
+	return mm->thp_disable == 1;
+}
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * vma.h - struct vma (vm_area_struct) and what vma.c does with it:
+ * allocation, linking into the space, splitting, merging and the
+ * attribute tests the calls and the checker share.
+ *
+ * Functions here expect mm->lock held.
+ */
+#ifndef UMM_CORE_VMA_H
+#define UMM_CORE_VMA_H
+
+#include "core/anon_name.h"
+#include "core/file.h"
+#include "core/types.h"
+
+struct umm_mm;
+
+/* vm_area_struct. The index (vma_tree.c) keeps its own copy of the extent. */
+struct vma {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned long vm_pgoff;
+	vm_flags_t vm_flags;
+	struct umm_file *vm_file; /* holds a reference */
+	enum umm_special special;
+	/* The anon_vma the kernel would have: NULL until pages are faulted in
+	 * (the memory layer); merging needs it NULL on one side or equal. */
+	void *anon_vma;
+	/* A failed call left this VMA split from an identical left
+	 * neighbour, as the kernel does; the checker must not demand the
+	 * merge. Cleared when vm_start moves. */
+	bool split_left_by_failure;
+	/* NULL, or a reference: only VMAs with equal names merge. */
+	struct anon_vma_name *anon_name;
+
+	/* Address order, for O(1) neighbours. */
+	struct vma *vm_prev;
+	struct vma *vm_next;
+};
+
+static inline unsigned long vma_pages(const struct vma *v)
+{
+	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
+
+/* The protection key in a VMA's flags (VM_PKEY_BIT0..3). */
+static inline int vma_pkey(const struct vma *v)
+{
+	return (int)((v->vm_flags & VM_PKEY_MASK) >> VM_PKEY_SHIFT);
+}
+
+/*
+ * No vm_ops: plain anonymous memory, or a /dev/zero mapping that did not
+ * become shmem (mmap_zero makes shmem only of VM_SHARED ones, so a
+ * MAP_SHARED mapping of a read-only /dev/zero fd stays anonymous).
+ */
+static inline bool vma_is_anonymous(const struct vma *v)
+{
+	if (v->vm_file)
+		return v->vm_file->desc.dev_zero && !(v->vm_flags & VM_SHARED);
+	return v->special == UMM_SPECIAL_NONE;
+}
+
+/* The hidden shmem file of a shared anonymous mapping (shmem_anon_vm_ops). */
+static inline bool vma_is_anon_shmem(const struct vma *v)
+{
+	return v->vm_file && v->vm_file->shmem_anon;
+}
+
+/*
+ * thp_vma_suitable_order as __thp_vma_allowable_orders asks it outside
+ * faults (smaps' THPeligible, MADV_COLLAPSE): at vm_end - PMD_SIZE, a
+ * whole aligned PMD lies in v, and a file's offset is aligned like the
+ * address. The subtraction wraps for a VMA that ends below PMD_SIZE, and
+ * then the test passes: measured with VMAs at address 0.
+ */
+static inline bool vma_thp_suitable(const struct vma *v)
+{
+	unsigned long haddr = (v->vm_end - PMD_SIZE) & ~(PMD_SIZE - 1);
+
+	if (!vma_is_anonymous(v) &&
+	    (((v->vm_start >> PAGE_SHIFT) - v->vm_pgoff) & ((PMD_SIZE >> PAGE_SHIFT) - 1)))
+		return false;
+	return haddr >= v->vm_start && haddr + PMD_SIZE <= v->vm_end;
+}
+
+/* vm_ops->may_split: hugetlb VMAs split only at their page size. */
+static inline int vma_may_split(const struct vma *v, unsigned long addr)
+{
+	unsigned int shift = v->vm_file ? v->vm_file->desc.huge_shift : 0;
+
+	/* special_mapping_split: [vdso] and [vvar] are never split. */
+	if (v->special != UMM_SPECIAL_NONE)
+		return -EINVAL;
+
+	return shift && (addr & ((1UL << shift) - 1)) ? -EINVAL : 0;
+}
+
+/* A zeroed VMA, from mm's cache of freed ones or mm's allocator. */
+struct vma *vma_alloc(struct umm_mm *mm);
+/* Frees the VMA (into mm's cache) and drops its file and anon name
+ * references. Not linked. NULL is ignored. */
+void vma_free(struct umm_mm *mm, struct vma *v);
+void vma_cache_drain(struct umm_mm *mm);
+/* A copy of v's attributes (not linked), taking a file reference and
+ * one on its anon name. */
+void vma_copy_attrs(struct vma *dst, const struct vma *src);
+/* Links into the index and address list; map_count follows. */
+void vma_link(struct umm_mm *mm, struct vma *v);
+void vma_unlink(struct umm_mm *mm, struct vma *v);
+/*
+ * anon_vma_prepare: v is about to get anonymous pages (a write fault or
+ * a populate that breaks COW). It reuses a compatible neighbour's
+ * anon_vma, as find_mergeable_anon_vma does, or gets a new one. Only the
+ * identity matters until the memory layer exists: it decides merging.
+ */
+void vma_anon_prepare(struct umm_mm *mm, struct vma *v);
+/* Records that a failed call leaves the VMAs meeting at addr split. */
+void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr);
+/* Changes the extent (and pgoff) of a linked VMA in place. The new start
+ * must not equal another linked VMA's start (remove that one first). */
+void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		   unsigned long pgoff);
+/*
+ * __split_vma with a preallocated spare: v keeps one side, spare becomes
+ * the other and is linked. new_below: spare takes [vm_start, addr).
+ * Cannot fail: limits are the caller's business.
+ */
+void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below,
+		    struct vma *spare);
+/*
+ * vma_modify_flags: gives [start, end) of vma (which contains it) the
+ * flags newflags, merging with a neighbour where the kernel would,
+ * otherwise splitting (each split refused with -ENOMEM at max_map_count;
+ * a first split stays if the second fails, as in the kernel). Returns the
+ * VMA that now covers exactly [start, end) with the flags set, or NULL
+ * with *err set.
+ */
+struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			     unsigned long end, vm_flags_t newflags, int *err);
+/*
+ * vma_modify_name: the same for a new anon name (NULL: none): merging
+ * only with a neighbour that has that name. The returned VMA covers
+ * exactly [start, end) and carries the name.
+ */
+struct vma *vma_modify_name(struct umm_mm *mm, struct vma *vma, unsigned long start,
+			    unsigned long end, struct anon_vma_name *name, int *err);
+/* is_mergeable_vma + is_mergeable_anon_vma for extending the existing VMA a
+ * over a range with these attributes and no anon name (flags compared
+ * without SOFTDIRTY). */
+bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
+			 const void *anon_vma, enum umm_special special);
+/* Can prev absorb [.., start) with these attributes and pgoff? The range
+ * has no anon name, as a new one (mmap, brk: the kernel's VMG_STATE). */
+bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
+		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma);
+/* Can next absorb [.., end) from the left? end_pgoff: the pgoff the
+ * range would have at end (its pgoff plus its length in pages). */
+bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
+		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma);
+/* The same for a range that carries an anon name (NULL: none), as one
+ * taken from an existing VMA does (VMG_VMA_STATE: mremap's copy_vma). */
+bool can_merge_after_named(const struct vma *prev, unsigned long start, vm_flags_t flags,
+			   const struct umm_file *file, unsigned long pgoff, const void *anon_vma,
+			   const struct anon_vma_name *name);
+bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_t flags,
+			    const struct umm_file *file, unsigned long end_pgoff,
+			    const void *anon_vma, const struct anon_vma_name *name);
+/*
+ * vma_merge_new_range: a new range [start, end) with these attributes
+ * joins prev and/or next where the kernel would merge them; the survivor
+ * keeps any anon_vma (the range's, as copy_vma passes it along). name:
+ * the range's anon name (NULL for a new range). Returns the VMA now
+ * covering the range, or NULL if nothing merged.
+ */
+struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
+				unsigned long start, unsigned long end, vm_flags_t flags,
+				const struct umm_file *file, unsigned long pgoff, void *anon_vma,
+				const struct anon_vma_name *name);
+
+#endif
