@@ -39,13 +39,15 @@ static bool do_brk_flags(struct umm_mm *mm, struct vma *prev, unsigned long addr
 {
 	vm_flags_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
 	unsigned long pages = len >> PAGE_SHIFT;
+	struct vma_merge_struct vmg;
 	struct vma *v;
 
 	if (!may_expand_vm(mm, flags, pages) || mm->tree.count > mm->cfg.max_map_count)
 		return false;
 	if (vm_enough_memory(mm, pages))
 		return false;
-	if (can_merge_after(prev, addr, flags, NULL, addr >> PAGE_SHIFT, NULL)) {
+	vmg = VMG_STATE(mm, prev, NULL, addr, addr + len, flags, NULL, addr >> PAGE_SHIFT);
+	if (can_vma_merge_after(&vmg)) {
 		vma_set_range(mm, prev, prev->vm_start, addr + len, prev->vm_pgoff);
 	} else {
 		v = vma_alloc(mm);

@@ -268,6 +268,7 @@ static void mmap_populate(struct umm_mm *mm, const struct mmap_state *s, const s
 static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 {
 	unsigned long pglen = s->len >> PAGE_SHIFT;
+	struct vma_merge_struct vmg;
 	struct vma *v;
 	int err;
 
@@ -292,8 +293,9 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 	vms_complete(mm, &s->vms);
 	if (s->vm_flags & VM_ACCOUNT) /* the replaced pages' charge carries over */
 		mm->committed += s->vms.nr_accounted;
-	v = vma_merge_new_range(mm, s->vms.prev, s->vms.next, s->addr, s->addr + s->len,
-				s->vm_flags, s->file, s->pgoff, NULL, NULL);
+	vmg = VMG_STATE(mm, s->vms.prev, s->vms.next, s->addr, s->addr + s->len, s->vm_flags,
+			s->file, s->pgoff);
+	v = vma_merge_new_range(&vmg);
 	if (!v) {
 		err = link_new_vma(mm, s, &v);
 		if (err) {

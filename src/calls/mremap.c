@@ -190,23 +190,11 @@ static void stat_account(struct umm_mm *mm, const struct vma *v, unsigned long b
 /* vma_merge_extend: grow v by delta, taking in next if it now fits. */
 static int merge_extend(struct umm_mm *mm, struct vma *v, unsigned long delta)
 {
-	unsigned long end = v->vm_end + delta;
-	unsigned long end_pgoff = v->vm_pgoff + ((end - v->vm_start) >> PAGE_SHIFT);
-	struct vma *next = v->vm_next;
+	struct vma_merge_struct vmg = VMG_VMA_STATE(mm, v, v->vm_end, v->vm_end + delta);
 
-	if (v->vm_flags & VM_SPECIAL)
-		return -ENOMEM; /* vma_merge_new_range refuses special VMAs */
-	if (can_merge_before_named(next, end, v->vm_flags, v->vm_file, end_pgoff, v->anon_vma,
-				   v->anon_name)) {
-		if (!v->anon_vma)
-			v->anon_vma = next->anon_vma;
-		v->vm_flags |= next->vm_flags & VM_STICKY;
-		end = next->vm_end;
-		vma_unlink(mm, next);
-		vma_free(mm, next);
-	}
-	vma_set_range(mm, v, v->vm_start, end, v->vm_pgoff);
-	return 0;
+	vmg.prev = v;
+	/* vma_merge_new_range refuses special VMAs */
+	return vma_merge_new_range(&vmg) ? 0 : -ENOMEM;
 }
 
 /* vma_expandable: nothing in the way, and a fixed mapping there would do. */
@@ -250,13 +238,16 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
 	unsigned long start = r->new_addr, end = r->new_addr + r->new_len;
 	struct vma *prev = find_vma_prev_of(mm, start);
 	struct vma *next = prev ? prev->vm_next : mm->tree.first;
+	struct vma_merge_struct vmg;
 	struct vma *nv;
 
 	/* Even with DONTUNMAP the copy may join its own source (6.18). */
 	if (vma_is_anonymous(v) && !v->anon_vma)
 		pgoff = start >> PAGE_SHIFT;
-	if (vma_merge_new_range(mm, prev, next, start, end, v->vm_flags, v->vm_file, pgoff,
-				v->anon_vma, v->anon_name))
+	vmg = VMG_STATE(mm, prev, next, start, end, v->vm_flags, v->vm_file, pgoff);
+	vmg.anon_vma = v->anon_vma;
+	vmg.anon_name = v->anon_name;
+	if (vma_merge_new_range(&vmg))
 		return 0;
 	nv = vma_alloc(mm);
 	if (!nv)

@@ -67,8 +67,7 @@ static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, con
 	if (a->anon_vma != b->anon_vma)
 		return false;
 	/* Names take part: only equal names (or none) merge. */
-	return can_merge_after_named(a, b->vm_start, b->vm_flags, b->vm_file, b->vm_pgoff,
-				     b->anon_vma, b->anon_name);
+	return vma_would_join_prev(a, b, b->anon_vma);
 }
 
 static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct vma *prev,

@@ -171,106 +171,76 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
 	}
 }
 
-/* is_mergeable_vma (its anon_vma_name_eq included) and is_mergeable_anon_vma. */
-static bool attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
-			    const void *anon_vma, enum umm_special special,
-			    const struct anon_vma_name *name)
+/* is_mergeable_vma (its anon_vma_name_eq included) and
+ * is_mergeable_anon_vma: may v and vmg's range be one VMA? */
+static bool vmg_attrs_match(const struct vma_merge_struct *vmg, const struct vma *v)
 {
-	if ((a->vm_flags ^ flags) & ~VM_IGNORE_MERGE)
+	if ((v->vm_flags ^ vmg->flags) & ~VM_IGNORE_MERGE)
 		return false;
-	if (a->vm_file != file || a->special != special)
+	if (v->vm_file != vmg->file || v->special != UMM_SPECIAL_NONE)
 		return false;
-	if (!anon_vma_name_eq(a->anon_name, name))
+	if (!anon_vma_name_eq(v->anon_name, vmg->anon_name))
 		return false;
 	/*
 	 * is_mergeable_anon_vma (6.18): one side without an anon_vma joins
 	 * the other (the survivor keeps it); two different ones never merge.
 	 * Without fork no VMA is a child, whose anon_vma would block this.
 	 */
-	return !anon_vma || !a->anon_vma || a->anon_vma == anon_vma;
+	return !vmg->anon_vma || !v->anon_vma || v->anon_vma == vmg->anon_vma;
 }
 
-bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
-			 const void *anon_vma, enum umm_special special)
+bool can_vma_merge_after(const struct vma_merge_struct *vmg)
 {
-	return attrs_mergeable(a, flags, file, anon_vma, special, NULL);
-}
+	const struct vma *prev = vmg->prev;
 
-bool can_merge_after_named(const struct vma *prev, unsigned long start, vm_flags_t flags,
-			   const struct umm_file *file, unsigned long pgoff, const void *anon_vma,
-			   const struct anon_vma_name *name)
-{
-	if (!prev || prev->vm_end != start || (flags & VM_SPECIAL))
+	if (!prev || prev->vm_end != vmg->start || (vmg->flags & VM_SPECIAL))
 		return false;
-	if (!attrs_mergeable(prev, flags, file, anon_vma, UMM_SPECIAL_NONE, name))
+	return vmg_attrs_match(vmg, prev) && prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
+}
+
+bool can_vma_merge_before(const struct vma_merge_struct *vmg)
+{
+	const struct vma *next = vmg->next;
+
+	if (!next || next->vm_start != vmg->end || (vmg->flags & VM_SPECIAL))
 		return false;
-	return prev->vm_pgoff + vma_pages(prev) == pgoff;
+	return vmg_attrs_match(vmg, next) &&
+	       next->vm_pgoff == vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT);
 }
 
-bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_t flags,
-			    const struct umm_file *file, unsigned long end_pgoff,
-			    const void *anon_vma, const struct anon_vma_name *name)
+bool vma_would_join_prev(const struct vma *prev, const struct vma *v, const void *anon_vma)
 {
-	if (!next || next->vm_start != end || (flags & VM_SPECIAL))
-		return false;
-	if (!attrs_mergeable(next, flags, file, anon_vma, UMM_SPECIAL_NONE, name))
-		return false;
-	return next->vm_pgoff == end_pgoff;
+	struct vma_merge_struct vmg = VMG_VMA_STATE(NULL, v, v->vm_start, v->vm_end);
+
+	/* Only read: the merge struct's pointers are not const. */
+	vmg.prev = (struct vma *)prev;
+	vmg.anon_vma = (void *)anon_vma;
+	return can_vma_merge_after(&vmg);
 }
 
-bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
-		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma)
+/* Which neighbours join (those allowed to try): both only where their
+ * anon_vmas do not differ. */
+static void vmg_decide(struct vma_merge_struct *vmg, bool try_prev, bool try_next)
 {
-	return can_merge_after_named(prev, start, flags, file, pgoff, anon_vma, NULL);
-}
-
-bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
-		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma)
-{
-	return can_merge_before_named(next, end, flags, file, end_pgoff, anon_vma, NULL);
-}
-
-struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
-				unsigned long start, unsigned long end, vm_flags_t flags,
-				const struct umm_file *file, unsigned long pgoff, void *anon_vma,
-				const struct anon_vma_name *name)
-{
-	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
-	bool left, right;
-
-	if (flags & VM_SPECIAL)
-		return NULL;
-	left = can_merge_after_named(prev, start, flags, file, pgoff, anon_vma, name);
-	right = can_merge_before_named(next, end, flags, file, end_pgoff, anon_vma, name);
-	if (left && right && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
-		right = false;
-	if (left) {
-		if (!prev->anon_vma)
-			prev->anon_vma = right && next->anon_vma ? next->anon_vma : anon_vma;
-		prev->vm_flags |= flags & VM_STICKY;
-		if (right) {
-			prev->vm_flags |= next->vm_flags & VM_STICKY;
-			end = next->vm_end;
-			vma_unlink(mm, next);
-			vma_free(mm, next);
-		}
-		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
-		return prev;
-	}
-	if (!right)
-		return NULL;
-	if (!next->anon_vma)
-		next->anon_vma = anon_vma;
-	next->vm_flags |= flags & VM_STICKY;
-	vma_set_range(mm, next, start, next->vm_end, pgoff);
-	return next;
+	vmg->merge_prev = try_prev && can_vma_merge_after(vmg);
+	vmg->merge_next = try_next && can_vma_merge_before(vmg);
+	if (vmg->merge_prev && vmg->merge_next && vmg->prev->anon_vma && vmg->next->anon_vma &&
+	    vmg->prev->anon_vma != vmg->next->anon_vma)
+		vmg->merge_next = false;
 }
 
 /* dup_anon_vma: the VMA that survives a merge keeps any anon_vma. */
-static void inherit_anon_vma(struct vma *dst, const struct vma *src)
+static void inherit_anon_vma(struct vma *dst, const void *anon_vma)
 {
-	if (!dst->anon_vma && src)
-		dst->anon_vma = src->anon_vma;
+	if (!dst->anon_vma)
+		dst->anon_vma = (void *)anon_vma;
+}
+
+/* The survivor keeps the sticky flags of what it absorbs. */
+static void absorb(struct vma *dst, vm_flags_t flags, const void *anon_vma)
+{
+	dst->vm_flags |= flags & VM_STICKY;
+	inherit_anon_vma(dst, anon_vma);
 }
 
 static void remove_merged(struct umm_mm *mm, struct vma *v)
@@ -279,63 +249,94 @@ static void remove_merged(struct umm_mm *mm, struct vma *v)
 	vma_free(mm, v);
 }
 
-/*
- * vma_merge_existing_range: [start, end) of vma gets newflags and the anon
- * name name; if the range touches an edge of vma, a neighbour with the
- * same attributes may absorb it. Returns the VMA now holding [start, end),
- * or NULL. name is only compared: it may be vma's own, freed here.
- */
-static struct vma *merge_existing(struct umm_mm *mm, struct vma *vma, unsigned long start,
-				  unsigned long end, vm_flags_t newflags,
-				  const struct anon_vma_name *name)
+struct vma *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
-	struct vma *prev = vma->vm_prev, *next = vma->vm_next;
-	bool left_side = start == vma->vm_start, right_side = end == vma->vm_end;
-	unsigned long pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	unsigned long end_pgoff = pgoff + ((end - start) >> PAGE_SHIFT);
-	bool merge_left, merge_right;
+	struct vma *prev = vmg->prev, *next = vmg->next;
 
-	if ((newflags & VM_SPECIAL) || (!left_side && !right_side) ||
-	    vma->special != UMM_SPECIAL_NONE)
-		return NULL;
-	merge_left = left_side && can_merge_after_named(prev, start, newflags, vma->vm_file, pgoff,
-							vma->anon_vma, name);
-	merge_right = right_side && can_merge_before_named(next, end, newflags, vma->vm_file,
-							   end_pgoff, vma->anon_vma, name);
-	if (merge_left && merge_right && prev->anon_vma && next->anon_vma &&
-	    prev->anon_vma != next->anon_vma)
-		merge_right = false;
-	if (merge_left && merge_right) {
-		prev->vm_flags |= (vma->vm_flags | next->vm_flags) & VM_STICKY;
-		inherit_anon_vma(prev, next->anon_vma ? next : vma);
-		vma_set_range(mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
-		remove_merged(mm, vma);
-		remove_merged(mm, next);
+	vmg_decide(vmg, true, true);
+	if (vmg->merge_prev) {
+		unsigned long end = vmg->end;
+
+		if (vmg->merge_next) {
+			absorb(prev, next->vm_flags, next->anon_vma);
+			end = next->vm_end;
+			remove_merged(vmg->mm, next);
+		}
+		absorb(prev, vmg->flags, vmg->anon_vma);
+		vma_set_range(vmg->mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		return prev;
 	}
-	if (merge_left) {
-		prev->vm_flags |= vma->vm_flags & VM_STICKY;
-		inherit_anon_vma(prev, vma);
-		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
-		if (right_side)
-			remove_merged(mm, vma);
-		else
-			vma_set_range(mm, vma, end, vma->vm_end, end_pgoff);
-		return prev;
-	}
-	if (!merge_right)
+	if (!vmg->merge_next)
 		return NULL;
-	next->vm_flags |= vma->vm_flags & VM_STICKY;
-	inherit_anon_vma(next, vma);
-	if (left_side) {
-		/* Out of the index first: next is about to take its start. */
-		remove_merged(mm, vma);
-		vma_set_range(mm, next, start, next->vm_end, pgoff);
-	} else {
-		vma_set_range(mm, vma, vma->vm_start, start, vma->vm_pgoff);
-		vma_set_range(mm, next, start, next->vm_end, pgoff);
-	}
+	absorb(next, vmg->flags, vmg->anon_vma);
+	vma_set_range(vmg->mm, next, vmg->start, next->vm_end, vmg->pgoff);
 	return next;
+}
+
+/* vma_merge_existing_range with both neighbours joining: all three are one. */
+static struct vma *merge_both(struct vma_merge_struct *vmg)
+{
+	struct vma *prev = vmg->prev, *middle = vmg->middle, *next = vmg->next;
+
+	absorb(prev, middle->vm_flags | next->vm_flags,
+	       next->anon_vma ? next->anon_vma : middle->anon_vma);
+	vma_set_range(vmg->mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
+	remove_merged(vmg->mm, middle);
+	remove_merged(vmg->mm, next);
+	return prev;
+}
+
+/* prev takes [.., end) of middle, which keeps the rest if any. */
+static struct vma *merge_into_prev(struct vma_merge_struct *vmg)
+{
+	struct vma *prev = vmg->prev, *middle = vmg->middle;
+
+	absorb(prev, middle->vm_flags, middle->anon_vma);
+	vma_set_range(vmg->mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);
+	if (vmg->end == middle->vm_end)
+		remove_merged(vmg->mm, middle);
+	else
+		vma_set_range(vmg->mm, middle, vmg->end, middle->vm_end,
+			      vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT));
+	return prev;
+}
+
+/* next takes [start, ..) of middle, which keeps the rest if any. */
+static struct vma *merge_into_next(struct vma_merge_struct *vmg)
+{
+	struct vma *middle = vmg->middle, *next = vmg->next;
+
+	absorb(next, middle->vm_flags, middle->anon_vma);
+	if (vmg->start == middle->vm_start) /* out of the index before next takes its start */
+		remove_merged(vmg->mm, middle);
+	else
+		vma_set_range(vmg->mm, middle, middle->vm_start, vmg->start, middle->vm_pgoff);
+	vma_set_range(vmg->mm, next, vmg->start, next->vm_end, vmg->pgoff);
+	return next;
+}
+
+/*
+ * vma_merge_existing_range: vmg's range, part of vmg->middle, gets vmg's
+ * flags and anon name; if the range touches an edge of middle, a
+ * neighbour with the same attributes may absorb it. Returns the VMA now
+ * holding the range, or NULL. vmg->anon_name is only compared: it may be
+ * middle's own, freed here.
+ */
+static struct vma *vma_merge_existing_range(struct vma_merge_struct *vmg)
+{
+	const struct vma *middle = vmg->middle;
+	bool left_side = vmg->start == middle->vm_start, right_side = vmg->end == middle->vm_end;
+
+	if ((!left_side && !right_side) || middle->special != UMM_SPECIAL_NONE)
+		return NULL;
+	vmg_decide(vmg, left_side, right_side);
+	if (vmg->merge_prev && vmg->merge_next)
+		return merge_both(vmg);
+	if (vmg->merge_prev)
+		return merge_into_prev(vmg);
+	if (vmg->merge_next)
+		return merge_into_next(vmg);
+	return NULL;
 }
 
 /* split_vma: __split_vma behind the map_count limit. */
@@ -358,10 +359,15 @@ static int split_checked(struct umm_mm *mm, struct vma *v, unsigned long addr, i
  * caller sets the new attributes on the VMA returned. */
 static struct vma *vma_modify(struct umm_mm *mm, struct vma *vma, unsigned long start,
 			      unsigned long end, vm_flags_t newflags,
-			      const struct anon_vma_name *name, int *err)
+			      struct anon_vma_name *name, int *err)
 {
-	struct vma *merged = merge_existing(mm, vma, start, end, newflags, name);
+	struct vma_merge_struct vmg = VMG_VMA_STATE(mm, vma, start, end);
+	struct vma *merged;
 
+	vmg.middle = vma;
+	vmg.flags = newflags;
+	vmg.anon_name = name;
+	merged = vma_merge_existing_range(&vmg);
 	*err = 0;
 	if (merged)
 		return merged;

@@ -144,37 +144,53 @@ struct vma *vma_modify_flags(struct umm_mm *mm, struct vma *vma, unsigned long s
  */
 struct vma *vma_modify_name(struct umm_mm *mm, struct vma *vma, unsigned long start,
 			    unsigned long end, struct anon_vma_name *name, int *err);
-/* is_mergeable_vma + is_mergeable_anon_vma for extending the existing VMA a
- * over a range with these attributes and no anon name (flags compared
- * without SOFTDIRTY). */
-bool vma_attrs_mergeable(const struct vma *a, vm_flags_t flags, const struct umm_file *file,
-			 const void *anon_vma, enum umm_special special);
-/* Can prev absorb [.., start) with these attributes and pgoff? The range
- * has no anon name, as a new one (mmap, brk: the kernel's VMG_STATE). */
-bool can_merge_after(const struct vma *prev, unsigned long start, vm_flags_t flags,
-		     const struct umm_file *file, unsigned long pgoff, const void *anon_vma);
-/* Can next absorb [.., end) from the left? end_pgoff: the pgoff the
- * range would have at end (its pgoff plus its length in pages). */
-bool can_merge_before(const struct vma *next, unsigned long end, vm_flags_t flags,
-		      const struct umm_file *file, unsigned long end_pgoff, const void *anon_vma);
-/* The same for a range that carries an anon name (NULL: none), as one
- * taken from an existing VMA does (VMG_VMA_STATE: mremap's copy_vma). */
-bool can_merge_after_named(const struct vma *prev, unsigned long start, vm_flags_t flags,
-			   const struct umm_file *file, unsigned long pgoff, const void *anon_vma,
-			   const struct anon_vma_name *name);
-bool can_merge_before_named(const struct vma *next, unsigned long end, vm_flags_t flags,
-			    const struct umm_file *file, unsigned long end_pgoff,
-			    const void *anon_vma, const struct anon_vma_name *name);
 /*
- * vma_merge_new_range: a new range [start, end) with these attributes
- * joins prev and/or next where the kernel would merge them; the survivor
- * keeps any anon_vma (the range's, as copy_vma passes it along). name:
- * the range's anon name (NULL for a new range). Returns the VMA now
+ * vma_merge_struct: one merge, with all its state: a range, the
+ * attributes it would have, the neighbours it could join and, once
+ * decided, which of them it does join. VMG_STATE starts one for a new
+ * range without anon_vma or name (mmap, brk: the kernel's VMG_STATE);
+ * VMG_VMA_STATE one for [start, end) of v with v's attributes (an
+ * existing range, or one that v extends or leaves behind).
+ */
+struct vma_merge_struct {
+	struct umm_mm *mm;
+	struct vma *prev, *next; /* the VMAs on either side of the range, or NULL */
+	struct vma *middle;      /* the VMA the range is part of (modify), or NULL */
+	unsigned long start, end, pgoff;
+	vm_flags_t flags;
+	struct umm_file *file;
+	void *anon_vma;
+	struct anon_vma_name *anon_name;
+	bool merge_prev, merge_next; /* decided by the merge */
+};
+
+#define VMG_STATE(mm_, prev_, next_, start_, end_, flags_, file_, pgoff_)                  \
+	((struct vma_merge_struct){ .mm = (mm_), .prev = (prev_), .next = (next_),        \
+				    .start = (start_), .end = (end_), .pgoff = (pgoff_), \
+				    .flags = (flags_), .file = (file_) })
+
+#define VMG_VMA_STATE(mm_, v_, start_, end_)                                                \
+	((struct vma_merge_struct){                                                         \
+		.mm = (mm_), .prev = (v_)->vm_prev, .next = (v_)->vm_next,                    \
+		.start = (start_), .end = (end_),                                            \
+		.pgoff = (v_)->vm_pgoff + (((start_) - (v_)->vm_start) >> PAGE_SHIFT),       \
+		.flags = (v_)->vm_flags, .file = (v_)->vm_file, .anon_vma = (v_)->anon_vma, \
+		.anon_name = (v_)->anon_name })
+
+/* can_vma_merge_after: may vmg->prev absorb the range (it ends at start,
+ * with equal attributes and a pgoff that continues)? */
+bool can_vma_merge_after(const struct vma_merge_struct *vmg);
+/* can_vma_merge_before: may vmg->next absorb it from the left? */
+bool can_vma_merge_before(const struct vma_merge_struct *vmg);
+/*
+ * vma_merge_new_range: the range, not yet mapped, joins prev and/or next
+ * where the kernel would merge them; the survivor keeps any anon_vma
+ * (the range's, as copy_vma passes it along). Returns the VMA now
  * covering the range, or NULL if nothing merged.
  */
-struct vma *vma_merge_new_range(struct umm_mm *mm, struct vma *prev, struct vma *next,
-				unsigned long start, unsigned long end, vm_flags_t flags,
-				const struct umm_file *file, unsigned long pgoff, void *anon_vma,
-				const struct anon_vma_name *name);
+struct vma *vma_merge_new_range(struct vma_merge_struct *vmg);
+/* Would v, with anon_vma instead of its own, merge into prev if it were
+ * a new range (the checker's and maps import's question)? */
+bool vma_would_join_prev(const struct vma *prev, const struct vma *v, const void *anon_vma);
 
 #endif

@@ -775,8 +775,7 @@ static void mark_anon_vma(struct import *im, size_t i)
 	if (!had_pages(im, i) || (v->vm_flags & VM_MAYSHARE) || v->special != UMM_SPECIAL_NONE)
 		return;
 	if (prev && prev->anon_vma && may_share_anon(prev, v) &&
-	    !can_merge_after_named(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
-				   prev->anon_vma, v->anon_name))
+	    !vma_would_join_prev(prev, v, prev->anon_vma))
 		v->anon_vma = prev->anon_vma;
 	else
 		v->anon_vma = anon_marker(v);
@@ -792,8 +791,7 @@ static void mark_anon_vma(struct import *im, size_t i)
  */
 static int keep_apart(struct vma *prev, struct vma *v)
 {
-	if (!can_merge_after_named(prev, v->vm_start, v->vm_flags, v->vm_file, v->vm_pgoff,
-				   v->anon_vma, v->anon_name))
+	if (!vma_would_join_prev(prev, v, v->anon_vma))
 		return 0;
 	if (v->vm_flags & VM_MAYSHARE) {
 		struct umm_file *own = umm_file_create(&v->vm_file->desc);
