@@ -13,7 +13,9 @@
  *   then    one op byte and its arguments per call, until the end
  *
  * FUZZ_PRINT=1 in the environment (or -DFUZZ_PRINT) prints each decoded
- * call and its result to stderr, for reading a reproducer.
+ * call and its result to stderr, for reading a reproducer; FUZZ_PRINT=2
+ * also prints the maps after every call (useful with a library built
+ * without UMM_CHECK_INVARIANTS, whose checker aborts before that).
  */
 #include "usermm.h"
 
@@ -54,7 +56,7 @@ static uint64_t u64(struct in *in)
 
 static int print_mode = -1;
 
-static bool printing(void)
+static int printing(void)
 {
 	if (print_mode < 0) {
 #ifdef FUZZ_PRINT
@@ -62,7 +64,7 @@ static bool printing(void)
 #else
 		const char *e = getenv("FUZZ_PRINT");
 
-		print_mode = e && *e && strcmp(e, "0");
+		print_mode = e && *e ? atoi(e) : 0;
 #endif
 	}
 	return print_mode;
@@ -733,6 +735,12 @@ static void do_op(struct world *w, struct in *in, int *cur)
 		return;
 	}
 	(void)r;
+	if (printing() >= 2) {
+		char *s = umm_maps_string(mm);
+
+		say("%s", s ? s : "(no maps)\n");
+		free(s);
+	}
 	check_mm(mm, what);
 }
 
