@@ -2,13 +2,15 @@
 # fuzz.sh - build the libFuzzer harnesses of fuzz/ with clang (ASan, UBSan,
 # the library's invariant checker on) into build-fuzz/ and run each one.
 #
-#   scripts/fuzz.sh [--seconds N] [--build-only] [HARNESS...]
+#   scripts/fuzz.sh [--seconds N] [--keep-going] [--build-only] [HARNESS...]
 #
 # HARNESS is fuzz_api, fuzz_trace or fuzz_import (default: all three, one
 # after the other). Each runs N seconds (default 60) on a writable copy of
 # its seed corpus (fuzz/corpus/HARNESS, copied to build-fuzz/corpus/HARNESS,
 # which keeps growing across runs). Crash inputs land in
-# build-fuzz/crashes/HARNESS/. Exit status 1 if any harness crashed (the
+# build-fuzz/crashes/HARNESS/. --keep-going runs libFuzzer in fork mode
+# and goes on after a crash, timeout or OOM, to collect several (a plain
+# run stops at the first). Exit status 1 if any harness crashed (the
 # inputs' paths are printed), 2 on a usage or build error.
 #
 # Environment: CC (default clang, else clang-14), FUZZ_JOBS (default 1:
@@ -20,6 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build-fuzz
 seconds=60
 build_only=0
+keep_going=()
 harnesses=()
 all=(fuzz_api fuzz_trace fuzz_import)
 
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
 	--seconds=*) seconds=${1#--seconds=}; shift ;;
 	--build-only) build_only=1; shift ;;
+	--keep-going) keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); shift ;;
 	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	fuzz_api|fuzz_trace|fuzz_import) harnesses+=("$1"); shift ;;
 	*) echo "fuzz.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -138,17 +142,18 @@ for h in "${harnesses[@]}"; do
 	rc=0
 	# shellcheck disable=SC2086
 	"$out/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-artifact_prefix="$crashes/" -print_final_stats=1 "${dict[@]}" \
+		-artifact_prefix="$crashes/" -print_final_stats=1 "${dict[@]}" "${keep_going[@]}" \
 		${FUZZ_JOBS:+-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS} ${FUZZ_ARGS:-} \
 		"$corpus" >"$log" 2>&1 || rc=$?
-	grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$log" | tail -2 || true
+	grep -aE '^stat::number_of_executed_units|^#[0-9]+' "$log" | tail -1 || true
 	after=$(find "$crashes" -type f | wc -l)
 	if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
 		status=1
 		echo "fuzz.sh: $h CRASHED (exit $rc); log: $log"
-		grep -E 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error' "$log" |
-			head -5 || true
-		grep -E 'Test unit written to' "$log" | sed 's/^.*written to /  crash input: /' || true
+		grep -aE 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error' "$log" |
+			sort | uniq -c | sort -rn | head -10 || true
+		grep -aE 'Test unit written to' "$log" | sed 's/^.*written to /  crash input: /' | sort -u ||
+			true
 	else
 		echo "fuzz.sh: $h: no crash"
 	fi
