@@ -63,6 +63,11 @@ def import_seeds():
         for fn in sorted(os.listdir(d)):
             if fn.endswith(".maps"):
                 put("fuzz_import", ("syn_" if d != TRACES else "") + fn, read(os.path.join(d, fn)))
+    # smaps text as usermm writes it (cat.maps imported, written with
+    # umm_smaps_string): kept in fuzz/seeds/, not regenerated here
+    seeds = os.path.join(ROOT, "fuzz", "seeds")
+    for fn in sorted(os.listdir(seeds)):
+        put("fuzz_import", fn, read(os.path.join(seeds, fn)))
     # a few hand-made corner lines
     put("fuzz_import", "hand_anon_names",
         b"7f0000000000-7f0000002000 rw-p 00000000 00:00 0                          [anon:foo]\n"
