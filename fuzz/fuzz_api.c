@@ -16,6 +16,11 @@
  * call and its result to stderr, for reading a reproducer; FUZZ_PRINT=2
  * also prints the maps after every call (useful with a library built
  * without UMM_CHECK_INVARIANTS, whose checker aborts before that).
+ *
+ * FUZZ_AVOID=TAG[,TAG...] steers the decoding away from a known bug, so
+ * that a long run finds others (the same input then decodes differently):
+ *   droppable-future  no MAP_DROPPABLE mmap while mlockall(MCL_FUTURE) is
+ *                     in force (fuzz/findings/fuzz_api-droppable-mlockall-nomerge)
  */
 #include "usermm.h"
 
@@ -89,6 +94,7 @@ enum { NFILES = 9 };
 
 struct world {
 	struct umm_mm *mm[2];
+	bool future_locked[2]; /* mlockall(MCL_FUTURE) in force */
 	int nmm;
 	struct umm_config cfg[2];
 	struct umm_file *files[NFILES];
@@ -111,6 +117,18 @@ static const char image_maps[] =
 	"7ffff7ffb000-7ffff7fff000 rw-p 00034000 fe:00 200                        /usr/lib/ld.so\n"
 	"7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n"
 	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n";
+
+static int avoid_droppable_future = -1;
+
+static bool avoiding(int *flag, const char *tag)
+{
+	if (*flag < 0) {
+		const char *e = getenv("FUZZ_AVOID");
+
+		*flag = e && strstr(e, tag) != NULL;
+	}
+	return *flag;
+}
 
 static void check_mm(struct umm_mm *mm, const char *after)
 {
@@ -400,6 +418,9 @@ static void do_op(struct world *w, struct in *in, int *cur)
 			off = o < 0xf0 ? PG * (o & 0x3f) : o == 0xff ? u64(in) : (unsigned long)u16(in);
 		}
 		/* !anon without a file: the EBADF path */
+		if ((flags & 0x0f) == 0x08 && w->future_locked[which] &&
+		    avoiding(&avoid_droppable_future, "droppable-future"))
+			flags = (flags & ~0x0f) | 0x02;
 		r = umm_mmap(mm, a, l, prot, flags, f, off);
 		say("mm%d: mmap(%#lx, %#lx, prot=%#x, flags=%#x, %s, off=%#lx) = %#lx (%ld)\n", which,
 		    a, l, prot, flags, fi >= 0 ? w->file_names[fi] : "anon", off, (unsigned long)r, r);
@@ -584,12 +605,16 @@ static void do_op(struct world *w, struct in *in, int *cur)
 
 		f2 = f2 < 200 ? f2 & 7 : f2;
 		r = umm_mlockall(mm, f2);
+		if (r == 0 && (f2 & 2))
+			w->future_locked[which] = true;
 		say("mm%d: mlockall(%d) = %ld\n", which, f2, r);
 		what = "mlockall";
 		break;
 	}
 	case OP_MUNLOCKALL:
 		r = umm_munlockall(mm);
+		if (r == 0)
+			w->future_locked[which] = false;
 		say("mm%d: munlockall() = %ld\n", which, r);
 		what = "munlockall";
 		break;

@@ -138,7 +138,7 @@ for h in "${harnesses[@]}"; do
 	[ -f "$root/fuzz/$h.dict" ] && dict=(-dict="$root/fuzz/$h.dict")
 	log=$out/logs/$h.log
 	echo "fuzz.sh: running $h for ${seconds}s (log: $log)"
-	before=$(find "$crashes" -type f | wc -l)
+	find "$crashes" -type f | sort >"$out/logs/$h.before"
 	rc=0
 	# shellcheck disable=SC2086
 	"$out/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
@@ -146,14 +146,17 @@ for h in "${harnesses[@]}"; do
 		${FUZZ_JOBS:+-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS} ${FUZZ_ARGS:-} \
 		"$corpus" >"$log" 2>&1 || rc=$?
 	grep -aE '^stat::number_of_executed_units|^#[0-9]+' "$log" | tail -1 || true
-	after=$(find "$crashes" -type f | wc -l)
-	if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
+	find "$crashes" -type f | sort | comm -13 "$out/logs/$h.before" - >"$out/logs/$h.new"
+	if [ "$rc" -ne 0 ] || [ -s "$out/logs/$h.new" ]; then
 		status=1
 		echo "fuzz.sh: $h CRASHED (exit $rc); log: $log"
-		grep -aE 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error' "$log" |
-			sort | uniq -c | sort -rn | head -10 || true
-		grep -aE 'Test unit written to' "$log" | sed 's/^.*written to /  crash input: /' | sort -u ||
-			true
+		# what each new input does, from a run of it alone (fork mode's
+		# log does not keep the children's messages)
+		while read -r c; do
+			echo "  crash input: $c"
+			"$out/$h" "$c" 2>&1 | grep -aE 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error|SUMMARY' |
+				head -3 | sed 's/^/    /' || true
+		done <"$out/logs/$h.new"
 	else
 		echo "fuzz.sh: $h: no crash"
 	fi
