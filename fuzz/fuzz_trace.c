@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ro.cfg.randomize = false;
 	ro.keep_exited = true;
 	ro.notes = print ? stderr : NULL;
-	o.quiet = !print;
+	o.quiet = false; /* print_call runs too; its output goes to fuzz_out */
 	o.trace = "fuzz-input";
 	if (maps) {
 		/* a name without ".maps": snapshot_for must not look for P.N.maps files */
