@@ -155,7 +155,7 @@ for h in "${harnesses[@]}"; do
 		while read -r c; do
 			echo "  crash input: $c"
 			"$out/$h" "$c" 2>&1 | grep -aE 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error|SUMMARY' |
-				head -3 | sed 's/^/    /' || true
+				grep -av "Running [0-9]* inputs" | head -3 | sed 's/^/    /' || true
 		done <"$out/logs/$h.new"
 	else
 		echo "fuzz.sh: $h: no crash"
