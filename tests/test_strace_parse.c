@@ -8,7 +8,7 @@
  * The parser lives with the command's sources; it is compiled into this
  * test directly, as the test build has no library of the tools.
  */
-#include "../tools/strace_parse.c"
+#include "../tools/trace/strace_parse.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

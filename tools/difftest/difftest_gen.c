@@ -23,7 +23,7 @@
  * for them.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <stdlib.h>
 #include <string.h>

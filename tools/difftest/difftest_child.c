@@ -18,7 +18,7 @@
  * interceptors), so its mappings change only through the requests.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  * ranges taken from its initial maps.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -14,8 +14,8 @@
  * (128+N if a signal N killed it, 127 if it could not be run).
  */
 #define _GNU_SOURCE
-#include "commands.h"
-#include "tracer.h"
+#include "cli/commands.h"
+#include "ptrace/tracer.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -18,7 +18,7 @@
  * switch, unless the snapshot's header gives them.
  */
 #define _GNU_SOURCE
-#include "replay.h"
+#include "replay/replay.h"
 
 #include <errno.h>
 #include <fcntl.h>

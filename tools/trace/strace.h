@@ -8,7 +8,7 @@
 #ifndef UMM_TOOLS_STRACE_H
 #define UMM_TOOLS_STRACE_H
 
-#include "replay.h"
+#include "replay/replay.h"
 
 #include <stdbool.h>
 #include <stddef.h>

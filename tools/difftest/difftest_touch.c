@@ -25,7 +25,7 @@
  * si_addr is 0) is the touch's outcome.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <signal.h>
 #include <string.h>

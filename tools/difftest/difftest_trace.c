@@ -19,7 +19,7 @@
  * write-only) decides mmap's EACCES, and the -y path alone does not tell.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <ctype.h>
 #include <fcntl.h>

@@ -15,7 +15,7 @@
  *   smaps                                 print the smaps text now
  */
 #define _GNU_SOURCE
-#include "commands.h"
+#include "cli/commands.h"
 #include "usermm.h"
 
 #include <errno.h>

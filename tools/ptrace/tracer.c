@@ -6,8 +6,8 @@
  * the smaps snapshot taken at an exec event.
  */
 #define _GNU_SOURCE
-#include "tracer.h"
-#include "strace_fmt.h"
+#include "ptrace/tracer.h"
+#include "trace/strace_fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>

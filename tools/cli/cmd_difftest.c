@@ -4,8 +4,8 @@
  * work is in difftest*.c; see difftest.h for which file owns what.
  */
 #define _GNU_SOURCE
-#include "commands.h"
-#include "difftest.h"
+#include "cli/commands.h"
+#include "difftest/difftest.h"
 
 #include <getopt.h>
 #include <signal.h>

@@ -9,11 +9,11 @@
  * and exits with CMD's status. CMD's input and output pass through.
  */
 #define _GNU_SOURCE
-#include "commands.h"
-#include "replay.h"
-#include "shadow_touch.h"
-#include "strace_fmt.h"
-#include "tracer.h"
+#include "cli/commands.h"
+#include "replay/replay.h"
+#include "ptrace/shadow_touch.h"
+#include "trace/strace_fmt.h"
+#include "ptrace/tracer.h"
 #include "usermm.h"
 
 #include <errno.h>

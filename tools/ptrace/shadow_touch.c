@@ -11,7 +11,7 @@
  * first, and the plain read is the fallback.
  */
 #define _GNU_SOURCE
-#include "shadow_touch.h"
+#include "ptrace/shadow_touch.h"
 
 #include <fcntl.h>
 #include <stdint.h>

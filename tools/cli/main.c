@@ -4,7 +4,7 @@
  * 0 for success, 1 for a divergence or failure, 2 for a usage error.
  */
 #define _GNU_SOURCE
-#include "commands.h"
+#include "cli/commands.h"
 #include "usermm.h"
 
 #include <getopt.h>

@@ -6,9 +6,9 @@
  * the recorded one. The rules it follows are in replay_usage below.
  */
 #define _GNU_SOURCE
-#include "commands.h"
-#include "replay.h"
-#include "strace.h"
+#include "cli/commands.h"
+#include "replay/replay.h"
+#include "trace/strace.h"
 #include "usermm.h"
 
 #include <errno.h>

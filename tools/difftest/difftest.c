@@ -6,7 +6,7 @@
  * minimisation of a diverging sequence into a short reproducer.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * shapes were read off this machine's strace output, call by call.
  */
 #define _GNU_SOURCE
-#include "strace_fmt.h"
+#include "trace/strace_fmt.h"
 
 #include <signal.h>
 #include <stdarg.h>

@@ -8,7 +8,7 @@
  * never reads past the line it was given (it is fuzzed for that).
  */
 #define _GNU_SOURCE
-#include "strace.h"
+#include "trace/strace.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -10,7 +10,7 @@
  * under the same numbers; usermm gets one handle per fd (difftest.c).
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * library gets the call, write its adapter here and put it in the table.
  */
 #define _GNU_SOURCE
-#include "difftest.h"
+#include "difftest/difftest.h"
 
 #include <errno.h>
 #include <string.h>
