@@ -28,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include "oracle_test.h"
+#include "trace/flags.h"
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -105,25 +106,7 @@ static unsigned long pick_ul(struct rng *r, const unsigned long *v, size_t n)
 
 /* ---- rendering numbers and masks ------------------------------------- */
 
-struct bitname {
-	unsigned long bit;
-	const char *name;
-};
-
-static const struct bitname prot_bits[] = {
-	{0x1, "PROT_READ"}, {0x2, "PROT_WRITE"}, {0x4, "PROT_EXEC"}, {0x8, "PROT_SEM"},
-	{0x01000000, "PROT_GROWSDOWN"}, {0x02000000, "PROT_GROWSUP"},
-};
-
-static const struct bitname map_bits[] = {
-	{0x10, "MAP_FIXED"}, {0x20, "MAP_ANONYMOUS"}, {0x40, "MAP_32BIT"},
-	{0x80, "MAP_ABOVE4G"}, {0x100, "MAP_GROWSDOWN"}, {0x800, "MAP_DENYWRITE"},
-	{0x1000, "MAP_EXECUTABLE"}, {0x2000, "MAP_LOCKED"}, {0x4000, "MAP_NORESERVE"},
-	{0x8000, "MAP_POPULATE"}, {0x10000, "MAP_NONBLOCK"}, {0x20000, "MAP_STACK"},
-	{0x40000, "MAP_HUGETLB"}, {0x80000, "MAP_SYNC"}, {0x100000, "MAP_FIXED_NOREPLACE"},
-};
-
-/* Appends "|"-joined terms; returns how many terms it wrote. */
+/* "|"-joined terms. */
 struct terms {
 	char buf[200];
 	int n;
@@ -145,66 +128,62 @@ static void term_hex(struct terms *t, unsigned long v)
 	term_add(t, hex);
 }
 
-/* Symbolic PROT_* text (at most SCN_MAX_TERMS terms, else hex). */
+/* Each set bit by its name in the tools' table (tools/trace/flags.c),
+ * or in hex. */
+static void term_bits(struct terms *t, enum flag_set set, unsigned long v)
+{
+	for (int b = 0; b < 64; b++) {
+		const char *name = flag_name(set, 1UL << b);
+
+		if (!(v & (1UL << b)))
+			continue;
+		if (name)
+			term_add(t, name);
+		else
+			term_hex(t, 1UL << b);
+	}
+}
+
+/* The terms, or v in hex if there are more than SCN_MAX_TERMS. */
+static void render_terms(char *out, size_t n, const struct terms *t, unsigned long v)
+{
+	if (t->n == 0)
+		snprintf(out, n, "0");
+	else if (t->n > SCN_MAX_TERMS)
+		snprintf(out, n, "0x%lx", v);
+	else
+		snprintf(out, n, "%s", t->buf);
+}
+
 static void render_prot(char *out, size_t n, unsigned long prot)
 {
 	struct terms t = {"", 0};
-	unsigned long rest = prot;
 
 	if (prot == 0) {
 		snprintf(out, n, "PROT_NONE");
 		return;
 	}
-	for (size_t i = 0; i < sizeof(prot_bits) / sizeof(prot_bits[0]); i++) {
-		if (rest & prot_bits[i].bit) {
-			term_add(&t, prot_bits[i].name);
-			rest &= ~prot_bits[i].bit;
-		}
-	}
-	if (rest)
-		term_hex(&t, rest);
-	if (t.n > SCN_MAX_TERMS)
-		snprintf(out, n, "0x%lx", prot);
-	else
-		snprintf(out, n, "%s", t.buf);
+	term_bits(&t, FLAGS_PROT, prot);
+	render_terms(out, n, &t, prot);
 }
 
-/* Symbolic MAP_* text: the type, then the flag bits. */
+/* The type, the flag bits, a huge page size by name (the scenario
+ * language has no shifts). */
 static void render_flags(char *out, size_t n, unsigned long flags)
 {
-	static const char *const types[16] = {
-		[1] = "MAP_SHARED", [2] = "MAP_PRIVATE", [3] = "MAP_SHARED_VALIDATE",
-		[8] = "MAP_DROPPABLE",
-	};
+	unsigned long huge = (flags >> 26) & 0x3f, type = flags & 0xf;
 	struct terms t = {"", 0};
-	unsigned long type = flags & 0xf, rest = flags & ~0xfUL;
 
-	if (types[type])
-		term_add(&t, types[type]);
-	else if (type)
-		term_hex(&t, type);
-	for (size_t i = 0; i < sizeof(map_bits) / sizeof(map_bits[0]); i++) {
-		if (rest & map_bits[i].bit) {
-			term_add(&t, map_bits[i].name);
-			rest &= ~map_bits[i].bit;
-		}
-	}
-	/* The 6-bit field at bit 26: MAP_HUGE_* sizes; its lowest bit alone
-	 * is MAP_UNINITIALIZED. */
-	switch ((rest >> 26) & 0x3f) {
-	case 1: term_add(&t, "MAP_UNINITIALIZED"); rest &= ~(0x3fUL << 26); break;
-	case 21: term_add(&t, "MAP_HUGE_2MB"); rest &= ~(0x3fUL << 26); break;
-	case 30: term_add(&t, "MAP_HUGE_1GB"); rest &= ~(0x3fUL << 26); break;
-	default: break;
-	}
-	if (rest)
-		term_hex(&t, rest);
-	if (t.n == 0)
-		snprintf(out, n, "0");
-	else if (t.n > SCN_MAX_TERMS)
-		snprintf(out, n, "0x%lx", flags);
+	if (flag_name(FLAGS_MAP_TYPE, type))
+		term_add(&t, flag_name(FLAGS_MAP_TYPE, type));
 	else
-		snprintf(out, n, "%s", t.buf);
+		term_hex(&t, type);
+	term_bits(&t, FLAGS_MAP, flags & ~0xfUL & ~(0x3fUL << 26));
+	if (huge == 21 || huge == 30)
+		term_add(&t, huge == 21 ? "MAP_HUGE_2MB" : "MAP_HUGE_1GB");
+	else if (huge)
+		term_hex(&t, huge << 26);
+	render_terms(out, n, &t, flags);
 }
 
 /* ---- the generator --------------------------------------------------- */

@@ -4,34 +4,21 @@
  * first snapshot, so it must never allocate: only the caller's struct.
  */
 #include "scenario.h"
+#include "trace/flags.h"
 
 #include <stdint.h>
 #include <string.h>
 
-/* x86_64 uapi values, spelled out so the parser needs no system header. */
+/* The names of the scenario language that are not the calls' own flags
+ * (those come from the tools' one table, tools/trace/flags.c): errnos,
+ * capabilities, fault outcomes and shorthands. */
 struct scn_sym {
 	const char *name;
 	unsigned long value;
 };
 
 static const struct scn_sym scn_syms[] = {
-	{"PROT_NONE", 0x0}, {"PROT_READ", 0x1}, {"PROT_WRITE", 0x2}, {"PROT_EXEC", 0x4},
-	{"PROT_SEM", 0x8}, {"PROT_GROWSDOWN", 0x01000000}, {"PROT_GROWSUP", 0x02000000},
-	{"MAP_SHARED", 0x01}, {"MAP_PRIVATE", 0x02}, {"MAP_SHARED_VALIDATE", 0x03},
-	{"MAP_DROPPABLE", 0x08}, {"MAP_FIXED", 0x10}, {"MAP_ANONYMOUS", 0x20},
-	{"MAP_ANON", 0x20}, {"MAP_32BIT", 0x40}, {"MAP_ABOVE4G", 0x80},
-	{"MAP_GROWSDOWN", 0x100}, {"MAP_DENYWRITE", 0x800}, {"MAP_EXECUTABLE", 0x1000},
-	{"MAP_LOCKED", 0x2000}, {"MAP_NORESERVE", 0x4000}, {"MAP_POPULATE", 0x8000},
-	{"MAP_NONBLOCK", 0x10000}, {"MAP_STACK", 0x20000}, {"MAP_HUGETLB", 0x40000},
-	{"MAP_SYNC", 0x80000}, {"MAP_FIXED_NOREPLACE", 0x100000},
-	{"MAP_UNINITIALIZED", 0x4000000}, {"MAP_HUGE_64KB", 16UL << 26},
-	{"MAP_HUGE_2MB", 21UL << 26}, {"MAP_HUGE_1GB", 30UL << 26},
-	{"O_RDONLY", 0}, {"O_WRONLY", 1}, {"O_RDWR", 2}, {"O_APPEND", 0x400},
-	{"O_PATH", 0x200000},
-	{"RLIMIT_DATA", 2}, {"RLIMIT_STACK", 3}, {"RLIMIT_MEMLOCK", 8}, {"RLIMIT_AS", 9},
-	{"RLIM_INFINITY", ~0UL}, {"PR_SET_THP_DISABLE", 41}, {"PR_GET_THP_DISABLE", 42},
-	{"PR_SET_MDWE", 65}, {"PR_GET_MDWE", 66}, {"READ_IMPLIES_EXEC", 0x0400000},
-	{"ADDR_NO_RANDOMIZE", 0x0040000}, {"CAP_IPC_LOCK", 1UL << 14},
+	{"MAP_ABOVE4G", 0x80}, {"CAP_IPC_LOCK", 1UL << 14},
 	{"CAP_SYS_RAWIO", 1UL << 17}, {"CAP_SYS_ADMIN", 1UL << 21},
 	{"EPERM", 1}, {"ENOENT", 2}, {"EINTR", 4}, {"EBADF", 9}, {"EAGAIN", 11},
 	{"ENOMEM", 12}, {"EACCES", 13}, {"EFAULT", 14}, {"EBUSY", 16}, {"EEXIST", 17},
@@ -39,16 +26,6 @@ static const struct scn_sym scn_syms[] = {
 	{"EFBIG", 27}, {"ENOSPC", 28}, {"ERANGE", 34}, {"ENOSYS", 38},
 	{"EOVERFLOW", 75}, {"EOPNOTSUPP", 95},
 	{"TASK_SIZE", (1UL << 47) - 4096},
-	{"MREMAP_MAYMOVE", 1}, {"MREMAP_FIXED", 2}, {"MREMAP_DONTUNMAP", 4},
-	{"MADV_NORMAL", 0}, {"MADV_RANDOM", 1}, {"MADV_SEQUENTIAL", 2},
-	{"MADV_WILLNEED", 3}, {"MADV_DONTNEED", 4}, {"MADV_FREE", 8},
-	{"MADV_REMOVE", 9}, {"MADV_DONTFORK", 10}, {"MADV_DOFORK", 11},
-	{"MADV_MERGEABLE", 12}, {"MADV_UNMERGEABLE", 13}, {"MADV_HUGEPAGE", 14},
-	{"MADV_NOHUGEPAGE", 15}, {"MADV_DONTDUMP", 16}, {"MADV_DODUMP", 17},
-	{"MADV_WIPEONFORK", 18}, {"MADV_KEEPONFORK", 19}, {"MADV_COLD", 20},
-	{"MADV_PAGEOUT", 21}, {"MADV_POPULATE_READ", 22}, {"MADV_POPULATE_WRITE", 23},
-	{"MADV_DONTNEED_LOCKED", 24}, {"MADV_COLLAPSE", 25}, {"MADV_HWPOISON", 100},
-	{"MADV_SOFT_OFFLINE", 101}, {"MADV_GUARD_INSTALL", 102}, {"MADV_GUARD_REMOVE", 103},
 	{"SIGSEGV_MAPERR", (11 << 8) | 1}, {"SIGSEGV_ACCERR", (11 << 8) | 2},
 	{"SIGSEGV_PKUERR", (11 << 8) | 4}, {"SIGBUS_ADRALN", (7 << 8) | 1},
 	{"SIGBUS_ADRERR", (7 << 8) | 2}, {"SIGBUS_OBJERR", (7 << 8) | 3},
@@ -159,6 +136,8 @@ static int find_var(const struct scenario *s, struct tok t)
 
 static bool find_sym(struct tok t, unsigned long *out)
 {
+	if (flag_value(t.p, t.n, out))
+		return true;
 	for (size_t i = 0; i < NSYMS; i++) {
 		if (tok_is(t, scn_syms[i].name)) {
 			*out = scn_syms[i].value;

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include "cli/commands.h"
+#include "trace/flags.h"
 #include "usermm.h"
 
 #include <errno.h>
@@ -25,37 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct flag_name {
-	const char *name;
-	unsigned long value;
-};
-
-static const struct flag_name flag_names[] = {
-	{ "PROT_NONE", 0 },	      { "PROT_READ", 1 },	  { "PROT_WRITE", 2 },
-	{ "PROT_EXEC", 4 },	      { "PROT_GROWSDOWN", 0x01000000 },
-	{ "MAP_SHARED", 0x01 },	      { "MAP_PRIVATE", 0x02 },	  { "MAP_SHARED_VALIDATE", 0x03 },
-	{ "MAP_DROPPABLE", 0x08 },    { "MAP_FIXED", 0x10 },	  { "MAP_ANONYMOUS", 0x20 },
-	{ "MAP_32BIT", 0x40 },	      { "MAP_GROWSDOWN", 0x100 }, { "MAP_LOCKED", 0x2000 },
-	{ "MAP_NORESERVE", 0x4000 },  { "MAP_POPULATE", 0x8000 }, { "MAP_NONBLOCK", 0x10000 },
-	{ "MAP_STACK", 0x20000 },     { "MAP_HUGETLB", 0x40000 }, { "MAP_SYNC", 0x80000 },
-	{ "MAP_FIXED_NOREPLACE", 0x100000 },
-};
-
 static int parse_value(const char *s, unsigned long *out)
 {
 	char buf[256], *tok, *save, *end;
-	unsigned long v = 0;
-	size_t i;
+	unsigned long v = 0, value;
 
 	if (strlen(s) >= sizeof(buf))
 		return -1;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
-		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
-			if (!strcmp(tok, flag_names[i].name))
-				break;
-		if (i < sizeof(flag_names) / sizeof(flag_names[0])) {
-			v |= flag_names[i].value;
+		if (flag_value(tok, strlen(tok), &value)) {
+			v |= value;
 			continue;
 		}
 		errno = 0;

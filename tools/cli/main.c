@@ -1,5 +1,5 @@
 /*
- * usermm.c - the usermm command: global options and the dispatch to its
+ * main.c - the usermm command: global options and the dispatch to its
  * subcommands (one file each, cmd_*.c). Errors go to stderr; exit status
  * 0 for success, 1 for a divergence or failure, 2 for a usage error.
  */

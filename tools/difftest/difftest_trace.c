@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include "difftest/difftest.h"
+#include "trace/flags.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -28,72 +29,18 @@
 #include <string.h>
 #include <unistd.h>
 
-struct bitname {
-	unsigned long bit;
-	const char *name;
-};
-
-static const struct bitname prot_names[] = {
-	{ 0x1, "PROT_READ" },	       { 0x2, "PROT_WRITE" },	      { 0x4, "PROT_EXEC" },
-	{ 0x8, "PROT_SEM" },	       { 0x01000000, "PROT_GROWSDOWN" }, { 0x02000000, "PROT_GROWSUP" },
-};
-
-/* strace 6.1 predates MAP_DROPPABLE and MAP_ABOVE4G: those print in hex. */
-static const struct bitname map_names[] = {
-	{ 0x10, "MAP_FIXED" },		  { 0x20, "MAP_ANONYMOUS" },	 { 0x40, "MAP_32BIT" },
-	{ 0x100, "MAP_GROWSDOWN" },	  { 0x800, "MAP_DENYWRITE" },	 { 0x1000, "MAP_EXECUTABLE" },
-	{ 0x2000, "MAP_LOCKED" },	  { 0x4000, "MAP_NORESERVE" },	 { 0x8000, "MAP_POPULATE" },
-	{ 0x10000, "MAP_NONBLOCK" },	  { 0x20000, "MAP_STACK" },	 { 0x40000, "MAP_HUGETLB" },
-	{ 0x80000, "MAP_SYNC" },	  { 0x100000, "MAP_FIXED_NOREPLACE" },
-	{ 0x4000000, "MAP_UNINITIALIZED" },
-};
-
-/* Known bits by name, the rest in hex; returns how many names it wrote. */
-static int print_bits(FILE *out, unsigned long v, const struct bitname *names, size_t n, int done)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (v & names[i].bit) {
-			fprintf(out, "%s%s", done++ ? "|" : "", names[i].name);
-			v &= ~names[i].bit;
-		}
-	}
-	if (v)
-		fprintf(out, "%s%#lx", done ? "|" : "", v);
-	return done;
-}
-
 static void print_prot(FILE *out, unsigned long prot)
 {
-	size_t n = sizeof(prot_names) / sizeof(prot_names[0]);
+	char buf[256];
 
-	if (prot == 0)
-		fputs("PROT_NONE", out);
-	else if (print_bits(out, prot, prot_names, n, 0) == 0)
-		fputs(" /* PROT_??? */", out);
+	fputs(flag_bits(buf, sizeof(buf), FLAGS_PROT, prot, "PROT_NONE"), out);
 }
 
 static void print_mflags(FILE *out, unsigned long flags)
 {
-	static const char *const types[4] = { NULL, "MAP_SHARED", "MAP_PRIVATE",
-					      "MAP_SHARED_VALIDATE" };
-	unsigned long type = flags & 0xf, rest = flags & ~0xfUL, huge = 0;
-	size_t n = sizeof(map_names) / sizeof(map_names[0]);
+	char buf[512];
 
-	if (type < 4 && types[type])
-		fputs(types[type], out);
-	else
-		fprintf(out, "%#lx /* MAP_??? */", type);
-	/* strace shows MAP_HUGE_* as a shifted size, with MAP_HUGETLB only */
-	if (rest & 0x40000) {
-		huge = (rest >> 26) & 0x3f;
-		rest &= ~(0x3fUL << 26);
-	}
-	if (rest) {
-		fputc('|', out);
-		print_bits(out, rest, map_names, n, 0);
-	}
-	if (huge)
-		fprintf(out, "|%lu<<MAP_HUGE_SHIFT", huge);
+	fputs(flag_mmap_flags(buf, sizeof(buf), flags), out);
 }
 
 /* -y style: 3</tmp/file>, or the bare number of an fd we do not have. */

@@ -5,6 +5,7 @@
  * shapes were read off this machine's strace output, call by call.
  */
 #define _GNU_SOURCE
+#include "trace/flags.h"
 #include "trace/strace_fmt.h"
 
 #include <signal.h>
@@ -70,122 +71,14 @@ void sb_quoted(struct sbuf *b, const char *s, size_t max)
 	sb_printf(b, max && n > max ? "\"..." : "\"");
 }
 
-struct fname {
-	unsigned long v;
-	const char *n;
-};
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* strace's flag form: names in table order, leftover bits in hex, or
- * "0xN /+ PFX_??? +/" when no name applies. */
-static void put_flags(struct sbuf *b, const struct fname *t, size_t n, unsigned long v,
-		      const char *pfx, const char *zero)
+static void put_flags(struct sbuf *b, enum flag_set set, unsigned long v, const char *zero)
 {
-	unsigned long rest = v;
-	int any = 0;
+	char tmp[512];
 
-	if (!v) {
-		sb_printf(b, "%s", zero ? zero : "0");
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (t[i].v && (v & t[i].v) == t[i].v) {
-			sb_printf(b, "%s%s", any ? "|" : "", t[i].n);
-			rest &= ~t[i].v;
-			any = 1;
-		}
-	}
-	if (!any)
-		sb_printf(b, "%#lx /* %s_??? */", rest, pfx);
-	else if (rest)
-		sb_printf(b, "|%#lx", rest);
+	sb_printf(b, "%s", flag_bits(tmp, sizeof(tmp), set, v, zero));
 }
-
-static const struct fname prot_names[] = {
-	{ 0x1, "PROT_READ" },	       { 0x2, "PROT_WRITE" },	     { 0x4, "PROT_EXEC" },
-	{ 0x8, "PROT_SEM" },	       { 0x01000000, "PROT_GROWSDOWN" }, { 0x02000000, "PROT_GROWSUP" },
-};
-
-static const struct fname map_names[] = {
-	{ 0x10, "MAP_FIXED" },	       { 0x20, "MAP_ANONYMOUS" },	{ 0x40, "MAP_32BIT" },
-	{ 0x4000, "MAP_NORESERVE" },   { 0x8000, "MAP_POPULATE" },	{ 0x10000, "MAP_NONBLOCK" },
-	{ 0x100, "MAP_GROWSDOWN" },    { 0x800, "MAP_DENYWRITE" },	{ 0x1000, "MAP_EXECUTABLE" },
-	{ 0x2000, "MAP_LOCKED" },      { 0x20000, "MAP_STACK" },	{ 0x40000, "MAP_HUGETLB" },
-	{ 0x80000, "MAP_SYNC" },       { 0x100000, "MAP_FIXED_NOREPLACE" },
-};
-
-static const struct fname mremap_names[] = {
-	{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" },
-};
-static const struct fname mlock_names[] = { { 1, "MLOCK_ONFAULT" } };
-static const struct fname mcl_names[] = {
-	{ 1, "MCL_CURRENT" }, { 2, "MCL_FUTURE" }, { 4, "MCL_ONFAULT" },
-};
-static const struct fname ms_names[] = {
-	{ 4, "MS_SYNC" }, { 1, "MS_ASYNC" }, { 2, "MS_INVALIDATE" },
-};
-static const struct fname pkey_names[] = {
-	{ 1, "PKEY_DISABLE_ACCESS" }, { 2, "PKEY_DISABLE_WRITE" }, { 4, "PKEY_DISABLE_EXECUTE" },
-};
-static const struct fname shm_names[] = {
-	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" }, { 040000, "SHM_REMAP" }, { 0100000, "SHM_EXEC" },
-};
-static const struct fname clone_names[] = {
-	{ 0x100, "CLONE_VM" },		   { 0x200, "CLONE_FS" },
-	{ 0x400, "CLONE_FILES" },	   { 0x800, "CLONE_SIGHAND" },
-	{ 0x1000, "CLONE_PIDFD" },	   { 0x2000, "CLONE_PTRACE" },
-	{ 0x4000, "CLONE_VFORK" },	   { 0x8000, "CLONE_PARENT" },
-	{ 0x10000, "CLONE_THREAD" },	   { 0x20000, "CLONE_NEWNS" },
-	{ 0x40000, "CLONE_SYSVSEM" },	   { 0x80000, "CLONE_SETTLS" },
-	{ 0x100000, "CLONE_PARENT_SETTID" }, { 0x200000, "CLONE_CHILD_CLEARTID" },
-	{ 0x400000, "CLONE_DETACHED" },	   { 0x800000, "CLONE_UNTRACED" },
-	{ 0x1000000, "CLONE_CHILD_SETTID" }, { 0x2000000, "CLONE_NEWCGROUP" },
-	{ 0x4000000, "CLONE_NEWUTS" },	   { 0x8000000, "CLONE_NEWIPC" },
-	{ 0x10000000, "CLONE_NEWUSER" },   { 0x20000000, "CLONE_NEWPID" },
-	{ 0x40000000, "CLONE_NEWNET" },	   { 0x80000000UL, "CLONE_IO" },
-};
-
-static const char *const madv_names[] = {
-	[0] = "MADV_NORMAL",	      [1] = "MADV_RANDOM",	    [2] = "MADV_SEQUENTIAL",
-	[3] = "MADV_WILLNEED",	      [4] = "MADV_DONTNEED",	    [8] = "MADV_FREE",
-	[9] = "MADV_REMOVE",	      [10] = "MADV_DONTFORK",	    [11] = "MADV_DOFORK",
-	[12] = "MADV_MERGEABLE",      [13] = "MADV_UNMERGEABLE",    [14] = "MADV_HUGEPAGE",
-	[15] = "MADV_NOHUGEPAGE",     [16] = "MADV_DONTDUMP",	    [17] = "MADV_DODUMP",
-	[18] = "MADV_WIPEONFORK",     [19] = "MADV_KEEPONFORK",	    [20] = "MADV_COLD",
-	[21] = "MADV_PAGEOUT",	      [22] = "MADV_POPULATE_READ",  [23] = "MADV_POPULATE_WRITE",
-	[24] = "MADV_DONTNEED_LOCKED", [25] = "MADV_COLLAPSE",	    [100] = "MADV_HWPOISON",
-	[101] = "MADV_SOFT_OFFLINE",
-};
-
-/* open's flags after the access mode, in strace's order: a name whose
- * bits include another's comes first. */
-static const struct fname open_names[] = {
-	{ 0x40, "O_CREAT" },	   { 0x80, "O_EXCL" },		{ 0x100, "O_NOCTTY" },
-	{ 0x200, "O_TRUNC" },	   { 0x400, "O_APPEND" },	{ 0x800, "O_NONBLOCK" },
-	{ 0x101000, "O_SYNC" },	   { 0x1000, "O_DSYNC" },	{ 0x2000, "FASYNC" },
-	{ 0x4000, "O_DIRECT" },	   { 0x8000, "O_LARGEFILE" },	{ 0x410000, "O_TMPFILE" },
-	{ 0x10000, "O_DIRECTORY" }, { 0x20000, "O_NOFOLLOW" },	{ 0x40000, "O_NOATIME" },
-	{ 0x80000, "O_CLOEXEC" },  { 0x200000, "O_PATH" },
-};
-static const struct fname mfd_names[] = {
-	{ 1, "MFD_CLOEXEC" }, { 2, "MFD_ALLOW_SEALING" }, { 4, "MFD_HUGETLB" },
-	{ 8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" },
-};
-static const struct fname persona_names[] = {
-	{ 0x20000, "UNAME26" },		  { 0x40000, "ADDR_NO_RANDOMIZE" },
-	{ 0x80000, "FDPIC_FUNCPTRS" },	  { 0x100000, "MMAP_PAGE_ZERO" },
-	{ 0x200000, "ADDR_COMPAT_LAYOUT" }, { 0x400000, "READ_IMPLIES_EXEC" },
-	{ 0x800000, "ADDR_LIMIT_32BIT" },  { 0x1000000, "SHORT_INODE" },
-	{ 0x2000000, "WHOLE_SECONDS" },	  { 0x4000000, "STICKY_TIMEOUTS" },
-	{ 0x8000000, "ADDR_LIMIT_3GB" },
-};
-static const char *const rlimit_names[] = {
-	"RLIMIT_CPU",	 "RLIMIT_FSIZE",      "RLIMIT_DATA",	 "RLIMIT_STACK",
-	"RLIMIT_CORE",	 "RLIMIT_RSS",	      "RLIMIT_NPROC",	 "RLIMIT_NOFILE",
-	"RLIMIT_MEMLOCK", "RLIMIT_AS",	      "RLIMIT_LOCKS",	 "RLIMIT_SIGPENDING",
-	"RLIMIT_MSGQUEUE", "RLIMIT_NICE",     "RLIMIT_RTPRIO",	 "RLIMIT_RTTIME",
-};
 
 struct call_name {
 	long nr;
@@ -286,26 +179,15 @@ static void put_addr(struct sbuf *b, unsigned long a)
 
 static void put_prot(struct sbuf *b, unsigned long v)
 {
-	put_flags(b, prot_names, NELEM(prot_names), v & 0xffffffffUL, "PROT", "PROT_NONE");
+	put_flags(b, FLAGS_PROT, v & 0xffffffffUL, "PROT_NONE");
 }
 
 /* The mapping type (low nibble) comes first, the huge page size last. */
 static void put_map_flags(struct sbuf *b, unsigned long v)
 {
-	static const char *const types[] = { "MAP_FILE", "MAP_SHARED", "MAP_PRIVATE",
-					     "MAP_SHARED_VALIDATE" };
-	unsigned long type = v & 0xf, huge = (v >> 26) & 0x3f, rest = v & 0x03fffff0UL;
+	char tmp[512];
 
-	if (type < NELEM(types))
-		sb_printf(b, "%s", types[type]);
-	else
-		sb_printf(b, "%#lx /* MAP_??? */", type);
-	if (rest) {
-		sb_printf(b, "|");
-		put_flags(b, map_names, NELEM(map_names), rest, "MAP", NULL);
-	}
-	if (huge)
-		sb_printf(b, "|%lu<<MAP_HUGE_SHIFT", huge);
+	sb_printf(b, "%s", flag_mmap_flags(tmp, sizeof(tmp), v));
 }
 
 /* "3</path>"; strace puts an unlinked file's mark outside: "</p>(deleted)". */
@@ -324,8 +206,8 @@ static void put_madvise(struct sbuf *b, unsigned long adv)
 {
 	unsigned int v = (unsigned int)adv;
 
-	if (v < NELEM(madv_names) && madv_names[v])
-		sb_printf(b, "%s", madv_names[v]);
+	if (flag_name(FLAGS_MADV, v))
+		sb_printf(b, "%s", flag_name(FLAGS_MADV, v));
 	else
 		sb_printf(b, "%#x /* MADV_??? */", v);
 }
@@ -336,7 +218,7 @@ static void put_clone_flags(struct sbuf *b, unsigned long f, int with_signal)
 
 	f &= with_signal ? ~0xffUL : ~0UL;
 	if (f)
-		put_flags(b, clone_names, NELEM(clone_names), f, "CLONE", NULL);
+		put_flags(b, FLAGS_CLONE, f, NULL);
 	if (sig) {
 		sb_printf(b, f ? "|" : "");
 		sfmt_signal(b, (int)sig);
@@ -425,7 +307,7 @@ static void fmt_mremap(struct sbuf *b, const struct sfmt_call *c)
 
 	put_addr(b, c->a[0]);
 	sb_printf(b, ", %lu, %lu, ", c->a[1], c->a[2]);
-	put_flags(b, mremap_names, NELEM(mremap_names), f, "MREMAP", NULL);
+	put_flags(b, FLAGS_MREMAP, f, NULL);
 	if ((f & 3) == 3) {
 		sb_printf(b, ", ");
 		put_addr(b, c->a[4]);
@@ -455,9 +337,9 @@ static int fmt_range_call(struct sbuf *b, const struct sfmt_call *c)
 	if (c->nr == SYS_madvise)
 		put_madvise(b, c->a[2]);
 	if (c->nr == SYS_mlock2)
-		put_flags(b, mlock_names, NELEM(mlock_names), c->a[2] & 0xffffffffUL, "MLOCK", NULL);
+		put_flags(b, FLAGS_MLOCK, c->a[2] & 0xffffffffUL, NULL);
 	if (c->nr == SYS_msync)
-		put_flags(b, ms_names, NELEM(ms_names), c->a[2] & 0xffffffffUL, "MS", NULL);
+		put_flags(b, FLAGS_MS, c->a[2] & 0xffffffffUL, NULL);
 	if (c->nr == SYS_mincore)
 		fmt_mincore_vec(b, c);
 	return 1;
@@ -485,13 +367,12 @@ static void fmt_set_vma(struct sbuf *b, const struct sfmt_call *c)
 
 static void put_open_flags(struct sbuf *b, unsigned long f)
 {
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
 	unsigned long rest = f & ~3UL & 0xffffffffUL;
 
-	sb_printf(b, "%s", acc[f & 3]);
+	sb_printf(b, "%s", flag_name(FLAGS_OPEN_MODE, f & 3));
 	if (rest) {
 		sb_printf(b, "|");
-		put_flags(b, open_names, NELEM(open_names), rest, "O", NULL);
+		put_flags(b, FLAGS_OPEN, rest, NULL);
 	}
 }
 
@@ -525,7 +406,7 @@ static void fmt_memfd_create(struct sbuf *b, const struct sfmt_call *c)
 		put_addr(b, c->a[0]);
 	sb_printf(b, ", ");
 	if (f & 0x3ffffff)
-		put_flags(b, mfd_names, NELEM(mfd_names), f & 0x3ffffff, "MFD", NULL);
+		put_flags(b, FLAGS_MFD, f & 0x3ffffff, NULL);
 	if (huge)
 		sb_printf(b, "%s%lu<<MFD_HUGE_SHIFT", (f & 0x3ffffff) ? "|" : "", huge);
 	if (!f)
@@ -565,8 +446,8 @@ static void fmt_rlimit(struct sbuf *b, const struct sfmt_call *c)
 
 	if (prl)
 		sb_printf(b, "%d, ", (int)c->a[0]);
-	if (res < NELEM(rlimit_names))
-		sb_printf(b, "%s, ", rlimit_names[res]);
+	if (flag_name(FLAGS_RLIMIT, res))
+		sb_printf(b, "%s, ", flag_name(FLAGS_RLIMIT, res));
 	else
 		sb_printf(b, "%#lx /* RLIMIT_??? */, ", res);
 	put_rlim(b, c->a[prl + 1], c->rlim_new);
@@ -587,7 +468,7 @@ static void put_persona(struct sbuf *b, unsigned long p)
 		sb_printf(b, "PER_LINUX");
 	if (flags) {
 		sb_printf(b, "|");
-		put_flags(b, persona_names, NELEM(persona_names), flags, "PER", NULL);
+		put_flags(b, FLAGS_PERSONALITY, flags, NULL);
 	}
 }
 
@@ -617,20 +498,20 @@ static void fmt_other(struct sbuf *b, const struct sfmt_call *c)
 		put_addr(b, c->a[0]);
 		break;
 	case SYS_mlockall:
-		put_flags(b, mcl_names, NELEM(mcl_names), c->a[0] & 0xffffffffUL, "MCL", NULL);
+		put_flags(b, FLAGS_MCL, c->a[0] & 0xffffffffUL, NULL);
 		break;
 	case SYS_shmat:
 		sb_printf(b, "%d, ", (int)c->a[0]);
 		put_addr(b, c->a[1]);
 		sb_printf(b, ", ");
-		put_flags(b, shm_names, NELEM(shm_names), c->a[2] & 0xffffffffUL, "SHM", NULL);
+		put_flags(b, FLAGS_SHM, c->a[2] & 0xffffffffUL, NULL);
 		break;
 	case SYS_pkey_alloc: /* flags in hex, as strace prints unknown ones */
 		if (c->a[0])
 			sb_printf(b, "%#lx, ", c->a[0]);
 		else
 			sb_printf(b, "0, ");
-		put_flags(b, pkey_names, NELEM(pkey_names), c->a[1], "PKEY", NULL);
+		put_flags(b, FLAGS_PKEY, c->a[1], NULL);
 		break;
 	case SYS_pkey_free:
 		sb_printf(b, "%d", (int)c->a[0]);

@@ -8,6 +8,7 @@
  * never reads past the line it was given (it is fuzzed for that).
  */
 #define _GNU_SOURCE
+#include "trace/flags.h"
 #include "trace/strace.h"
 
 #include <ctype.h>
@@ -586,70 +587,6 @@ int st_parse_line(struct st_parser *p, const char *line, int lineno, struct st_e
  * Arguments as numbers
  * ------------------------------------------------------------------- */
 
-#define HUGE_SHIFT 26
-
-static const struct {
-	const char *name;
-	unsigned long value;
-} symbols[] = {
-	{ "NULL", 0 },
-	{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
-	{ "PROT_SEM", 8 }, { "PROT_GROWSDOWN", 0x01000000 }, { "PROT_GROWSUP", 0x02000000 },
-	{ "MAP_FILE", 0 }, { "MAP_SHARED", 0x01 }, { "MAP_PRIVATE", 0x02 },
-	{ "MAP_SHARED_VALIDATE", 0x03 }, { "MAP_DROPPABLE", 0x08 }, { "MAP_FIXED", 0x10 },
-	{ "MAP_ANONYMOUS", 0x20 }, { "MAP_ANON", 0x20 }, { "MAP_32BIT", 0x40 },
-	{ "MAP_GROWSDOWN", 0x100 }, { "MAP_DENYWRITE", 0x800 }, { "MAP_EXECUTABLE", 0x1000 },
-	{ "MAP_LOCKED", 0x2000 }, { "MAP_NORESERVE", 0x4000 }, { "MAP_POPULATE", 0x8000 },
-	{ "MAP_NONBLOCK", 0x10000 }, { "MAP_STACK", 0x20000 }, { "MAP_HUGETLB", 0x40000 },
-	{ "MAP_SYNC", 0x80000 }, { "MAP_FIXED_NOREPLACE", 0x100000 },
-	{ "MAP_UNINITIALIZED", 0x4000000 }, { "MAP_HUGE_SHIFT", HUGE_SHIFT },
-	{ "MAP_HUGE_64KB", 16UL << HUGE_SHIFT }, { "MAP_HUGE_512KB", 19UL << HUGE_SHIFT },
-	{ "MAP_HUGE_1MB", 20UL << HUGE_SHIFT }, { "MAP_HUGE_2MB", 21UL << HUGE_SHIFT },
-	{ "MAP_HUGE_8MB", 23UL << HUGE_SHIFT }, { "MAP_HUGE_16MB", 24UL << HUGE_SHIFT },
-	{ "MAP_HUGE_32MB", 25UL << HUGE_SHIFT }, { "MAP_HUGE_256MB", 28UL << HUGE_SHIFT },
-	{ "MAP_HUGE_512MB", 29UL << HUGE_SHIFT }, { "MAP_HUGE_1GB", 30UL << HUGE_SHIFT },
-	{ "MAP_HUGE_2GB", 31UL << HUGE_SHIFT }, { "MAP_HUGE_16GB", 34UL << HUGE_SHIFT },
-	{ "MADV_NORMAL", 0 }, { "MADV_RANDOM", 1 }, { "MADV_SEQUENTIAL", 2 },
-	{ "MADV_WILLNEED", 3 }, { "MADV_DONTNEED", 4 }, { "MADV_FREE", 8 }, { "MADV_REMOVE", 9 },
-	{ "MADV_DONTFORK", 10 }, { "MADV_DOFORK", 11 }, { "MADV_MERGEABLE", 12 },
-	{ "MADV_UNMERGEABLE", 13 }, { "MADV_HUGEPAGE", 14 }, { "MADV_NOHUGEPAGE", 15 },
-	{ "MADV_DONTDUMP", 16 }, { "MADV_DODUMP", 17 }, { "MADV_WIPEONFORK", 18 },
-	{ "MADV_KEEPONFORK", 19 }, { "MADV_COLD", 20 }, { "MADV_PAGEOUT", 21 },
-	{ "MADV_POPULATE_READ", 22 }, { "MADV_POPULATE_WRITE", 23 },
-	{ "MADV_DONTNEED_LOCKED", 24 }, { "MADV_COLLAPSE", 25 }, { "MADV_HWPOISON", 100 },
-	{ "MADV_SOFT_OFFLINE", 101 }, { "MADV_GUARD_INSTALL", 102 }, { "MADV_GUARD_REMOVE", 103 },
-	{ "MREMAP_MAYMOVE", 1 }, { "MREMAP_FIXED", 2 }, { "MREMAP_DONTUNMAP", 4 },
-	{ "MLOCK_ONFAULT", 1 }, { "MCL_CURRENT", 1 }, { "MCL_FUTURE", 2 }, { "MCL_ONFAULT", 4 },
-	{ "MS_ASYNC", 1 }, { "MS_INVALIDATE", 2 }, { "MS_SYNC", 4 },
-	{ "CLONE_VM", 0x100 },
-	{ "PR_SET_VMA", 0x53564d41 }, { "PR_SET_VMA_ANON_NAME", 0 },
-	{ "PKEY_DISABLE_ACCESS", 1 }, { "PKEY_DISABLE_WRITE", 2 }, { "PKEY_DISABLE_EXECUTE", 4 },
-	{ "RLIMIT_DATA", 2 }, { "RLIMIT_STACK", 3 }, { "RLIMIT_MEMLOCK", 8 }, { "RLIMIT_AS", 9 },
-	{ "RLIM_INFINITY", ~0UL }, { "RLIM64_INFINITY", ~0UL },
-	{ "PER_LINUX", 0 }, { "UNAME26", 0x20000 }, { "ADDR_NO_RANDOMIZE", 0x40000 },
-	{ "FDPIC_FUNCPTRS", 0x80000 }, { "MMAP_PAGE_ZERO", 0x100000 },
-	{ "ADDR_COMPAT_LAYOUT", 0x200000 }, { "READ_IMPLIES_EXEC", 0x400000 },
-	{ "ADDR_LIMIT_32BIT", 0x800000 }, { "SHORT_INODE", 0x1000000 },
-	{ "WHOLE_SECONDS", 0x2000000 }, { "STICKY_TIMEOUTS", 0x4000000 },
-	{ "ADDR_LIMIT_3GB", 0x8000000 },
-	{ "PR_SET_THP_DISABLE", 41 }, { "PR_GET_THP_DISABLE", 42 }, { "PR_SET_MDWE", 65 },
-	{ "PR_GET_MDWE", 66 }, { "PR_MDWE_REFUSE_EXEC_GAIN", 1 }, { "PR_MDWE_NO_INHERIT", 2 },
-	{ "PR_THP_DISABLE_EXCEPT_ADVISED", 2 },
-	{ "MFD_CLOEXEC", 1 }, { "MFD_ALLOW_SEALING", 2 }, { "MFD_HUGETLB", 4 },
-	{ "MFD_NOEXEC_SEAL", 8 }, { "MFD_EXEC", 0x10 }, { "MFD_HUGE_SHIFT", 26 },
-	{ "MFD_HUGE_2MB", 21UL << 26 }, { "MFD_HUGE_1GB", 30UL << 26 },
-};
-
-static bool symbol_value(const char *s, size_t n, unsigned long *v)
-{
-	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
-		if (strlen(symbols[i].name) == n && !strncmp(symbols[i].name, s, n)) {
-			*v = symbols[i].value;
-			return true;
-		}
-	return false;
-}
-
 /* A number (C notation, maybe negative) or a known symbol, s[0..n). */
 static bool atom_value(const char *s, size_t n, unsigned long *v)
 {
@@ -658,7 +595,7 @@ static bool atom_value(const char *s, size_t n, unsigned long *v)
 	if (n == 0 || n >= sizeof(buf))
 		return false;
 	if (isalpha((unsigned char)s[0]) || s[0] == '_')
-		return symbol_value(s, n, v);
+		return flag_value(s, n, v);
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	errno = 0;
