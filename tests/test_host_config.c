@@ -541,7 +541,7 @@ static int replay_like_kernel(struct umm_mm *mm, const struct oracle_run *run)
 		const struct place_op *op = &place_ops[i];
 		long u = umm_mmap(mm, op->addr, op->len, op->prot, op->flags, NULL, 0);
 		char *maps = umm_maps_string(mm);
-		bool same = maps && run->maps[i + 1] && oracle_maps_equal(run->maps[i + 1], maps);
+		bool same = maps && run->maps[i + 1] && maps_text_equal(run->maps[i + 1], maps);
 
 		if (u != run->results[i] || !same)
 			fprintf(stderr, "op %zu: usermm %#lx, kernel %#lx; maps %s\n", i,

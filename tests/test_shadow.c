@@ -213,8 +213,8 @@ static void test_divergence(void **state)
 	assert_null(strstr(out, "after")); /* killed at the divergence */
 	assert_non_null(strstr(err, "divergence in pid "));
 	assert_non_null(strstr(err, "mlock(0x"));
-	assert_non_null(strstr(err, "  kernel: = 0\n"));
-	assert_non_null(strstr(err, "  usermm: = -1 ENOMEM"));
+	assert_non_null(strstr(err, "  kernel:   = 0\n"));
+	assert_non_null(strstr(err, "  usermm:   = -1 ENOMEM"));
 	assert_non_null(strstr(err, "  => "));
 	assert_non_null(strstr(err, " 1 divergence, "));
 	free(out);

@@ -4,7 +4,7 @@
  * through usermm and the op-by-op comparison with the kernel's results.
  */
 #define _GNU_SOURCE
-#include "oracle_internal.h"
+#include "oracle.h"
 #include <errno.h>
 
 #include <stdarg.h>
@@ -335,7 +335,7 @@ static void report_text_divergence(struct replay *rp, const char *what, int idx,
 	if (op)
 		print_op(rp, op, idx - 1);
 	if (mine && theirs)
-		oracle_print_diff(stderr, theirs, mine);
+		maps_text_print_diff(stderr, theirs, mine);
 	else
 		fprintf(stderr, "  %s\n", mine ? "kernel snapshot missing" : "no usermm text");
 }
@@ -346,7 +346,7 @@ static int compare_maps(struct replay *rp, int idx, const struct scn_op *op)
 	char *mine = umm_maps_string(rp->mm);
 	char *filtered = rp->run->maps[idx] ? maps_lines(rp->run->maps[idx]) : NULL;
 	const char *theirs = filtered;
-	int bad = !mine || !theirs || !oracle_maps_equal(theirs, mine);
+	int bad = !mine || !theirs || !maps_text_equal(theirs, mine);
 
 	if (bad)
 		report_text_divergence(rp, "maps", idx, op, theirs, mine);
@@ -399,7 +399,7 @@ static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
 	char *text = umm_smaps_string(rp->mm);
 	char *mine = text ? smaps_skeleton(text) : NULL;
 	char *theirs = rp->run->maps[idx] ? smaps_skeleton(rp->run->maps[idx]) : NULL;
-	int bad = !mine || !theirs || !oracle_maps_equal(theirs, mine);
+	int bad = !mine || !theirs || !maps_text_equal(theirs, mine);
 
 	if (bad)
 		report_text_divergence(rp, "smaps", idx, op, theirs, mine);

@@ -53,9 +53,9 @@ int oracle_check(const char *text);
 /* Same, with printf formatting of the text. */
 int oracle_checkf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Maps texts equal up to the inode of "/dev/zero (deleted)" and
- * "/anon_hugepage (deleted)" lines. */
-bool oracle_maps_equal(const char *a, const char *b);
+/* Comparing maps texts: maps_text_equal and maps_text_print_diff, the
+ * tools' own (tools/report/maps_text.h). */
+#include "report/maps_text.h"
 
 /* A new file of size bytes made with mkstemp in dir (e.g. "/tmp" or
  * "/dev/shm"); returns its malloc'ed path, or NULL. Caller unlinks. */

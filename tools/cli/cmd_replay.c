@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "cli/commands.h"
+#include "report/divergence.h"
 #include "replay/replay.h"
 #include "trace/strace.h"
 #include "usermm.h"
@@ -99,20 +100,6 @@ static bool returns_address(enum mem_op op)
 	return op == MEM_MMAP || op == MEM_BRK || op == MEM_MREMAP;
 }
 
-static void format_result(char *buf, size_t n, long v, enum mem_op op)
-{
-	const char *name = v < 0 && v > -4096 ? strerrorname_np((int)-v) : NULL;
-
-	if (name)
-		snprintf(buf, n, "-1 %s (%s)", name, strerror((int)-v));
-	else if (v < 0 && v > -4096)
-		snprintf(buf, n, "-1 errno %ld", -v);
-	else if (returns_address(op))
-		snprintf(buf, n, "%#lx", (unsigned long)v);
-	else
-		snprintf(buf, n, "%ld", v);
-}
-
 static void print_call(const struct st_event *ev, const char *result, const char *extra)
 {
 	if (ev->pid >= 0)
@@ -120,60 +107,24 @@ static void print_call(const struct st_event *ev, const char *result, const char
 	printf("%s = %s%s\n", ev->call_text, result, extra);
 }
 
-/* The maps lines around addr: the one holding it (or the next) and
- * three on each side. */
-static void print_maps_around(FILE *out, struct umm_mm *mm, unsigned long addr)
-{
-	char *text = mm ? umm_maps_string(mm) : NULL;
-	size_t nlines = 0, hit = 0;
-	char *lines[4096];
-
-	if (!text) {
-		fprintf(out, "    (no address space)\n");
-		return;
-	}
-	for (char *save, *l = strtok_r(text, "\n", &save); l && nlines < 4096;
-	     l = strtok_r(NULL, "\n", &save)) {
-		unsigned long end = strtoul(strchr(l, '-') ? strchr(l, '-') + 1 : l, NULL, 16);
-
-		if (end <= addr)
-			hit = nlines + 1;
-		lines[nlines++] = l;
-	}
-	for (size_t i = hit > 3 ? hit - 3 : 0; i < nlines && i <= hit + 3; i++)
-		fprintf(out, "  %s %s\n", i == hit ? "=>" : "  ", lines[i]);
-	if (!nlines)
-		fprintf(out, "    (empty)\n");
-	free(text);
-}
-
 static void report_divergence(struct state *s, const struct st_event *ev,
 			      const struct mem_call *mc, long ours)
 {
-	char rec[96], got[96];
-	struct umm_mm *mm = replay_mm(s->r, ev->pid);
+	struct divergence d = {
+		.call_text = ev->call_text, .theirs = "recorded", .recorded = ev->result,
+		.ours = ours, .address = returns_address(mc->op), .addr = mc->arg[0],
+		.mm = replay_mm(s->r, ev->pid),
+	};
 
-	format_result(rec, sizeof(rec), ev->result, mc->op);
-	format_result(got, sizeof(got), ours, mc->op);
 	fprintf(stderr, "usermm: replay: divergence at %s:%d", s->o->trace, ev->lineno);
 	if (ev->end_lineno != ev->lineno)
 		fprintf(stderr, " (resumed on line %d)", ev->end_lineno);
-	fprintf(stderr, ":\n  %s\n  recorded: = %s\n  usermm:   = %s\n", ev->call_text, rec, got);
+	fprintf(stderr, ":\n");
+	print_divergence(stderr, &d);
 	if (s->unsupported)
-		fprintf(stderr, "  (%lu unsupported call%s before this one, the first on line %d,"
+		fprintf(stderr, "(%lu unsupported call%s before this one, the first on line %d,"
 			" may have made the spaces differ)\n", s->unsupported,
 			s->unsupported > 1 ? "s" : "", s->first_unsupported_line);
-	fprintf(stderr, "maps of pid %ld around %#lx:\n", ev->pid, mc->arg[0]);
-	print_maps_around(stderr, mm, mc->arg[0]);
-	if (returns_address(mc->op) && ev->result >= 0 && (unsigned long)ev->result != mc->arg[0]) {
-		fprintf(stderr, "around the recorded result %#lx:\n", (unsigned long)ev->result);
-		print_maps_around(stderr, mm, (unsigned long)ev->result);
-	}
-	if (returns_address(mc->op) && ours >= 0 && ours != ev->result &&
-	    (unsigned long)ours != mc->arg[0]) {
-		fprintf(stderr, "around usermm's result %#lx:\n", (unsigned long)ours);
-		print_maps_around(stderr, mm, (unsigned long)ours);
-	}
 }
 
 static char *read_file(const char *path);
@@ -313,7 +264,7 @@ static void count_unsupported(struct state *s, const struct st_event *ev,
 		s->first_unsupported_line = ev->lineno;
 	s->unsupported_by_op[mc->op]++;
 	if (ev->has_result)
-		format_result(rec, sizeof(rec), ev->result, mc->op);
+		format_result(rec, sizeof(rec), ev->result, returns_address(mc->op));
 	if (!s->o->quiet) {
 		char extra[160];
 
@@ -347,10 +298,10 @@ static int memory_call(struct state *s, struct st_event *ev, const struct mem_ca
 			report_divergence(s, ev, mc, ours);
 			return 1;
 		}
-		format_result(got, sizeof(got), ev->result, mc->op);
+		format_result(got, sizeof(got), ev->result, returns_address(mc->op));
 		snprintf(extra, sizeof(extra), "  # recorded: %s", got);
 	}
-	format_result(got, sizeof(got), ours, mc->op);
+	format_result(got, sizeof(got), ours, returns_address(mc->op));
 	if (!s->o->quiet)
 		print_call(ev, got, extra);
 	return 0;

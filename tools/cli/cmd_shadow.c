@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "cli/commands.h"
+#include "report/divergence.h"
 #include "replay/replay.h"
 #include "ptrace/shadow_touch.h"
 #include "trace/strace_fmt.h"
@@ -95,68 +96,19 @@ struct shadow {
 
 /* ---- reporting ---- */
 
-static void format_result(char *buf, size_t n, long v, long nr)
-{
-	const char *name = v < 0 && v > -4096 ? strerrorname_np((int)-v) : NULL;
-
-	if (name)
-		snprintf(buf, n, "-1 %s (%s)", name, strerror((int)-v));
-	else if (v < 0 && v > -4096)
-		snprintf(buf, n, "-1 errno %ld", -v);
-	else if (sfmt_hex_result(nr))
-		snprintf(buf, n, "%#lx", (unsigned long)v);
-	else
-		snprintf(buf, n, "%ld", v);
-}
-
-/* The maps line holding addr (or the next one), marked, and three on
- * each side. */
-static void print_maps_around(struct umm_mm *mm, unsigned long addr)
-{
-	char *text = mm ? umm_maps_string(mm) : NULL, *save = NULL, *l;
-	size_t n = 0, hit = 0, cap = 0;
-	char **lines = NULL;
-
-	for (l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
-		unsigned long end = strtoul(strchr(l, '-') ? strchr(l, '-') + 1 : l, NULL, 16);
-
-		if (n == cap && !(lines = realloc(lines, (cap = cap ? 2 * cap : 256) * sizeof(*lines))))
-			abort();
-		if (end <= addr)
-			hit = n + 1;
-		lines[n++] = l;
-	}
-	for (size_t i = hit > 3 ? hit - 3 : 0; i < n && i <= hit + 3; i++)
-		fprintf(stderr, "  %s %s\n", i == hit ? "=>" : "  ", lines[i]);
-	if (!n)
-		fprintf(stderr, "    (%s)\n", text ? "empty" : "no address space");
-	free(lines);
-	free(text);
-}
-
 static void report_divergence(struct shadow *s, const struct tracer_call *c, long ours)
 {
-	struct umm_mm *mm = replay_mm(s->r, c->pid);
-	char kern[96], got[96];
+	struct divergence d = {
+		.call_text = c->line, .theirs = "kernel", .recorded = c->ret, .ours = ours,
+		.address = sfmt_hex_result(c->nr), .addr = c->args[0],
+		.mm = replay_mm(s->r, c->pid),
+	};
 
-	format_result(kern, sizeof(kern), c->ret, c->nr);
-	format_result(got, sizeof(got), ours, c->nr);
-	fprintf(stderr, "usermm shadow: divergence in pid %d:\n  %s\n  kernel: = %s\n"
-		"  usermm: = %s\n", c->pid, c->line, kern, got);
+	fprintf(stderr, "usermm shadow: divergence in pid %d:\n", c->pid);
+	print_divergence(stderr, &d);
 	if (s->unsupported)
-		fprintf(stderr, "  (%lu unsupported call%s before this one may have made the "
+		fprintf(stderr, "(%lu unsupported call%s before this one may have made the "
 			"spaces differ)\n", s->unsupported, s->unsupported > 1 ? "s" : "");
-	fprintf(stderr, "usermm's maps of pid %d around %#lx:\n", c->pid, c->args[0]);
-	print_maps_around(mm, c->args[0]);
-	if (sfmt_hex_result(c->nr) && c->ret >= 0 && (unsigned long)c->ret != c->args[0]) {
-		fprintf(stderr, "around the kernel's result %#lx:\n", (unsigned long)c->ret);
-		print_maps_around(mm, (unsigned long)c->ret);
-	}
-	if (sfmt_hex_result(c->nr) && ours >= 0 && ours != c->ret &&
-	    (unsigned long)ours != c->args[0]) {
-		fprintf(stderr, "around usermm's result %#lx:\n", (unsigned long)ours);
-		print_maps_around(mm, (unsigned long)ours);
-	}
 }
 
 static void print_summary(const struct shadow *s, const struct tracer_result *res)

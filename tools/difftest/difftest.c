@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "difftest/difftest.h"
+#include "report/maps_text.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -179,7 +180,7 @@ static bool step(struct session *s, const struct dt_call *c, bool maps, struct o
 		return r->k == r->u;
 	r->kmaps = dt_child_proc(&s->kid, "maps");
 	r->umaps = umm_maps_string(s->u.mm);
-	return r->k == r->u && r->kmaps && r->umaps && dt_maps_equal(r->kmaps, r->umaps);
+	return r->k == r->u && r->kmaps && r->umaps && maps_text_equal(r->kmaps, r->umaps);
 }
 
 /* ---- reports ---------------------------------------------------------- */
@@ -193,8 +194,8 @@ static void report(FILE *out, const struct dt_call *c, const struct outcome *r)
 	fputs("\n  usermm:", out);
 	dt_print_result(out, c, r->u);
 	fputc('\n', out);
-	if (r->kmaps && r->umaps && !dt_maps_equal(r->kmaps, r->umaps))
-		dt_print_maps_diff(out, r->kmaps, r->umaps);
+	if (r->kmaps && r->umaps && !maps_text_equal(r->kmaps, r->umaps))
+		maps_text_print_diff(out, r->kmaps, r->umaps);
 	else if (r->kmaps && r->umaps)
 		fputs("  (the maps texts agree)\n", out);
 }
@@ -202,12 +203,12 @@ static void report(FILE *out, const struct dt_call *c, const struct outcome *r)
 static bool import_agrees(const struct session *s)
 {
 	char *mine = umm_maps_string(s->u.mm);
-	bool same = mine && dt_maps_equal(s->maps0, mine);
+	bool same = mine && maps_text_equal(s->maps0, mine);
 
 	if (!same) {
 		printf("DIVERGENCE after the import of the child's smaps:\n");
 		if (mine)
-			dt_print_maps_diff(stdout, s->maps0, mine);
+			maps_text_print_diff(stdout, s->maps0, mine);
 	}
 	free(mine);
 	return same;
@@ -346,7 +347,7 @@ static double now(void)
 static bool maps_differ(struct session *s)
 {
 	char *k = dt_child_proc(&s->kid, "maps"), *u = umm_maps_string(s->u.mm);
-	bool differ = k && u && !dt_maps_equal(k, u);
+	bool differ = k && u && !maps_text_equal(k, u);
 
 	free(k);
 	free(u);

@@ -236,9 +236,6 @@ int dt_write_repro(const char *prefix, const struct dt_repro *r, const struct dt
 
 /* ---- maps texts ------------------------------------------------------- */
 
-/* Equal line for line, the inode of internal shmem names aside. */
-bool dt_maps_equal(const char *kernel, const char *umm);
-void dt_print_maps_diff(FILE *out, const char *kernel, const char *umm);
 /* The ranges of a maps text the calls must leave alone; *out malloc'ed. */
 int dt_maps_protected(const char *maps, struct dt_range **out);
 
