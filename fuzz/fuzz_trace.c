@@ -1,14 +1,13 @@
 /*
  * fuzz_trace.c - libFuzzer harness for `usermm replay`: the input is the
  * text of an strace trace, fed line by line to the tool's parser
- * (tools/strace_parse.c) and replay engine (tools/replay.c) by the very
- * code of tools/cmd_replay.c, which this file includes so that its static
- * functions (replay_stream, handle_event, ...) run unchanged.
+ * (tools/trace/strace_parse.c) and replay engine (tools/replay/) through
+ * trace_replay_stream, the code `usermm replay` runs.
  *
  * Input layout:
  *   optional maps snapshot: if the input contains a line "%%%%\n", the
- *     text before it is the snapshot given to the first replay_exec (as
- *     --maps FILE would give it) and the trace follows the separator;
+ *     text before it is the snapshot given to the first process image
+ *     (as --maps FILE would give it) and the trace follows the separator;
  *     otherwise the whole input is the trace and there is no snapshot.
  *   a first trace line "#check" turns on --check (stops at the first
  *     result that differs, printing the maps around it).
@@ -16,32 +15,17 @@
  * At the end every pid's space is checked (umm_mm_check), written as maps
  * and smaps text, and everything is freed.
  *
- * cmd_replay.c reads the host's settings (umm_config_from_host); here the
- * config is umm_config_init()'s fixed defaults, so a crash reproduces on
- * any machine. FUZZ_PRINT=1 shows the replay's own output and notes
- * (they go to /dev/null otherwise).
+ * The config is umm_config_init()'s fixed defaults, not the host's, so a
+ * crash reproduces on any machine. FUZZ_PRINT=1 shows the replay's own
+ * output and notes (they go to /dev/null otherwise).
  */
 #define _GNU_SOURCE
+#include "replay/trace_replay.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* cmd_replay.c's own output (its printf and its stderr messages) goes to
- * these streams: /dev/null normally, the real ones with FUZZ_PRINT. The
- * library's and the sanitizers' messages are untouched. */
-static FILE *fuzz_out, *fuzz_err;
-#undef stderr
-#undef stdout
-#define stderr fuzz_err
-#define stdout fuzz_out
-#define printf(...) fprintf(fuzz_out, __VA_ARGS__)
-#include "../tools/cmd_replay.c"
-#undef printf
-#undef stdout
-#undef stderr
-#define stderr stderr
-#define stdout stdout
 
 static const char separator[] = "%%%%\n";
 
@@ -70,83 +54,72 @@ static void check_all(struct replay *r)
 	}
 }
 
+/* The input split into its snapshot (NULL: none) and its trace; false
+ * for an input without a trace. */
+static bool split_input(char *buf, size_t size, char **maps, char **trace, bool *check)
+{
+	char *sep = memmem(buf, size, separator, sizeof(separator) - 1);
+
+	*maps = NULL;
+	*trace = buf;
+	if (sep && (sep == buf || sep[-1] == '\n')) {
+		*sep = 0;
+		*maps = buf;
+		*trace = sep + sizeof(separator) - 1;
+	}
+	*check = !strncmp(*trace, "#check\n", 7);
+	if (*check)
+		*trace += 7;
+	return size != (size_t)(*trace - buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size + 1), *trace, *maps = NULL, *sep, *snap[1];
-	struct opts o = { 0 };
-	struct state s = { .o = &o };
-	struct replay_opts ro = { 0 };
+	static FILE *out, *err;
+	bool print = getenv("FUZZ_PRINT") != NULL, check;
+	char *buf = malloc(size + 1), *trace, *maps;
+	/* a name without ".maps": no P.N.maps files are looked for */
+	char *names[1] = { "fuzz-snapshot" };
+	struct replay_opts ro = { .keep_exited = true };
+	struct trace_replay *t;
+	struct replay *r;
 	FILE *in;
-	bool print = getenv("FUZZ_PRINT") != NULL;
 
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
 	buf[size] = 0;
-	trace = buf;
-	sep = memmem(buf, size, separator, sizeof(separator) - 1);
-	if (sep && (sep == buf || sep[-1] == '\n')) {
-		*sep = 0;
-		maps = buf;
-		trace = sep + sizeof(separator) - 1;
-	}
-	if (!strncmp(trace, "#check\n", 7)) {
-		o.check = true;
-		trace += 7;
-	}
 	/* The trace as a stream, NUL bytes included: getline hands them to
 	 * the parser inside a line, as it would from a file. */
-	if (size == (size_t)(trace - buf)) {
+	if (!split_input(buf, size, &maps, &trace, &check) ||
+	    !(in = fmemopen(trace, size - (size_t)(trace - buf), "r"))) {
 		free(buf);
 		return 0;
 	}
-	in = fmemopen(trace, size - (size_t)(trace - buf), "r");
-	if (!in) {
-		free(buf);
-		return 0;
-	}
-
-	if (!fuzz_out) {
-		fuzz_out = print ? stdout : fopen("/dev/null", "w");
-		fuzz_err = print ? stderr : fuzz_out;
-		if (!fuzz_out)
+	if (!out) {
+		out = print ? stdout : fopen("/dev/null", "w");
+		err = print ? stderr : out;
+		if (!out)
 			abort();
 	}
-	/* make_replay(), without reading files or the host */
 	umm_config_init(&ro.cfg);
 	ro.cfg.randomize = false;
-	ro.keep_exited = true;
 	ro.notes = print ? stderr : NULL;
-	o.quiet = false; /* print_call runs too; its output goes to fuzz_out */
-	o.trace = "fuzz-input";
-	if (maps) {
-		/* a name without ".maps": snapshot_for must not look for P.N.maps files */
-		snap[0] = "fuzz-snapshot";
-		o.maps = snap;
-		o.nmaps = 1;
-	}
-	s.r = replay_new(&ro);
-	s.snapshots = calloc(2, sizeof(char *));
-	if (!s.r || !s.snapshots)
+	r = replay_new(&ro);
+	t = r ? trace_replay_new(r, &(struct trace_replay_opts){
+			.trace = "fuzz-input", .maps = names, .snapshots = &maps,
+			.nmaps = maps ? 1 : 0, .check = check, .out = out, .err = err })
+	      : NULL;
+	if (!t)
 		abort();
-	if (maps && !(s.snapshots[0] = strdup(maps)))
-		abort();
-
-	(void)replay_stream(&s, in);
-	if (s.calls || s.unsupported)
-		print_summary(&s);
-	fflush(fuzz_out);
+	(void)trace_replay_stream(t, in);
+	if (trace_replay_ran(t))
+		trace_replay_summary(t);
+	fflush(out);
 	fclose(in);
-	check_all(s.r);
-
-	/* free_state() frees o->maps, which here is not malloc'ed */
-	o.maps = NULL;
-	for (size_t i = 0; i < o.nmaps; i++)
-		free(s.snapshots[i]);
-	free(s.snapshots);
-	s.snapshots = NULL;
-	o.nmaps = 0;
-	free_state(&s);
+	check_all(r);
+	trace_replay_free(t);
+	replay_free(r);
 	free(buf);
 	return 0;
 }

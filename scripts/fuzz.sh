@@ -57,69 +57,17 @@ if [ -z "${CC:-}" ]; then
 fi
 
 # ---------------------------------------------------------------------
-# Build
+# Build (CMake with -DUMM_FUZZ=ON: fuzz/CMakeLists.txt)
 # ---------------------------------------------------------------------
-sanitize=(-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-cflags=(-std=gnu17 -g -O1 -Wall -Wextra "${sanitize[@]}" -DUMM_CHECK_INVARIANTS=1
-	-I"$root/include" -I"$root/src/mm")
-mkdir -p "$out/obj/lib" "$out/obj/tools" "$out/logs"
+mkdir -p "$out/logs"
 [ -f "$out/.gitignore" ] || echo '*' >"$out/.gitignore" # build output: never committed
-
-# Compiles $2 into $1 unless the object is newer than the source and every
-# header it may include.
-compile() {
-	local obj=$1 src=$2
-	shift 2
-	if [ -f "$obj" ] && [ "$obj" -nt "$src" ] &&
-		[ -z "$(find "$root/include" "$root/src/mm" "$root/tools" -name '*.h' -newer "$obj")" ] &&
-		[ "$obj" -nt "$0" ]; then
-		return 0
-	fi
-	"$CC" "${cflags[@]}" "$@" -c "$src" -o "$obj" 2>"$obj.log" || {
-		cat "$obj.log" >&2
-		echo "fuzz.sh: compiling $src failed" >&2
-		return 1
-	}
-	# warnings are reported, not fatal (the gcc build has -Werror)
-	[ -s "$obj.log" ] && cat "$obj.log" >&2
-	return 0
-}
-
-libobjs=()
-pids=()
-for src in "$root"/src/mm/*.c; do
-	obj=$out/obj/lib/$(basename "${src%.c}").o
-	libobjs+=("$obj")
-	compile "$obj" "$src" &
-	pids+=($!)
-	# two at a time
-	if [ ${#pids[@]} -ge 2 ]; then
-		wait "${pids[0]}" || { echo "fuzz.sh: build failed" >&2; exit 2; }
-		pids=("${pids[@]:1}")
-	fi
-done
-for p in "${pids[@]}"; do wait "$p" || { echo "fuzz.sh: build failed" >&2; exit 2; }; done
-
-# The tool's trace parser and replay engine; cmd_replay.c is included by
-# fuzz_trace.c itself (its static functions are the ones that run).
-toolobjs=()
-for t in replay strace_parse; do
-	compile "$out/obj/tools/$t.o" "$root/tools/$t.c" -I"$root/tools" || exit 2
-	toolobjs+=("$out/obj/tools/$t.o")
-done
-
+CC=$CC cmake -S "$root" -B "$out" -DUMM_FUZZ=ON -DUMM_TESTS=OFF -DUMM_BENCH=OFF \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out/logs/configure.log" 2>&1 ||
+	{ cat "$out/logs/configure.log" >&2; echo "fuzz.sh: configuring failed" >&2; exit 2; }
+cmake --build "$out" -j"$(nproc)" --target "${harnesses[@]}" >"$out/logs/build.log" 2>&1 ||
+	{ tail -30 "$out/logs/build.log" >&2; echo "fuzz.sh: build failed" >&2; exit 2; }
 for h in "${harnesses[@]}"; do
-	extra=()
-	objs=("${libobjs[@]}")
-	if [ "$h" = fuzz_trace ]; then
-		extra=(-I"$root/tools")
-		objs+=("${toolobjs[@]}")
-	fi
-	rm -f "$out/obj/$h.o" # cheap, and fuzz_trace.c includes tools/cmd_replay.c
-	compile "$out/obj/$h.o" "$root/fuzz/$h.c" "${extra[@]}" || exit 2
-	"$CC" "${sanitize[@]}" "$out/obj/$h.o" "${objs[@]}" -lpthread -o "$out/$h" ||
-		{ echo "fuzz.sh: linking $h failed" >&2; exit 2; }
-	echo "fuzz.sh: built $out/$h"
+	echo "fuzz.sh: built $out/fuzz/$h"
 done
 [ "$build_only" -eq 0 ] || exit 0
 
@@ -141,7 +89,7 @@ for h in "${harnesses[@]}"; do
 	find "$crashes" -type f | sort >"$out/logs/$h.before"
 	rc=0
 	# shellcheck disable=SC2086
-	"$out/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	"$out/fuzz/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$crashes/" -print_final_stats=1 "${dict[@]}" "${keep_going[@]}" \
 		${FUZZ_JOBS:+-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS} ${FUZZ_ARGS:-} \
 		"$corpus" >"$log" 2>&1 || rc=$?
@@ -154,7 +102,7 @@ for h in "${harnesses[@]}"; do
 		# log does not keep the children's messages)
 		while read -r c; do
 			echo "  crash input: $c"
-			"$out/$h" "$c" 2>&1 | grep -aE 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error|SUMMARY' |
+			"$out/fuzz/$h" "$c" 2>&1 | grep -aE 'ERROR: |invariant broken|fuzz_(api|trace|import):|runtime error|SUMMARY' |
 				grep -av "Running [0-9]* inputs" | head -3 | sed 's/^/    /' || true
 		done <"$out/logs/$h.new"
 	else
