@@ -253,7 +253,7 @@ for p in "${programs[@]}"; do
 	prepare "$p"
 	start=$(date +%s.%N)
 	# In the background so that a signal reaches stop() at once.
-	(cd "$MMDIR" && exec timeout -k 10 "$timeout_s" "$USERMM" shadow -- "${cmd[@]}") \
+	(cd "$MMDIR" && exec timeout -k 10 "$timeout_s" "$USERMM" shadow --program-status -- "${cmd[@]}") \
 		>"$log" 2>&1 </dev/null &
 	running=$!
 	wait "$running"
@@ -269,12 +269,12 @@ for p in "${programs[@]}"; do
 	fi
 	# shadow's other lines: it could not follow a process (snapshot, clone).
 	complaint=$(grep -oE 'usermm( shadow)?: .*' "$log" | grep -m1 -vE \
-		'^usermm(: =| shadow: ([0-9]+ calls mirrored|divergence in pid|note:|touched pages:))')
+		'^usermm(: =| shadow: ([0-9]+ calls mirrored|divergence in pid|note:|touched pages:|the program ))')
 	if grep -q 'usermm shadow: divergence in pid' "$log"; then
 		block=$(grep -m1 -A3 'usermm shadow: divergence in pid' "$log")
 		call=$(sed -n 2p <<<"$block" | sed -E 's/^ *(\[pid +[0-9]+\] )?//; s/ *= [^=]*$//')
-		kern=$(sed -n 3p <<<"$block" | sed -E 's/^ *kernel: //')
-		ours=$(sed -n 4p <<<"$block" | sed -E 's/^ *usermm: //')
+		kern=$(sed -n 3p <<<"$block" | sed -E 's/^ *kernel: *//')
+		ours=$(sed -n 4p <<<"$block" | sed -E 's/^ *usermm: *//')
 		result=diverge
 		detail="$call: kernel $(short_result "$kern"), usermm $(short_result "$ours")"
 	elif [ -n "$complaint" ]; then

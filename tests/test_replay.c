@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cli_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,39 +26,12 @@
  * stdout and stderr (joined) in *out (caller frees). */
 static int run(const char *args, char **out)
 {
-	char cmd[4096];
-	size_t len = 0, cap = 0;
-	FILE *p;
-	int st, c;
-
-	snprintf(cmd, sizeof(cmd), "'%s' replay %s 2>&1", UMM_CLI_PATH, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	*out = NULL;
-	while ((c = fgetc(p)) != EOF) {
-		if (len + 2 > cap) {
-			cap = cap ? 2 * cap : 4096;
-			*out = realloc(*out, cap);
-			assert_non_null(*out);
-		}
-		(*out)[len++] = (char)c;
-	}
-	if (!*out)
-		*out = calloc(1, 1);
-	(*out)[len] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return usermm_output("replay", args, out);
 }
 
 static void expect(const char *args, int status, const char *needle)
 {
-	char *out;
-	int rc = run(args, &out);
-
-	if (rc != status || (needle && !strstr(out, needle)))
-		fail_msg("replay %s: exit %d (want %d), output:\n%s\n(wanted '%s')", args, rc, status,
-			 out, needle ? needle : "");
-	free(out);
+	expect_usermm("replay", args, status, needle);
 }
 
 static void test_basic_checks(void **state)
@@ -159,10 +134,34 @@ static void test_usage(void **state)
 {
 	(void)state;
 	expect("--help", 0, "usage: usermm replay");
-	expect("--bogus", 2, "usage: usermm replay");
-	expect("--mmap-base 0x123 x", 2, "bad --mmap-base");
-	expect("a b", 2, "usage");
-	expect("/nonexistent/trace", 1, "No such file");
+	expect("--bogus", 2, "usermm replay: unknown option '--bogus'");
+	expect("--maps", 2, "usermm replay: option '--maps' needs a value");
+	expect("--mmap-base 0x123 x", 2, "'0x123' is not a page-aligned address");
+	expect("--mmap-base 0x1000zz x", 2, "'0x1000zz' is not a number");
+	expect("--mmap-base 99999999999999999999999 x", 2, "is not a number");
+	expect("a b", 2, "one trace at a time");
+	expect("/nonexistent/trace", 2, "trace /nonexistent/trace: No such file");
+}
+
+/* A directory, an empty file or a missing file, as the trace or as a
+ * snapshot, is refused with a message: never a silent success or a
+ * divergence blamed on usermm. */
+static void test_unusable_files(void **state)
+{
+	FILE *f = fopen("/tmp/umm_test_replay_empty", "w");
+
+	(void)state;
+	assert_non_null(f);
+	fclose(f);
+	expect("/tmp", 2, "usermm replay: trace /tmp: is a directory");
+	expect("/tmp/umm_test_replay_empty", 2, "trace /tmp/umm_test_replay_empty: is empty");
+	expect("< /tmp/umm_test_replay_empty", 2, "trace (standard input): is empty");
+	expect("--maps /tmp " SYN "basic.trace", 2, "maps snapshot /tmp: is a directory");
+	expect("--maps /tmp/umm_test_replay_empty " SYN "basic.trace", 2,
+	       "maps snapshot /tmp/umm_test_replay_empty: is empty");
+	expect("--maps /nonexistent.maps " SYN "basic.trace", 2,
+	       "maps snapshot /nonexistent.maps: No such file");
+	unlink("/tmp/umm_test_replay_empty");
 }
 
 /*
@@ -228,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_late_brk),
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_unusable_files),
 		cmocka_unit_test(test_bad_trace),
 		cmocka_unit_test(test_open_modes),
 	};

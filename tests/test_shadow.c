@@ -171,16 +171,30 @@ static void test_state_calls(void **state)
 	free(err);
 }
 
-static void test_status_passes_through(void **state)
+/* The exit status is shadow's verdict; the program's own status is in
+ * the summary, and the exit status only with --program-status. */
+static void test_status(void **state)
 {
 	char *err;
 
 	(void)state;
-	assert_int_equal(shadow("", "sh -c 'exit 3'"), 3);
+	assert_int_equal(shadow("", "sh -c 'exit 3'"), 0);
 	err = slurp("err");
 	assert_non_null(strstr(err, " 0 divergences, "));
+	assert_non_null(strstr(err, "usermm shadow: the program exited with status 3\n"));
 	free(err);
-	assert_int_equal(shadow("", "/nonexistent/program"), 127);
+	assert_int_equal(shadow("", "sh -c 'kill -TERM $$'"), 0);
+	err = slurp("err");
+	assert_non_null(strstr(err, "the program was killed by signal 15 (SIGTERM)"));
+	free(err);
+	assert_int_equal(shadow("--program-status", "sh -c 'exit 3'"), 3);
+	assert_int_equal(shadow("--program-status", "sh -c 'exit 1'"), 1);
+	assert_int_equal(shadow("", "/nonexistent/program"), 2);
+	err = slurp("err");
+	assert_non_null(strstr(err, "usermm shadow: cannot run /nonexistent/program: No such file"));
+	assert_non_null(strstr(err, "the program could not be run"));
+	free(err);
+	assert_int_equal(shadow("--program-status", "/nonexistent/program"), 127);
 }
 
 static void test_usage(void **state)
@@ -188,6 +202,8 @@ static void test_usage(void **state)
 	(void)state;
 	assert_int_equal(run_shell("%s shadow >/dev/null 2>&1", UMM_CLI_PATH), 2);
 	assert_int_equal(run_shell("%s shadow --bogus -- true >/dev/null 2>&1", UMM_CLI_PATH), 2);
+	assert_int_equal(run_shell("%s shadow --bogus -- true 2>&1 | grep -q \"usermm shadow: "
+				   "unknown option '--bogus'\"", UMM_CLI_PATH), 0);
 	assert_int_equal(run_shell("%s shadow --help | grep -q 'usage: usermm shadow'", UMM_CLI_PATH),
 			 0);
 }
@@ -230,7 +246,7 @@ int main(void)
 		cmocka_unit_test(test_pkeys),
 		cmocka_unit_test(test_anon_name_prctl),
 		cmocka_unit_test(test_state_calls),
-		cmocka_unit_test(test_status_passes_through),
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_divergence),
 	};

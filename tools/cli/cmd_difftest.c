@@ -4,6 +4,7 @@
  * work is in difftest*.c; see difftest.h for which file owns what.
  */
 #define _GNU_SOURCE
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "difftest/difftest.h"
 
@@ -90,23 +91,37 @@ static int parse_skip(const char *list, unsigned int *mask)
 	return 0;
 }
 
-static int parse_ul(const char *s, unsigned long *out)
-{
-	char *end;
+/* The numbers' limits: a seed is any 64-bit value; a run stays sane. */
+#define MAX_CALLS 100000000UL
+#define MAX_SEEDS 100000000UL
+#define MAX_MINIMIZE_SECONDS 86400UL
 
-	*out = strtoul(s, &end, 0);
-	return *s && !*end && *s != '-' ? 0 : -1;
+/* A numeric option's value into *v; false after a message. */
+static bool number_opt(int c, unsigned long *v)
+{
+	switch (c) {
+	case 's': return cli_number("difftest", "--seed", optarg, ~0UL, v);
+	case 'n': return cli_number("difftest", "--calls", optarg, MAX_CALLS, v);
+	case 'k':
+		if (!cli_number("difftest", "--seeds", optarg, MAX_SEEDS, v))
+			return false;
+		if (*v)
+			return true;
+		fprintf(stderr, "usermm difftest: --seeds: at least 1\n");
+		return false;
+	case OPT_MIN_SECS:
+		return cli_number("difftest", "--minimize-seconds", optarg, MAX_MINIMIZE_SECONDS, v);
+	default: return true;
+	}
 }
 
-/* 0, or 2 after printing the usage (or -1 after --help). */
+/* 0, 2 after a message (or -1 after --help). */
 static int parse_opt(int c, struct dt_opts *o, unsigned long *seeds)
 {
 	unsigned long v = 0;
 
-	if ((c == 's' || c == 'n' || c == 'k' || c == OPT_MIN_SECS) && parse_ul(optarg, &v))
-		c = '?';
-	if (c == OPT_SKIP && parse_skip(optarg, &o->skip))
-		c = '?';
+	if (!number_opt(c, &v) || (c == OPT_SKIP && parse_skip(optarg, &o->skip)))
+		return 2;
 	switch (c) {
 	case 's': o->seed = v; break;
 	case 'n': o->calls = v; break;
@@ -120,7 +135,7 @@ static int parse_opt(int c, struct dt_opts *o, unsigned long *seeds)
 	case OPT_SKIP: break;
 	case 'v': o->verbose = true; break;
 	case 'h': fputs(difftest_usage, stdout); return -1;
-	default: fputs(difftest_usage, stderr); return 2;
+	default: return 2;
 	}
 	return 0;
 }
@@ -148,11 +163,12 @@ static int parse_args(int argc, char **argv, struct dt_opts *o, unsigned long *s
 			       .minimize_seconds = 120 };
 	*seeds = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1)
+	while ((c = cli_getopt("difftest", argc, argv, "hv", opts)) != -1)
 		if ((rc = parse_opt(c, o, seeds)) != 0)
 			return rc;
-	if (optind < argc || *seeds == 0) {
-		fputs(difftest_usage, stderr);
+	if (optind < argc) {
+		fprintf(stderr, "usermm difftest: unexpected argument '%s'\nTry 'usermm difftest "
+			"--help'.\n", argv[optind]);
 		return 2;
 	}
 	return 0;
@@ -181,6 +197,7 @@ static void catch_signals(struct dt_files *files)
 int cmd_difftest(int argc, char **argv)
 {
 	struct dt_stats st = { 0 };
+	struct progress progress;
 	struct dt_files files;
 	struct dt_opts o;
 	unsigned long seeds;
@@ -192,6 +209,8 @@ int cmd_difftest(int argc, char **argv)
 	rc = parse_args(argc, argv, &o, &seeds);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	progress_init(&progress, stderr);
+	o.progress = &progress;
 	if (dt_files_open(&files))
 		return 1;
 	catch_signals(&files);

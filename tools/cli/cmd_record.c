@@ -14,6 +14,7 @@
  * (128+N if a signal N killed it, 127 if it could not be run).
  */
 #define _GNU_SOURCE
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "ptrace/tracer.h"
 
@@ -99,8 +100,8 @@ static int record_exit(void *ctx, pid_t pid, int status, const char *line)
 /* Runs the command with the record hooks; returns the exit status. */
 static int record_run(struct record *r, char **cmd)
 {
-	struct tracer_hooks hooks = { .ctx = r, .on_exec = record_exec, .on_call = record_call,
-				      .on_exit = record_exit };
+	struct tracer_hooks hooks = { .ctx = r, .name = "record", .on_exec = record_exec,
+				      .on_call = record_call, .on_exit = record_exit };
 	struct tracer_result res;
 	char path[4096];
 	int rc;
@@ -133,20 +134,18 @@ int cmd_record(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("record", argc, argv, "+o:h", opts)) != -1) {
 		if (c == 'h') {
 			record_usage(stdout);
 			return 0;
 		}
-		if (c != 'o') {
-			record_usage(stderr);
+		if (c != 'o')
 			return 2;
-		}
 		r.prefix = optarg;
 	}
 	if (!r.prefix || optind >= argc) {
-		fprintf(stderr, "usermm record: %s\n", r.prefix ? "no command" : "-o PREFIX is required");
-		record_usage(stderr);
+		fprintf(stderr, "usermm record: %s\nTry 'usermm record --help'.\n",
+			r.prefix ? "no command to run" : "-o PREFIX is required");
 		return 2;
 	}
 	return record_run(&r, argv + optind);

@@ -6,6 +6,7 @@
  * the recorded one. The rules it follows are in replay_usage below.
  */
 #define _GNU_SOURCE
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "replay/replay.h"
 #include "replay/trace_replay.h"
@@ -57,7 +58,8 @@ static const char replay_usage[] =
 	"brk(NULL) result of that image tells where it is (at exec brk == start_brk).\n"
 	"Calls usermm does not implement (prctl's VMA names, ...) are printed as\n"
 	"unsupported, change nothing, and are counted in the summary.\n"
-	"Exit status: 0 done, 1 divergence (--check) or bad trace, 2 usage error.\n";
+	"Exit status: 0 done, 1 divergence (--check) or a line it cannot read, 2 usage\n"
+	"error or an unusable file (missing, a directory, empty).\n";
 
 struct opts {
 	char **maps;
@@ -72,6 +74,7 @@ struct opts {
 /* The command's state: the engine and what it replays through. */
 struct state {
 	struct opts *o;
+	struct progress progress; /* with --quiet, on a terminal */
 	struct replay *r;
 	struct trace_replay *t;
 	char **snapshots;
@@ -93,7 +96,7 @@ static int dump_one(struct replay *r, const char *pattern, long pid)
 		snprintf(path, sizeof(path), "%s", pattern);
 	f = fopen(path, "w");
 	if (!f) {
-		fprintf(stderr, "usermm: replay: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "usermm replay: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
 	rc = umm_maps_write(mm, f);
@@ -114,6 +117,29 @@ static int dump_maps(struct state *s)
 	return rc;
 }
 
+/* --mmap-base: a page-aligned address, not 0. */
+static bool parse_mmap_base(const char *arg, unsigned long *out)
+{
+	if (!cli_number("replay", "--mmap-base", arg, ~0UL, out))
+		return false;
+	if (*out && !(*out & 4095))
+		return true;
+	fprintf(stderr, "usermm replay: --mmap-base: '%s' is not a page-aligned address\n", arg);
+	return false;
+}
+
+static int add_maps(struct opts *o, char *path)
+{
+	char **m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
+
+	if (!m)
+		return 1;
+	o->maps = m;
+	o->maps[o->nmaps++] = path;
+	return 0;
+}
+
+/* 0, -1 after --help, or the exit status of a bad command line. */
 static int parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
@@ -122,40 +148,25 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "unprivileged", no_argument, 0, 'U' },   { "privileged", no_argument, 0, 'P' },
 		{ "quiet", no_argument, 0, 'q' },	   { "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 } };
-	char *end;
 	int c;
 
 	optind = 0; /* 0: glibc re-initialises its scan (main used getopt first) */
-	while ((c = getopt_long(argc, argv, "qh", lopts, NULL)) != -1) {
-		if (c == 'm') {
-			char **m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
-
-			if (!m)
-				return 1;
-			o->maps = m;
-			o->maps[o->nmaps++] = optarg;
-		} else if (c == 'b') {
-			errno = 0;
-			o->mmap_base = strtoul(optarg, &end, 0);
-			if (errno || *end || !o->mmap_base || (o->mmap_base & 4095)) {
-				fprintf(stderr, "usermm: replay: bad --mmap-base '%s'\n", optarg);
-				return 2;
-			}
-		} else if (c == 'c' || c == 'q' || c == 'U' || c == 'P' || c == 'd') {
-			o->check |= c == 'c';
-			o->quiet |= c == 'q';
-			o->privileges = c == 'U' ? -1 : c == 'P' ? 1 : o->privileges;
-			o->dump = c == 'd' ? optarg : o->dump;
-		} else if (c == 'h') {
-			fputs(replay_usage, stdout);
-			return -1;
-		} else {
-			fputs(replay_usage, stderr);
-			return 2;
+	while ((c = cli_getopt("replay", argc, argv, "qh", lopts)) != -1) {
+		switch (c) {
+		case 'm': if (add_maps(o, optarg)) return 1; break;
+		case 'b': if (!parse_mmap_base(optarg, &o->mmap_base)) return 2; break;
+		case 'c': o->check = true; break;
+		case 'q': o->quiet = true; break;
+		case 'U': o->privileges = -1; break;
+		case 'P': o->privileges = 1; break;
+		case 'd': o->dump = optarg; break;
+		case 'h': fputs(replay_usage, stdout); return -1;
+		default: return 2;
 		}
 	}
 	if (argc - optind > 1) {
-		fputs(replay_usage, stderr);
+		fprintf(stderr, "usermm replay: one trace at a time ('%s' is extra)\n"
+			"Try 'usermm replay --help'.\n", argv[optind + 1]);
 		return 2;
 	}
 	o->trace = optind < argc ? argv[optind] : "-";
@@ -167,7 +178,7 @@ static int make_replay(struct state *s)
 	struct replay_opts ro = { .notes = stderr, .keep_exited = s->o->dump != NULL };
 
 	if (umm_config_from_host(&ro.cfg))
-		fprintf(stderr, "usermm: replay: note: cannot read this host's settings; using "
+		fprintf(stderr, "usermm replay: note: cannot read this host's settings; using "
 			"usermm's defaults\n");
 	/* A trace's layout comes from its snapshots, never from a seed. */
 	ro.cfg.randomize = false;
@@ -180,16 +191,15 @@ static int make_replay(struct state *s)
 	s->r = replay_new(&ro);
 	s->snapshots = calloc(s->o->nmaps + 1, sizeof(char *));
 	for (size_t i = 0; s->snapshots && i < s->o->nmaps; i++)
-		if (!(s->snapshots[i] = replay_read_file(s->o->maps[i]))) {
-			fprintf(stderr, "usermm: replay: %s: %s\n", s->o->maps[i], strerror(errno));
-			return 1;
-		}
+		if (!(s->snapshots[i] = cli_read_input("replay", "maps snapshot", s->o->maps[i])))
+			return 2;
 	if (!s->r || !s->snapshots)
 		return 1;
+	progress_init(&s->progress, s->o->quiet ? stderr : NULL);
 	s->t = trace_replay_new(s->r, &(struct trace_replay_opts){
 		.trace = s->o->trace, .maps = s->o->maps, .snapshots = s->snapshots,
 		.nmaps = s->o->nmaps, .check = s->o->check, .quiet = s->o->quiet,
-		.out = stdout, .err = stderr });
+		.out = stdout, .err = stderr, .progress = &s->progress });
 	return s->t ? 0 : 1;
 }
 
@@ -214,21 +224,17 @@ int cmd_replay(int argc, char **argv)
 		free(o.maps);
 		return rc < 0 ? 0 : rc;
 	}
-	in = strcmp(o.trace, "-") ? fopen(o.trace, "r") : stdin;
-	if (!in) {
-		fprintf(stderr, "usermm: replay: %s: %s\n", o.trace, strerror(errno));
-		free(o.maps);
-		return 1;
-	}
 	rc = make_replay(&s);
+	in = rc ? NULL : cli_open_input("replay", "trace", o.trace);
+	if (!rc && !in)
+		rc = 2;
 	if (!rc)
 		rc = trace_replay_stream(s.t, in);
 	if (s.t && (!rc || trace_replay_ran(s.t)))
 		trace_replay_summary(s.t);
 	if (!rc && o.dump)
 		rc = dump_maps(&s);
-	if (in != stdin)
-		fclose(in);
+	cli_close_input(in);
 	free_state(&s);
 	return rc;
 }

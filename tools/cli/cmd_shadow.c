@@ -1,14 +1,16 @@
 /*
- * cmd_shadow.c - `usermm shadow [--unprivileged|--privileged] [--] CMD...`:
- * runs CMD under ptrace (tracer.c) and mirrors it live into usermm
- * (replay.c): each exec's smaps snapshot starts a space, forks, clones
- * and exits follow, and every memory call is applied to usermm as the
- * kernel finishes it, its result compared with the kernel's. At the first
+ * cmd_shadow.c - `usermm shadow [OPTIONS] [--] CMD...`: runs CMD under
+ * ptrace (ptrace/tracer.c) and mirrors it live into usermm (replay/):
+ * each exec's smaps snapshot starts a space, forks, clones and exits
+ * follow, and every memory call is applied to usermm as the kernel
+ * finishes it, its result compared with the kernel's. At the first
  * divergence it prints the call, both results and the maps around the
- * address, kills CMD and exits 1; otherwise it prints a summary on stderr
- * and exits with CMD's status. CMD's input and output pass through.
+ * address and kills CMD. Its exit status is its verdict (see the usage);
+ * CMD's own status is in the summary, and is the exit status only with
+ * --program-status. CMD's input and output pass through.
  */
 #define _GNU_SOURCE
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "report/divergence.h"
 #include "replay/replay.h"
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #define CLONE_VM_FLAG 0x100UL
 #define CLONE_THREAD_FLAG 0x10000UL
@@ -35,11 +38,10 @@ static const char shadow_usage[] =
 	"at the exec event, and every memory call (brk, mmap, munmap, mprotect, ...)\n"
 	"is applied to usermm when the kernel has finished it and the two results\n"
 	"are compared. At the first difference it prints the call, both results and\n"
-	"usermm's maps around the address, kills CMD and exits 1. Otherwise it\n"
-	"prints on stderr the calls mirrored, the processes, the divergences and the\n"
-	"calls usermm does not implement yet (counted by name, never hidden), and\n"
-	"exits with CMD's status (128+N if signal N killed it, 127 if it could not\n"
-	"be run). CMD's input and output pass through.\n"
+	"usermm's maps around the address, and kills CMD. At the end it prints on\n"
+	"stderr the calls mirrored, the processes, the divergences, the calls usermm\n"
+	"does not implement yet (counted by name, never hidden) and how CMD ended.\n"
+	"CMD's input and output pass through.\n"
 	"\n"
 	"  --unprivileged    CMD has no capabilities (CAP_SYS_RAWIO, CAP_IPC_LOCK,\n"
 	"                    CAP_SYS_ADMIN); --privileged: it has them. Default: those\n"
@@ -48,7 +50,13 @@ static const char shadow_usage[] =
 	"                    to learn which VMAs its plain stores gave pages (and so an\n"
 	"                    anon_vma, which decides merges and MADV_COLLAPSE); the\n"
 	"                    summary says what reading it cost.\n"
-	"  -h, --help        this text.\n";
+	"  --program-status  exit with CMD's own status (128+N if signal N killed it,\n"
+	"                    127 if it could not be run) when usermm agreed throughout.\n"
+	"  -h, --help        this text.\n"
+	"\n"
+	"Exit status: 0 usermm agreed with the kernel on every call (whatever CMD's\n"
+	"own status), 1 a divergence, 2 a usage error or CMD could not be run, 3 usermm\n"
+	"could not follow CMD (a snapshot or a clone it could not take: no verdict).\n";
 
 /* The memory calls, by syscall number; unsupported calls count by index. */
 static const struct {
@@ -111,6 +119,22 @@ static void report_divergence(struct shadow *s, const struct tracer_call *c, lon
 			"spaces differ)\n", s->unsupported, s->unsupported > 1 ? "s" : "");
 }
 
+/* How CMD itself ended. */
+static void print_program_end(const struct shadow *s, const struct tracer_result *res)
+{
+	if (res->exec_failed)
+		fprintf(stderr, "usermm shadow: the program could not be run\n");
+	else if (res->aborted)
+		fprintf(stderr, "usermm shadow: the program was killed %s\n",
+			s->divergences ? "at the divergence" : "when usermm could not follow it");
+	else if (WIFEXITED(res->status))
+		fprintf(stderr, "usermm shadow: the program exited with status %d\n",
+			WEXITSTATUS(res->status));
+	else if (WIFSIGNALED(res->status))
+		fprintf(stderr, "usermm shadow: the program was killed by signal %d (SIG%s)\n",
+			WTERMSIG(res->status), sigabbrev_np(WTERMSIG(res->status)) ?: "?");
+}
+
 static void print_summary(const struct shadow *s, const struct tracer_result *res)
 {
 	fprintf(stderr, "usermm shadow: %lu calls mirrored, %lu process%s (%lu tasks), "
@@ -124,6 +148,7 @@ static void print_summary(const struct shadow *s, const struct tracer_result *re
 			first = 0;
 		}
 	fprintf(stderr, "%s\n", s->unsupported ? ")" : "");
+	print_program_end(s, res);
 	if (!s->touch.off)
 		fprintf(stderr, "usermm shadow: touched pages: %lu VMAs read from pagemap (%lu "
 			"reads, %.1f ms), %lu found written by the program\n", s->touch.vmas,
@@ -415,17 +440,31 @@ static struct replay *make_replay(int privileges)
 	return replay_new(&ro);
 }
 
-static int shadow_run(char **cmd, int privileges, bool touch_sync)
+/* The verdict as the exit status (see the usage). */
+static int shadow_status(const struct shadow *s, const struct tracer_result *res,
+			 bool program_status)
+{
+	if (s->divergences)
+		return 1;
+	if (s->failed)
+		return 3;
+	if (program_status)
+		return res->exec_failed ? 127 : tracer_exit_code(res->status);
+	return res->exec_failed ? 2 : 0;
+}
+
+static int shadow_run(char **cmd, int privileges, bool touch_sync, bool program_status)
 {
 	struct shadow s = { .r = make_replay(privileges), .fixed_caps = privileges != 0,
 			    .touch = { .off = !touch_sync, .fd = -1 } };
-	struct tracer_hooks hooks = { .ctx = &s, .on_exec = shadow_exec, .on_entry = shadow_entry,
-				      .on_call = shadow_call, .on_exit = shadow_exit };
+	struct tracer_hooks hooks = { .ctx = &s, .name = "shadow", .on_exec = shadow_exec,
+				      .on_entry = shadow_entry, .on_call = shadow_call,
+				      .on_exit = shadow_exit };
 	struct tracer_result res;
 	int rc;
 
 	if (!s.r)
-		return 1;
+		return 3;
 	/* Ctrl-C goes to the program; shadow stays to follow its end. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
@@ -434,41 +473,36 @@ static int shadow_run(char **cmd, int privileges, bool touch_sync)
 		print_summary(&s, &res);
 	touch_forget(&s.touch, s.touch.fd_pid);
 	replay_free(s.r);
-	if (rc || s.divergences || s.failed)
-		return 1;
-	return res.exec_failed ? 127 : tracer_exit_code(res.status);
+	return rc ? 3 : shadow_status(&s, &res, program_status);
 }
 
 int cmd_shadow(int argc, char **argv)
 {
-	static const struct option opts[] = { { "unprivileged", no_argument, 0, 'U' },
-					      { "privileged", no_argument, 0, 'P' },
-					      { "no-touch-sync", no_argument, 0, 'T' },
-					      { "help", no_argument, 0, 'h' },
-					      { 0, 0, 0, 0 } };
+	enum { OPT_NO_TOUCH = 256, OPT_PROGRAM_STATUS };
+	static const struct option opts[] = {
+		{ "unprivileged", no_argument, 0, 'U' },
+		{ "privileged", no_argument, 0, 'P' },
+		{ "no-touch-sync", no_argument, 0, OPT_NO_TOUCH },
+		{ "program-status", no_argument, 0, OPT_PROGRAM_STATUS },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 } };
+	bool touch_sync = true, program_status = false;
 	int c, privileges = 0;
-	bool touch_sync = true;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(shadow_usage, stdout);
-			return 0;
+	while ((c = cli_getopt("shadow", argc, argv, "+h", opts)) != -1) {
+		switch (c) {
+		case 'h': fputs(shadow_usage, stdout); return 0;
+		case OPT_NO_TOUCH: touch_sync = false; break;
+		case OPT_PROGRAM_STATUS: program_status = true; break;
+		case 'U': privileges = -1; break;
+		case 'P': privileges = 1; break;
+		default: return 2;
 		}
-		if (c == 'T') {
-			touch_sync = false;
-			continue;
-		}
-		if (c != 'U' && c != 'P') {
-			fputs(shadow_usage, stderr);
-			return 2;
-		}
-		privileges = c == 'U' ? -1 : 1;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usermm shadow: no command\n");
-		fputs(shadow_usage, stderr);
+		fprintf(stderr, "usermm shadow: no command to run\nTry 'usermm shadow --help'.\n");
 		return 2;
 	}
-	return shadow_run(argv + optind, privileges, touch_sync);
+	return shadow_run(argv + optind, privileges, touch_sync, program_status);
 }

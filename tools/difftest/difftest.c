@@ -308,8 +308,11 @@ static long run_calls(const struct dt_opts *o, struct session *s, const struct d
 		bool same = step(s, &c, true, &r);
 
 		(*ran)++;
+		progress_show(o->progress, "seed %llu: %lu of %lu calls", (unsigned long long)o->seed,
+			      i + 1, o->calls);
 		verbose_line(o, i, &c, r.k);
 		if (!same || s->dead) {
+			progress_clear(o->progress);
 			*sig = r.k != r.u ? SIG_RESULT : SIG_MAPS;
 			if (s->dead)
 				dead_report(o, i, &c, r.k);
@@ -420,6 +423,8 @@ static void minimize(const struct dt_opts *o, const struct dt_files *f, const st
 
 				for (size_t i = lo; i < hi; i++)
 					had = had || keep[i];
+				progress_show(o->progress, "minimising: chunks of %zu calls, %.0f s left",
+					      chunk, deadline - now());
 				if (had && try_drop(o, f, q, keep, lo, hi, sig))
 					progress = true;
 			}
@@ -427,6 +432,7 @@ static void minimize(const struct dt_opts *o, const struct dt_files *f, const st
 		if (chunk == 1 || now() >= deadline)
 			break;
 	}
+	progress_clear(o->progress);
 }
 
 /* ---- the reproducer --------------------------------------------------- */
@@ -545,6 +551,7 @@ void dt_run_seed(const struct dt_opts *o, struct dt_files *files, struct dt_stat
 		return;
 	}
 	at = run_calls(o, &s, files, &q, &st->calls, &sig);
+	progress_clear(o->progress);
 	if (at == -1)
 		printf("seed %llu: %lu calls, no divergence\n", (unsigned long long)o->seed,
 		       st->calls - before);

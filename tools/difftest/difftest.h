@@ -18,6 +18,7 @@
 #ifndef UMM_TOOLS_DIFFTEST_H
 #define UMM_TOOLS_DIFFTEST_H
 
+#include "report/progress.h"
 #include "usermm.h"
 
 #include <stdbool.h>
@@ -250,6 +251,7 @@ struct dt_opts {
 	unsigned int skip;      /* kinds not to generate, 1 << kind (--skip) */
 	struct dt_child_opts child;
 	bool verbose;
+	struct progress *progress; /* the line on a terminal (NULL: none) */
 };
 
 struct dt_stats {

@@ -671,7 +671,7 @@ static char *find_in_path(const char *name)
 
 /* The child waits on a pipe until it is seized, so that its execve is
  * the first thing the tracer sees. */
-static pid_t start(char *const argv[], const char *path)
+static pid_t start(char *const argv[], const char *path, const char *name)
 {
 	int go[2];
 	pid_t pid;
@@ -687,7 +687,8 @@ static pid_t start(char *const argv[], const char *path)
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execv(path, argv);
-		fprintf(stderr, "usermm record: %s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "usermm %s: cannot run %s: %s\n", name ? name : "tracer", argv[0],
+			strerror(errno));
 		_exit(127);
 	}
 	close(go[0]);
@@ -711,7 +712,7 @@ int tracer_run(char *const argv[], const struct tracer_hooks *hooks, struct trac
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	tr.root = start(argv, path);
+	tr.root = start(argv, path, hooks->name);
 	if (tr.root < 0) {
 		free(path);
 		return -1;

@@ -38,6 +38,7 @@ struct tracer_call {
 
 struct tracer_hooks {
 	void *ctx;
+	const char *name; /* the command, for messages: "record", "shadow" */
 	/* pid has just exec'd: its new image is in place and nothing of it
 	 * has run. former is its tid before (differs when a thread execs).
 	 * nth counts this pid's execs from 0 (0 only for the command).

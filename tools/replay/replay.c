@@ -69,7 +69,7 @@ static void note(struct replay *r, const char *fmt, ...)
 	if (!r->o.notes)
 		return;
 	va_start(ap, fmt);
-	fputs("usermm: replay: note: ", r->o.notes);
+	fputs("usermm replay: note: ", r->o.notes);
 	vfprintf(r->o.notes, fmt, ap);
 	fputc('\n', r->o.notes);
 	va_end(ap);
@@ -388,9 +388,11 @@ int replay_clone(struct replay *r, long parent, long child, bool share_vm, char 
 	struct proc *pp = find_proc(r, parent), *cp;
 	struct space *sp;
 	size_t pidx;
+	char who[32];
 
 	if (!pp || !pp->alive) {
-		snprintf(err, errlen, "clone: parent pid %ld is not known", parent);
+		snprintf(err, errlen, "clone: the parent (%s) is not known",
+			 replay_pid_name(parent, who, sizeof(who)));
 		return -ESRCH;
 	}
 	sp = share_vm ? pp->sp : space_copy(pp->sp, err, errlen);
@@ -465,13 +467,15 @@ bool replay_seed_brk(struct replay *r, long pid, unsigned long brk)
 {
 	struct proc *p = find_proc(r, pid);
 	struct space *sp = p ? p->sp : NULL;
+	char who[32];
 	int err;
 
 	if (!sp || !sp->brk_unknown || sp->brk_seen || !brk || (brk & 4095))
 		return false;
 	err = umm_mm_set_brk(sp->mm, brk, brk);
 	if (err) {
-		note(r, "pid %ld: cannot set the break to %#lx: %s", pid, brk, strerror(-err));
+		note(r, "%s: cannot set the break to %#lx: %s",
+		     replay_pid_name(pid, who, sizeof(who)), brk, strerror(-err));
 		return false;
 	}
 	sp->brk_unknown = false;
@@ -744,4 +748,13 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
 	}
 	*supported = false;
 	return 0;
+}
+
+const char *replay_pid_name(long pid, char *buf, size_t len)
+{
+	if (pid < 0)
+		snprintf(buf, len, "the traced process");
+	else
+		snprintf(buf, len, "pid %ld", pid);
+	return buf;
 }

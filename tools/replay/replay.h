@@ -144,6 +144,10 @@ long replay_call(struct replay *r, long pid, const struct mem_call *c, bool *sup
  */
 bool replay_seed_brk(struct replay *r, long pid, unsigned long brk);
 
+/* How messages name pid: "pid N", or "the traced process" for the -1
+ * of a trace that never showed its pid. Returns buf. */
+const char *replay_pid_name(long pid, char *buf, size_t len);
+
 /* The pid's space (live or, with keep_exited, final); NULL if none. */
 struct umm_mm *replay_mm(struct replay *r, long pid);
 /* Every pid known, in order of first appearance. */

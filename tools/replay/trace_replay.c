@@ -44,6 +44,13 @@ static bool returns_address(enum mem_op op)
 	return op == MEM_MMAP || op == MEM_BRK || op == MEM_MREMAP;
 }
 
+/* The error stream, with the progress line out of the way. */
+static FILE *err_out(const struct trace_replay *s)
+{
+	progress_clear(s->o.progress);
+	return s->o.err;
+}
+
 static void print_call(const struct trace_replay *s, const struct st_event *ev,
 		       const char *result, const char *extra)
 {
@@ -61,13 +68,13 @@ static void report_divergence(struct trace_replay *s, const struct st_event *ev,
 		.mm = replay_mm(s->r, ev->pid),
 	};
 
-	fprintf(s->o.err, "usermm: replay: divergence at %s:%d", s->o.trace, ev->lineno);
+	fprintf(err_out(s), "usermm replay: divergence at %s:%d", s->o.trace, ev->lineno);
 	if (ev->end_lineno != ev->lineno)
-		fprintf(s->o.err, " (resumed on line %d)", ev->end_lineno);
-	fprintf(s->o.err, ":\n");
-	print_divergence(s->o.err, &d);
+		fprintf(err_out(s), " (resumed on line %d)", ev->end_lineno);
+	fprintf(err_out(s), ":\n");
+	print_divergence(err_out(s), &d);
 	if (s->unsupported)
-		fprintf(s->o.err, "(%lu unsupported call%s before this one, the first on line %d,"
+		fprintf(err_out(s), "(%lu unsupported call%s before this one, the first on line %d,"
 			" may have made the spaces differ)\n", s->unsupported,
 			s->unsupported > 1 ? "s" : "", s->first_unsupported_line);
 }
@@ -133,15 +140,17 @@ static int do_exec(struct trace_replay *s, long pid, int lineno)
 {
 	char *text = snapshot_for(s);
 	char err[256];
+	char who[32];
 	int rc;
 
 	if (!text && s->o.nmaps)
-		fprintf(s->o.err, "usermm: replay: note: line %d: no maps snapshot for this image of "
-			"pid %ld: it starts from an empty address space\n", lineno, pid);
+		fprintf(err_out(s), "usermm replay: note: line %d: no maps snapshot for this image of "
+			"%s: it starts from an empty address space\n", lineno,
+			replay_pid_name(pid, who, sizeof(who)));
 	rc = replay_exec(s->r, pid, text, err, sizeof(err));
 	free(text);
 	if (rc) {
-		fprintf(s->o.err, "usermm: replay: line %d: %s\n", lineno, err);
+		fprintf(err_out(s), "usermm replay: line %d: %s\n", lineno, err);
 		return -1;
 	}
 	s->processes++;
@@ -153,7 +162,7 @@ static int do_clone(struct trace_replay *s, long parent, long child, bool share_
 	char err[256];
 
 	if (replay_clone(s->r, parent, child, share_vm, err, sizeof(err))) {
-		fprintf(s->o.err, "usermm: replay: %s\n", err);
+		fprintf(err_out(s), "usermm replay: %s\n", err);
 		return -1;
 	}
 	s->processes++;
@@ -165,6 +174,7 @@ static int do_clone(struct trace_replay *s, long parent, long child, bool share_
 static int ensure_pid(struct trace_replay *s, long pid, int lineno)
 {
 	long parent = s->first_pid;
+	char who[32];
 
 	if (replay_has_pid(s->r, pid))
 		return 0;
@@ -179,9 +189,9 @@ static int ensure_pid(struct trace_replay *s, long pid, int lineno)
 		parent = s->last_pid;
 	if (!replay_has_pid(s->r, parent))
 		return do_exec(s, pid, lineno);
-	fprintf(s->o.err, "usermm: replay: note: line %d: pid %ld appears without a clone in the "
-		"trace; taken for a thread of pid %ld (trace with -e trace=memory,process to "
-		"follow forks)\n", lineno, pid, parent);
+	fprintf(err_out(s), "usermm replay: note: line %d: pid %ld appears without a clone in the "
+		"trace; taken for a thread of %s (trace with -e trace=memory,process to "
+		"follow forks)\n", lineno, pid, replay_pid_name(parent, who, sizeof(who)));
 	return do_clone(s, parent, pid, true);
 }
 
@@ -220,15 +230,15 @@ static void count_unsupported(struct trace_replay *s, const struct st_event *ev,
 static int memory_call(struct trace_replay *s, struct st_event *ev, const struct mem_call *mc)
 {
 	bool supported;
-	char got[96], extra[160] = "";
+	char got[96], extra[160] = "", who[32];
 	long ours;
 
 	/* brk(NULL), or a first brk that failed, says where the break is. */
 	if (mc->op == MEM_BRK && ev->has_result && (unsigned long)ev->result != mc->arg[0] &&
 	    replay_seed_brk(s->r, ev->pid, (unsigned long)ev->result))
-		fprintf(s->o.err, "usermm: replay: note: line %d: the snapshot does not show the "
-			"break of pid %ld; taken from this brk's answer: %#lx\n", ev->lineno, ev->pid,
-			(unsigned long)ev->result);
+		fprintf(err_out(s), "usermm replay: note: line %d: the snapshot does not show the "
+			"break of %s; taken from this brk's answer: %#lx\n", ev->lineno,
+			replay_pid_name(ev->pid, who, sizeof(who)), (unsigned long)ev->result);
 	ours = replay_call(s->r, ev->pid, mc, &supported);
 	if (!supported) {
 		count_unsupported(s, ev, mc);
@@ -301,7 +311,7 @@ static int call_event(struct trace_replay *s, struct st_event *ev)
 	char err[256];
 
 	if (st_classify(ev, &cls, &mc, &share, err, sizeof(err))) {
-		fprintf(s->o.err, "usermm: replay: %s: %s\n", s->o.trace, err);
+		fprintf(err_out(s), "usermm replay: %s: %s\n", s->o.trace, err);
 		return 1;
 	}
 	if (cls == ST_CLASS_EXEC && ev->has_result && ev->result == 0)
@@ -379,13 +389,15 @@ int trace_replay_stream(struct trace_replay *s, FILE *in)
 
 	while (p && !rc && getline(&line, &cap, in) >= 0) {
 		if (st_parse_line(p, line, ++lineno, &ev, err, sizeof(err))) {
-			fprintf(s->o.err, "usermm: replay: %s: %s\n", s->o.trace, err);
+			fprintf(err_out(s), "usermm replay: %s: %s\n", s->o.trace, err);
 			rc = 1;
 		} else {
 			rc = handle_event(s, &ev);
 		}
+		progress_show(s->o.progress, "line %d: %lu calls replayed", lineno, s->calls);
 		st_event_clear(&ev);
 	}
+	progress_clear(s->o.progress);
 	if (p && st_pending(p, &lineno))
 		fprintf(s->o.out, "# %zu call%s never resumed (the first on line %d): not replayed\n",
 		       st_pending(p, NULL), st_pending(p, NULL) > 1 ? "s" : "", lineno);

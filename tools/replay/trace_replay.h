@@ -9,6 +9,7 @@
 #define UMM_TOOLS_TRACE_REPLAY_H
 
 #include "replay/replay.h"
+#include "report/progress.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ struct trace_replay_opts {
 	bool check, quiet;
 	FILE *out; /* each call with its result, and the summary */
 	FILE *err; /* notes, errors and the divergence */
+	struct progress *progress; /* the line on a terminal (NULL: none) */
 };
 
 struct trace_replay;
