@@ -75,8 +75,8 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->anon_name = anon_vma_name_get(src->anon_name);
 }
 
-/* Links v into the index and into the address list right after prev. */
-static void link_after(struct umm_mm *mm, struct vma *v, struct vma *prev)
+/* Puts v on the address list right after prev (first if NULL). */
+static void list_link_after(struct umm_mm *mm, struct vma *v, struct vma *prev)
 {
 	struct vma *next = prev ? prev->vm_next : mm->tree.first;
 
@@ -90,17 +90,16 @@ static void link_after(struct umm_mm *mm, struct vma *v, struct vma *prev)
 		next->vm_prev = v;
 	else
 		mm->tree.last = v;
-	vt_insert(&mm->tree, v);
 }
 
 void vma_link(struct umm_mm *mm, struct vma *v)
 {
-	link_after(mm, v, find_vma_prev_of(mm, v->vm_start));
+	list_link_after(mm, v, find_vma_prev_of(mm, v->vm_start));
+	vt_insert(&mm->tree, v);
 }
 
-void vma_unlink(struct umm_mm *mm, struct vma *v)
+static void list_unlink(struct umm_mm *mm, struct vma *v)
 {
-	vt_erase(&mm->tree, v);
 	if (v->vm_prev)
 		v->vm_prev->vm_next = v->vm_next;
 	else
@@ -110,6 +109,12 @@ void vma_unlink(struct umm_mm *mm, struct vma *v)
 	else
 		mm->tree.last = v->vm_prev;
 	v->vm_prev = v->vm_next = NULL;
+}
+
+void vma_unlink(struct umm_mm *mm, struct vma *v)
+{
+	vt_erase(&mm->tree, v);
+	list_unlink(mm, v);
 }
 
 /* anon_vma_compatible: neighbours whose flags differ only in access. */
@@ -154,21 +159,23 @@ void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsign
 void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below,
 		    struct vma *spare)
 {
-	unsigned long start = v->vm_start, end = v->vm_end;
-	unsigned long upper_pgoff = v->vm_pgoff + ((addr - start) >> PAGE_SHIFT);
+	unsigned long upper_pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 
 	vma_copy_attrs(spare, v);
 	if (new_below) {
 		spare->split_left_by_failure = v->split_left_by_failure;
 		spare->vm_end = addr;
-		vma_set_range(mm, v, addr, end, upper_pgoff);
-		link_after(mm, spare, v->vm_prev);
+		v->split_left_by_failure = false;
+		v->vm_start = addr;
+		v->vm_pgoff = upper_pgoff;
+		list_link_after(mm, spare, v->vm_prev);
 	} else {
 		spare->vm_start = addr;
 		spare->vm_pgoff = upper_pgoff;
-		vma_set_range(mm, v, start, addr, v->vm_pgoff);
-		link_after(mm, spare, v);
+		v->vm_end = addr;
+		list_link_after(mm, spare, v);
 	}
+	vt_split(&mm->tree, v, spare);
 }
 
 /* is_mergeable_vma (its anon_vma_name_eq included) and
@@ -249,6 +256,20 @@ static void remove_merged(struct umm_mm *mm, struct vma *v)
 	vma_free(mm, v);
 }
 
+/* v grows to end over the n (1 or 2) VMAs after it, which go: the index
+ * learns both at once. */
+static void grow_over_next(struct umm_mm *mm, struct vma *v, unsigned long end, unsigned int n)
+{
+	struct vma *gone[2] = { v->vm_next, n > 1 ? v->vm_next->vm_next : NULL };
+
+	v->vm_end = end;
+	vt_absorb(&mm->tree, v, gone, n);
+	for (unsigned int k = 0; k < n; k++) {
+		list_unlink(mm, gone[k]);
+		vma_free(mm, gone[k]);
+	}
+}
+
 struct vma *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
 	struct vma *prev = vmg->prev, *next = vmg->next;
@@ -260,10 +281,12 @@ struct vma *vma_merge_new_range(struct vma_merge_struct *vmg)
 		if (vmg->merge_next) {
 			absorb(prev, next->vm_flags, next->anon_vma);
 			end = next->vm_end;
-			remove_merged(vmg->mm, next);
 		}
 		absorb(prev, vmg->flags, vmg->anon_vma);
-		vma_set_range(vmg->mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		if (vmg->merge_next)
+			grow_over_next(vmg->mm, prev, end, 1);
+		else
+			vma_set_range(vmg->mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		return prev;
 	}
 	if (!vmg->merge_next)
@@ -280,9 +303,7 @@ static struct vma *merge_both(struct vma_merge_struct *vmg)
 
 	absorb(prev, middle->vm_flags | next->vm_flags,
 	       next->anon_vma ? next->anon_vma : middle->anon_vma);
-	vma_set_range(vmg->mm, prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
-	remove_merged(vmg->mm, middle);
-	remove_merged(vmg->mm, next);
+	grow_over_next(vmg->mm, prev, next->vm_end, 2);
 	return prev;
 }
 
@@ -292,12 +313,13 @@ static struct vma *merge_into_prev(struct vma_merge_struct *vmg)
 	struct vma *prev = vmg->prev, *middle = vmg->middle;
 
 	absorb(prev, middle->vm_flags, middle->anon_vma);
+	if (vmg->end == middle->vm_end) {
+		grow_over_next(vmg->mm, prev, vmg->end, 1);
+		return prev;
+	}
 	vma_set_range(vmg->mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);
-	if (vmg->end == middle->vm_end)
-		remove_merged(vmg->mm, middle);
-	else
-		vma_set_range(vmg->mm, middle, vmg->end, middle->vm_end,
-			      vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT));
+	vma_set_range(vmg->mm, middle, vmg->end, middle->vm_end,
+		      vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT));
 	return prev;
 }
 

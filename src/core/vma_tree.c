@@ -36,7 +36,6 @@
 
 #define FAN 16             /* slots per node */
 #define MIN_FILL (FAN / 2) /* slots every node but the root keeps */
-#define MAX_HEIGHT 24      /* needs 2 * 8^23 VMAs: more than fit in memory */
 #define FIRST_CHUNK (16UL << 10)
 #define HUGE_CHUNK UMM_ALLOC_HUGE /* from here on chunks may be huge pages */
 #define CHUNK_HEAD 64          /* struct vt_chunk, then the nodes */
@@ -68,12 +67,6 @@ struct slot {
 
 static const struct slot empty_slot = { ULONG_MAX, ULONG_MAX, 0, NULL };
 
-/* The way down to one slot: the node and slot index at each level. */
-struct path {
-	struct vt_node *node[MAX_HEIGHT];
-	unsigned int idx[MAX_HEIGHT];
-};
-
 static unsigned long max_ul(unsigned long a, unsigned long b)
 {
 	return a > b ? a : b;
@@ -92,6 +85,13 @@ static _Noreturn void index_broken(const char *what, const struct vma *v)
 	abort();
 }
 
+/* The tree changed shape, or an inner key changed: the cursor's way
+ * down may be wrong now. */
+static void cursor_drop(struct vma_tree *t)
+{
+	t->cursor.ok = false;
+}
+
 /* ---- node memory ---- */
 
 static unsigned long bump_left(const struct vma_tree *t)
@@ -101,6 +101,7 @@ static unsigned long bump_left(const struct vma_tree *t)
 
 static void node_free(struct vma_tree *t, struct vt_node *nd)
 {
+	cursor_drop(t);
 	nd->ptr[0] = t->free_nodes;
 	t->free_nodes = nd;
 	t->nfree++;
@@ -141,6 +142,7 @@ static struct vt_node *node_new(struct vma_tree *t)
 		nd = t->bump++;
 	}
 	t->nfree--;
+	cursor_drop(t);
 	memset(nd->start, 0xff, sizeof(nd->start));
 	memset(nd->end, 0xff, sizeof(nd->end));
 	memset(nd->ptr, 0, sizeof(nd->ptr));
@@ -175,6 +177,7 @@ void vt_destroy(struct vma_tree *t)
 	t->nfree = 0;
 	t->chunks = NULL;
 	t->next_chunk = 0;
+	cursor_drop(t);
 }
 
 /* ---- slots ---- */
@@ -231,22 +234,24 @@ static struct slot summary(struct vt_node *nd)
 }
 
 /* Recomputes slot i of nd from its child; false if nothing changed. */
-static bool refresh(struct vt_node *nd, unsigned int i)
+static bool refresh(struct vma_tree *t, struct vt_node *nd, unsigned int i)
 {
 	struct slot s = summary(nd->ptr[i]);
 
 	if (s.start == nd->start[i] && s.end == nd->end[i] && s.gap == nd->gap[i])
 		return false;
+	if (s.start != nd->start[i])
+		cursor_drop(t);
 	set_slot(nd, i, s);
 	return true;
 }
 
 /* The node at level lv changed: brings its ancestors' slots up to date.
  * An unchanged slot leaves everything above it unchanged too. */
-static void fix_up(struct path *p, unsigned int lv)
+static void fix_up(struct vma_tree *t, struct vt_path *p, unsigned int lv)
 {
 	while (lv-- > 0)
-		if (!refresh(p->node[lv], p->idx[lv]))
+		if (!refresh(t, p->node[lv], p->idx[lv]))
 			return;
 }
 
@@ -266,11 +271,13 @@ static void fill(struct vt_node *nd, const struct slot *buf, unsigned int cnt)
 
 /* Deals the slots of a and b (and item, if given, at position at)
  * evenly between them, a first. */
-static void deal(struct vt_node *a, struct vt_node *b, const struct slot *item, unsigned int at)
+static void deal(struct vma_tree *t, struct vt_node *a, struct vt_node *b,
+		 const struct slot *item, unsigned int at)
 {
 	struct slot buf[2 * FAN + 1];
 	unsigned int cnt = gather(a, buf);
 
+	cursor_drop(t);
 	cnt += gather(b, buf + cnt);
 	if (item) {
 		memmove(&buf[at + 1], &buf[at], (cnt - at) * sizeof(buf[0]));
@@ -294,25 +301,84 @@ static unsigned int count_le(const struct vt_node *nd, unsigned long key)
 	return c;
 }
 
-/* Follows the largest start <= key down to a leaf (the first child where
- * there is none); the leaf's index is the count of its starts <= key. */
-static void descend(const struct vma_tree *t, unsigned long key, struct path *p)
+/* Narrows [*lo, *hi) to the keys whose way down by start takes slot i
+ * of nd: those from its start (any below it, for the first slot) to the
+ * next slot's start. */
+static void narrow(const struct vt_node *nd, unsigned int i, unsigned long *lo, unsigned long *hi)
+{
+	if (i > 0)
+		*lo = nd->start[i];
+	if (i + 1 < FAN && nd->start[i + 1] < *hi)
+		*hi = nd->start[i + 1];
+}
+
+/* Remembers the inner levels of p as the cursor, for keys in [lo, hi). */
+static void cursor_keep(const struct vma_tree *t, const struct vt_path *p, unsigned long lo,
+			unsigned long hi)
+{
+	/* The cursor is a cache: lookups of a const tree update it too. */
+	struct vt_cursor *c = (struct vt_cursor *)&t->cursor;
+
+	if (lo >= hi)
+		return;
+	for (unsigned int lv = 0; lv < t->height; lv++) {
+		c->path.node[lv] = p->node[lv];
+		c->path.idx[lv] = p->idx[lv];
+	}
+	c->lo = lo;
+	c->hi = hi;
+	c->ok = true;
+}
+
+/* Does the cursor serve key? Then p gets its way down to the leaf. */
+static bool cursor_serves(const struct vma_tree *t, unsigned long key, struct vt_path *p)
+{
+	const struct vt_cursor *c = &t->cursor;
+
+	if (!c->ok || key < c->lo || key >= c->hi)
+		return false;
+	for (unsigned int lv = 0; lv < t->height; lv++) {
+		p->node[lv] = c->path.node[lv];
+		p->idx[lv] = c->path.idx[lv];
+	}
+	return true;
+}
+
+/* The way down by start, without the cursor, and the keys it serves. */
+static void descend_fresh(const struct vma_tree *t, unsigned long key, struct vt_path *p,
+			  unsigned long *lo, unsigned long *hi)
 {
 	struct vt_node *nd = t->root;
 	unsigned int lv, c;
 
+	*lo = 0;
+	*hi = ULONG_MAX;
 	for (lv = 0; lv + 1 < t->height; lv++) {
 		c = count_le(nd, key);
 		p->node[lv] = nd;
 		p->idx[lv] = c ? c - 1 : 0;
+		narrow(nd, p->idx[lv], lo, hi);
 		nd = nd->ptr[p->idx[lv]];
 	}
 	p->node[lv] = nd;
-	p->idx[lv] = count_le(nd, key);
+}
+
+/* Follows the largest start <= key down to a leaf (the first child where
+ * there is none); the leaf's index is the count of its starts <= key. */
+static void descend(const struct vma_tree *t, unsigned long key, struct vt_path *p)
+{
+	unsigned int leaf = t->height - 1;
+	unsigned long lo, hi;
+
+	if (!cursor_serves(t, key, p)) {
+		descend_fresh(t, key, p, &lo, &hi);
+		cursor_keep(t, p, lo, hi);
+	}
+	p->idx[leaf] = count_le(p->node[leaf], key);
 }
 
 /* Moves the path to the first slot of the next leaf; false at the end. */
-static bool next_leaf(const struct vma_tree *t, struct path *p)
+static bool next_leaf(const struct vma_tree *t, struct vt_path *p)
 {
 	unsigned int lv = t->height - 1, k = lv;
 
@@ -330,7 +396,7 @@ static bool next_leaf(const struct vma_tree *t, struct path *p)
 
 /* The path to v's leaf slot. v's cached start may be stale (vt_update):
  * the slot found by its new start is v's or its predecessor's. */
-static void locate(const struct vma_tree *t, const struct vma *v, struct path *p)
+static void locate(const struct vma_tree *t, const struct vma *v, struct vt_path *p)
 {
 	unsigned int lv = t->height - 1;
 	struct vt_node *leaf;
@@ -357,12 +423,12 @@ static void locate(const struct vma_tree *t, const struct vma *v, struct path *p
 
 /* ---- insertion ---- */
 
-static void insert_slot(struct vma_tree *t, struct path *p, unsigned int lv, struct slot item);
+static void insert_slot(struct vma_tree *t, struct vt_path *p, unsigned int lv, struct slot item);
 
 /* A full node at lv shares with a sibling that has room, so that
  * ascending or descending runs of inserts fill nodes instead of leaving
  * them half empty. */
-static bool share(struct path *p, unsigned int lv, const struct slot *item)
+static bool share(struct vma_tree *t, struct vt_path *p, unsigned int lv, const struct slot *item)
 {
 	struct vt_node *parent = p->node[lv - 1];
 	unsigned int pi = p->idx[lv - 1], ai;
@@ -376,20 +442,20 @@ static bool share(struct path *p, unsigned int lv, const struct slot *item)
 		return false;
 	a = parent->ptr[ai];
 	b = parent->ptr[ai + 1];
-	deal(a, b, item, p->idx[lv] + (ai < pi ? a->n : 0));
-	refresh(parent, ai);
-	refresh(parent, ai + 1);
-	fix_up(p, lv - 1);
+	deal(t, a, b, item, p->idx[lv] + (ai < pi ? a->n : 0));
+	refresh(t, parent, ai);
+	refresh(t, parent, ai + 1);
+	fix_up(t, p, lv - 1);
 	return true;
 }
 
 /* Splits the full node at lv, adding item; the new right half goes into
  * the parent, or under a new root. */
-static void split(struct vma_tree *t, struct path *p, unsigned int lv, const struct slot *item)
+static void split(struct vma_tree *t, struct vt_path *p, unsigned int lv, const struct slot *item)
 {
 	struct vt_node *nd = p->node[lv], *right = node_new(t), *root;
 
-	deal(nd, right, item, p->idx[lv]);
+	deal(t, nd, right, item, p->idx[lv]);
 	if (lv == 0) {
 		root = node_new(t);
 		set_slot(root, 0, summary(nd));
@@ -399,20 +465,20 @@ static void split(struct vma_tree *t, struct path *p, unsigned int lv, const str
 		t->height++;
 		return;
 	}
-	refresh(p->node[lv - 1], p->idx[lv - 1]);
+	refresh(t, p->node[lv - 1], p->idx[lv - 1]);
 	p->idx[lv - 1]++;
 	insert_slot(t, p, lv - 1, summary(right));
 }
 
 /* Puts item at slot p->idx[lv] of the node at level lv. */
-static void insert_slot(struct vma_tree *t, struct path *p, unsigned int lv, struct slot item)
+static void insert_slot(struct vma_tree *t, struct vt_path *p, unsigned int lv, struct slot item)
 {
 	struct vt_node *nd = p->node[lv];
 
 	if (nd->n < FAN) {
 		slot_insert(nd, p->idx[lv], item);
-		fix_up(p, lv);
-	} else if (lv == 0 || !share(p, lv, &item)) {
+		fix_up(t, p, lv);
+	} else if (lv == 0 || !share(t, p, lv, &item)) {
 		split(t, p, lv, &item);
 	}
 }
@@ -420,7 +486,7 @@ static void insert_slot(struct vma_tree *t, struct path *p, unsigned int lv, str
 void vt_insert(struct vma_tree *t, struct vma *v)
 {
 	struct slot item = { v->vm_start, v->vm_end, 0, v };
-	struct path p;
+	struct vt_path p;
 
 	t->count++;
 	if (!t->root) {
@@ -453,7 +519,7 @@ static void shrink_root(struct vma_tree *t)
 }
 
 /* The node at lv lost a slot: refill it from a sibling or merge them. */
-static void after_remove(struct vma_tree *t, struct path *p, unsigned int lv)
+static void after_remove(struct vma_tree *t, struct vt_path *p, unsigned int lv)
 {
 	struct vt_node *parent, *a, *b;
 	unsigned int ai;
@@ -463,7 +529,7 @@ static void after_remove(struct vma_tree *t, struct path *p, unsigned int lv)
 		return;
 	}
 	if (p->node[lv]->n >= MIN_FILL) {
-		fix_up(p, lv);
+		fix_up(t, p, lv);
 		return;
 	}
 	parent = p->node[lv - 1];
@@ -471,10 +537,10 @@ static void after_remove(struct vma_tree *t, struct path *p, unsigned int lv)
 	a = parent->ptr[ai];
 	b = parent->ptr[ai + 1];
 	if (a->n + b->n >= 2 * MIN_FILL) {
-		deal(a, b, NULL, 0);
-		refresh(parent, ai);
-		refresh(parent, ai + 1);
-		fix_up(p, lv - 1);
+		deal(t, a, b, NULL, 0);
+		refresh(t, parent, ai);
+		refresh(t, parent, ai + 1);
+		fix_up(t, p, lv - 1);
 		return;
 	}
 	/* Too few for two nodes: b's slots join a's. */
@@ -483,13 +549,13 @@ static void after_remove(struct vma_tree *t, struct path *p, unsigned int lv)
 	a->n += b->n;
 	node_free(t, b);
 	slot_remove(parent, ai + 1);
-	refresh(parent, ai);
+	refresh(t, parent, ai);
 	after_remove(t, p, lv - 1);
 }
 
 void vt_erase(struct vma_tree *t, struct vma *v)
 {
-	struct path p;
+	struct vt_path p;
 	unsigned int lv = t->height - 1;
 
 	locate(t, v, &p);
@@ -500,13 +566,60 @@ void vt_erase(struct vma_tree *t, struct vma *v)
 
 void vt_update(struct vma_tree *t, struct vma *v)
 {
-	struct path p;
+	struct vt_path p;
 	unsigned int lv = t->height - 1;
 
 	locate(t, v, &p);
 	p.node[lv]->start[p.idx[lv]] = v->vm_start;
 	p.node[lv]->end[p.idx[lv]] = v->vm_end;
-	fix_up(&p, lv);
+	fix_up(t, &p, lv);
+}
+
+/* ---- splits and merges in place ---- */
+
+static struct slot vma_slot(struct vma *v)
+{
+	return (struct slot){ v->vm_start, v->vm_end, 0, v };
+}
+
+void vt_split(struct vma_tree *t, struct vma *v, struct vma *piece)
+{
+	struct vma *lower = piece->vm_start < v->vm_start ? piece : v;
+	struct vma *upper = lower == v ? piece : v;
+	unsigned int lv = t->height - 1;
+	struct vt_node *leaf;
+	struct vt_path p;
+
+	locate(t, v, &p);
+	leaf = p.node[lv];
+	set_slot(leaf, p.idx[lv], vma_slot(lower));
+	p.idx[lv]++;
+	t->count++;
+	/* The two pieces cover what v did: the leaf's summary stands. */
+	if (leaf->n < FAN)
+		slot_insert(leaf, p.idx[lv], vma_slot(upper));
+	else
+		insert_slot(t, &p, lv, vma_slot(upper));
+}
+
+void vt_absorb(struct vma_tree *t, struct vma *v, struct vma *const *gone, unsigned int n)
+{
+	unsigned int lv = t->height - 1, i, k = 0;
+	struct vt_node *leaf;
+	struct vt_path p;
+
+	locate(t, v, &p);
+	leaf = p.node[lv];
+	i = p.idx[lv];
+	leaf->end[i] = v->vm_end;
+	for (; k < n && i + 1 < leaf->n && leaf->ptr[i + 1] == gone[k]; k++) {
+		slot_remove(leaf, i + 1);
+		t->count--;
+	}
+	after_remove(t, &p, lv);
+	/* Those in the next leaf go one by one. */
+	for (; k < n; k++)
+		vt_erase(t, gone[k]);
 }
 
 /* ---- lookups ---- */
@@ -528,17 +641,63 @@ static unsigned int first_end_above(const struct vt_node *nd, unsigned long addr
 	return i;
 }
 
-struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
+/* Does a VMA before the cursor's leaf end above addr? Only one that
+ * overlaps the next can, in the middle of a merge; the ancestors' slots
+ * before the way down know the highest end there. */
+static bool earlier_end_above(const struct vma_tree *t, unsigned long addr)
 {
-	const struct vt_node *nd = mm->tree.root;
+	const struct vt_path *p = &t->cursor.path;
+
+	for (unsigned int lv = 0; lv + 1 < t->height; lv++)
+		for (unsigned int j = 0; j < p->idx[lv]; j++)
+			if (p->node[lv]->end[j] > addr)
+				return true;
+	return false;
+}
+
+/*
+ * The cursor's leaf answers when addr is at or above its keys and no
+ * earlier VMA ends above addr: then the first slot of the leaf that ends
+ * above addr is the answer, if there is one. NULL: ask the tree.
+ */
+static struct vma *find_vma_cursor(const struct vma_tree *t, unsigned long addr)
+{
+	const struct vt_cursor *c = &t->cursor;
+	const struct vt_node *leaf;
 	unsigned int i;
 
-	for (unsigned int lv = 1; nd; lv++) {
+	if (!c->ok || addr < c->lo)
+		return NULL;
+	leaf = c->path.node[t->height - 1];
+	i = first_end_above(leaf, addr);
+	if (i >= leaf->n || earlier_end_above(t, addr))
+		return NULL;
+	return leaf->ptr[i];
+}
+
+struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
+{
+	const struct vma_tree *t = &mm->tree;
+	struct vt_node *nd = t->root;
+	unsigned long lo = 0, hi = ULONG_MAX;
+	struct vma *v = find_vma_cursor(t, addr);
+	struct vt_path p;
+	unsigned int i;
+
+	if (v)
+		return v;
+	for (unsigned int lv = 0; nd; lv++) {
 		i = first_end_above(nd, addr);
 		if (i == FAN)
 			return NULL;
-		if (lv == mm->tree.height)
-			return nd->ptr[i]; /* NULL if an unused slot */
+		p.node[lv] = nd;
+		p.idx[lv] = i;
+		if (lv + 1 == t->height) {
+			if (nd->ptr[i]) /* NULL if an unused slot */
+				cursor_keep(t, &p, lo, hi);
+			return nd->ptr[i];
+		}
+		narrow(nd, i, &lo, &hi);
 		nd = nd->ptr[i];
 	}
 	return NULL;
@@ -546,19 +705,15 @@ struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
 
 struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr)
 {
-	const struct vt_node *nd = mm->tree.root;
-	unsigned int c;
+	const struct vma_tree *t = &mm->tree;
+	struct vt_path p;
+	unsigned int leaf = t->height - 1, c;
 
-	if (!nd || addr == 0)
+	if (!t->root || addr == 0)
 		return NULL;
-	for (unsigned int lv = 1;; lv++) {
-		c = count_le(nd, addr - 1);
-		if (c == 0)
-			return NULL;
-		if (lv == mm->tree.height)
-			return nd->ptr[c - 1];
-		nd = nd->ptr[c - 1];
-	}
+	descend(t, addr - 1, &p);
+	c = p.idx[leaf];
+	return c ? p.node[leaf]->ptr[c - 1] : NULL;
 }
 
 struct vma *find_vma_intersection(const struct umm_mm *mm, unsigned long start,
@@ -747,6 +902,27 @@ static int check_node(struct check *c, const struct vt_node *nd, unsigned int lv
 	return err;
 }
 
+/* A cursor in use must be the way a fresh descent takes for its keys. */
+static int check_cursor(struct check *c)
+{
+	const struct vt_cursor *cur = &c->t->cursor;
+	unsigned int leaf = c->t->height - 1;
+	unsigned long lo, hi;
+	struct vt_path p;
+
+	if (!cur->ok)
+		return 0;
+	if (!c->t->root)
+		return bad(c, "cursor in an empty index", 0);
+	descend_fresh(c->t, cur->lo, &p, &lo, &hi);
+	if (lo != cur->lo || hi != cur->hi || p.node[leaf] != cur->path.node[leaf])
+		return bad(c, "stale cursor", cur->lo);
+	for (unsigned int lv = 0; lv < leaf; lv++)
+		if (p.node[lv] != cur->path.node[lv] || p.idx[lv] != cur->path.idx[lv])
+			return bad(c, "stale cursor path", cur->lo);
+	return 0;
+}
+
 static int check_memory(struct check *c)
 {
 	unsigned long n = bump_left(c->t);
@@ -763,12 +939,14 @@ int vt_check(const struct vma_tree *t, char *msg, size_t len)
 	struct check c = { t, t->first, 0, msg, len };
 	int err;
 
-	if (!t->root != !t->height || t->height > MAX_HEIGHT)
+	if (!t->root != !t->height || t->height > VT_MAX_HEIGHT)
 		return bad(&c, "bad height", t->height);
 	err = t->root ? check_node(&c, t->root, 0) : 0;
 	if (!err && c.next)
 		err = bad(&c, "VMA on the address list missing", c.next->vm_start);
 	if (!err && c.count != t->count)
 		err = bad(&c, "VMA count differs from the leaves", t->count);
+	if (!err)
+		err = check_cursor(&c);
 	return err ? err : check_memory(&c);
 }

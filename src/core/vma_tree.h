@@ -14,6 +14,28 @@ struct umm_mm;
 /* All zero is an empty tree; vt_destroy returns the node memory. */
 struct vt_node;
 struct vt_chunk;
+
+#define VT_MAX_HEIGHT 24 /* needs 2 * 8^23 VMAs: more than fit in memory */
+
+/* The way down to one slot: the node and slot index at each level. */
+struct vt_path {
+	struct vt_node *node[VT_MAX_HEIGHT];
+	unsigned int idx[VT_MAX_HEIGHT];
+};
+
+/*
+ * The last way down, kept for the next: a call works on one place, and
+ * its lookups, splits and merges there find their leaf without a
+ * descent (the kernel keeps a maple state for the same reason). It
+ * serves every key in [lo, hi) while ok; any change to the tree's shape
+ * or to an inner node's keys clears ok.
+ */
+struct vt_cursor {
+	struct vt_path path;
+	unsigned long lo, hi;
+	bool ok;
+};
+
 struct vma_tree {
 	const struct umm_allocator *alloc; /* node memory comes from here */
 	struct vt_node *root;
@@ -28,6 +50,8 @@ struct vma_tree {
 	unsigned long nfree;                /* free_nodes plus the bump region */
 	struct vt_chunk *chunks;            /* every chunk, for vt_destroy */
 	size_t next_chunk;                  /* bytes of the chunk to get next */
+
+	struct vt_cursor cursor;
 };
 
 /*
@@ -45,6 +69,18 @@ void vt_erase(struct vma_tree *t, struct vma *v);
  * start not passing or meeting a neighbour's (its end may overlap one).
  */
 void vt_update(struct vma_tree *t, struct vma *v);
+/*
+ * vt_split: v, linked, was split in two: v and piece, adjacent, now
+ * cover what v did. piece joins the index beside v, and v's slot takes
+ * its new extent, in one step. Cannot fail after vt_reserve.
+ */
+void vt_split(struct vma_tree *t, struct vma *v, struct vma *piece);
+/*
+ * vt_absorb: v has grown over gone[0..n), the VMAs right after it in
+ * address order: they leave the index and v's slot takes its new end,
+ * in one step.
+ */
+void vt_absorb(struct vma_tree *t, struct vma *v, struct vma *const *gone, unsigned int n);
 /* Returns the node memory; the tree is empty afterwards (the VMAs and
  * the address list are the caller's). */
 void vt_destroy(struct vma_tree *t);
