@@ -312,36 +312,28 @@ static void narrow(const struct vt_node *nd, unsigned int i, unsigned long *lo, 
 		*hi = nd->start[i + 1];
 }
 
-/* Remembers the inner levels of p as the cursor, for keys in [lo, hi). */
-static void cursor_keep(const struct vma_tree *t, const struct vt_path *p, unsigned long lo,
-			unsigned long hi)
+/* The keys the cursor's way down serves, from the inner levels' keys. */
+static void cursor_bound(const struct vma_tree *t)
 {
-	/* The cursor is a cache: lookups of a const tree update it too. */
 	struct vt_cursor *c = (struct vt_cursor *)&t->cursor;
 
-	if (lo >= hi)
-		return;
-	for (unsigned int lv = 0; lv < t->height; lv++) {
-		c->path.node[lv] = p->node[lv];
-		c->path.idx[lv] = p->idx[lv];
-	}
-	c->lo = lo;
-	c->hi = hi;
-	c->ok = true;
+	c->lo = 0;
+	c->hi = ULONG_MAX;
+	for (unsigned int lv = 0; lv + 1 < t->height; lv++)
+		narrow(c->path.node[lv], c->path.idx[lv], &c->lo, &c->hi);
+	c->bounded = true;
 }
 
-/* Does the cursor serve key? Then p gets its way down to the leaf. */
-static bool cursor_serves(const struct vma_tree *t, unsigned long key, struct vt_path *p)
+/* Does the cursor's way down serve key? */
+static bool cursor_serves(const struct vma_tree *t, unsigned long key)
 {
 	const struct vt_cursor *c = &t->cursor;
 
-	if (!c->ok || key < c->lo || key >= c->hi)
+	if (!c->ok)
 		return false;
-	for (unsigned int lv = 0; lv < t->height; lv++) {
-		p->node[lv] = c->path.node[lv];
-		p->idx[lv] = c->path.idx[lv];
-	}
-	return true;
+	if (!c->bounded)
+		cursor_bound(t);
+	return key >= c->lo && key < c->hi;
 }
 
 /* The way down by start, without the cursor, and the keys it serves. */
@@ -363,18 +355,26 @@ static void descend_fresh(const struct vma_tree *t, unsigned long key, struct vt
 	p->node[lv] = nd;
 }
 
-/* Follows the largest start <= key down to a leaf (the first child where
- * there is none); the leaf's index is the count of its starts <= key. */
-static void descend(const struct vma_tree *t, unsigned long key, struct vt_path *p)
+/*
+ * Follows the largest start <= key down to a leaf (the first child where
+ * there is none); the leaf's index is the count of its starts <= key.
+ * The way down is the cursor's, or becomes it, and is returned in place:
+ * the caller may move the leaf's index, and must drop the cursor before
+ * it moves anything above.
+ */
+static struct vt_path *descend(const struct vma_tree *t, unsigned long key)
 {
+	/* The cursor is a cache: lookups of a const tree update it too. */
+	struct vt_cursor *c = (struct vt_cursor *)&t->cursor;
 	unsigned int leaf = t->height - 1;
-	unsigned long lo, hi;
 
-	if (!cursor_serves(t, key, p)) {
-		descend_fresh(t, key, p, &lo, &hi);
-		cursor_keep(t, p, lo, hi);
+	if (!cursor_serves(t, key)) {
+		descend_fresh(t, key, &c->path, &c->lo, &c->hi);
+		c->ok = c->lo < c->hi;
+		c->bounded = true;
 	}
-	p->idx[leaf] = count_le(p->node[leaf], key);
+	c->path.idx[leaf] = count_le(c->path.node[leaf], key);
+	return &c->path;
 }
 
 /* Moves the path to the first slot of the next leaf; false at the end. */
@@ -396,22 +396,24 @@ static bool next_leaf(const struct vma_tree *t, struct vt_path *p)
 
 /* The path to v's leaf slot. v's cached start may be stale (vt_update):
  * the slot found by its new start is v's or its predecessor's. */
-static void locate(const struct vma_tree *t, const struct vma *v, struct vt_path *p)
+static struct vt_path *locate(struct vma_tree *t, const struct vma *v)
 {
 	unsigned int lv = t->height - 1;
 	struct vt_node *leaf;
+	struct vt_path *p;
 	unsigned int c;
 
 	if (!t->root)
 		index_broken("lookup in an empty index", v);
-	descend(t, v->vm_start, p);
+	p = descend(t, v->vm_start);
 	leaf = p->node[lv];
 	c = p->idx[lv];
 	if (c && leaf->ptr[c - 1] == v) {
 		p->idx[lv] = c - 1;
-		return;
+		return p;
 	}
 	if (c == leaf->n) {
+		cursor_drop(t); /* the way down moves on past its keys */
 		if (!next_leaf(t, p))
 			index_broken("VMA not found", v);
 		c = 0;
@@ -419,6 +421,7 @@ static void locate(const struct vma_tree *t, const struct vma *v, struct vt_path
 	if (p->node[lv]->ptr[c] != v)
 		index_broken("VMA not found", v);
 	p->idx[lv] = c;
+	return p;
 }
 
 /* ---- insertion ---- */
@@ -486,8 +489,6 @@ static void insert_slot(struct vma_tree *t, struct vt_path *p, unsigned int lv, 
 void vt_insert(struct vma_tree *t, struct vma *v)
 {
 	struct slot item = { v->vm_start, v->vm_end, 0, v };
-	struct vt_path p;
-
 	t->count++;
 	if (!t->root) {
 		t->root = node_new(t);
@@ -495,8 +496,7 @@ void vt_insert(struct vma_tree *t, struct vma *v)
 		slot_insert(t->root, 0, item);
 		return;
 	}
-	descend(t, v->vm_start, &p);
-	insert_slot(t, &p, t->height - 1, item);
+	insert_slot(t, descend(t, v->vm_start), t->height - 1, item);
 }
 
 /* ---- removal ---- */
@@ -555,24 +555,22 @@ static void after_remove(struct vma_tree *t, struct vt_path *p, unsigned int lv)
 
 void vt_erase(struct vma_tree *t, struct vma *v)
 {
-	struct vt_path p;
 	unsigned int lv = t->height - 1;
+	struct vt_path *p = locate(t, v);
 
-	locate(t, v, &p);
-	slot_remove(p.node[lv], p.idx[lv]);
+	slot_remove(p->node[lv], p->idx[lv]);
 	t->count--;
-	after_remove(t, &p, lv);
+	after_remove(t, p, lv);
 }
 
 void vt_update(struct vma_tree *t, struct vma *v)
 {
-	struct vt_path p;
 	unsigned int lv = t->height - 1;
+	struct vt_path *p = locate(t, v);
 
-	locate(t, v, &p);
-	p.node[lv]->start[p.idx[lv]] = v->vm_start;
-	p.node[lv]->end[p.idx[lv]] = v->vm_end;
-	fix_up(t, &p, lv);
+	p->node[lv]->start[p->idx[lv]] = v->vm_start;
+	p->node[lv]->end[p->idx[lv]] = v->vm_end;
+	fix_up(t, p, lv);
 }
 
 /* ---- splits and merges in place ---- */
@@ -587,36 +585,32 @@ void vt_split(struct vma_tree *t, struct vma *v, struct vma *piece)
 	struct vma *lower = piece->vm_start < v->vm_start ? piece : v;
 	struct vma *upper = lower == v ? piece : v;
 	unsigned int lv = t->height - 1;
-	struct vt_node *leaf;
-	struct vt_path p;
+	struct vt_path *p = locate(t, v);
+	struct vt_node *leaf = p->node[lv];
 
-	locate(t, v, &p);
-	leaf = p.node[lv];
-	set_slot(leaf, p.idx[lv], vma_slot(lower));
-	p.idx[lv]++;
+	set_slot(leaf, p->idx[lv], vma_slot(lower));
+	p->idx[lv]++;
 	t->count++;
 	/* The two pieces cover what v did: the leaf's summary stands. */
 	if (leaf->n < FAN)
-		slot_insert(leaf, p.idx[lv], vma_slot(upper));
+		slot_insert(leaf, p->idx[lv], vma_slot(upper));
 	else
-		insert_slot(t, &p, lv, vma_slot(upper));
+		insert_slot(t, p, lv, vma_slot(upper));
 }
 
 void vt_absorb(struct vma_tree *t, struct vma *v, struct vma *const *gone, unsigned int n)
 {
-	unsigned int lv = t->height - 1, i, k = 0;
-	struct vt_node *leaf;
-	struct vt_path p;
+	unsigned int lv = t->height - 1, k = 0;
+	struct vt_path *p = locate(t, v);
+	struct vt_node *leaf = p->node[lv];
+	unsigned int i = p->idx[lv];
 
-	locate(t, v, &p);
-	leaf = p.node[lv];
-	i = p.idx[lv];
 	leaf->end[i] = v->vm_end;
 	for (; k < n && i + 1 < leaf->n && leaf->ptr[i + 1] == gone[k]; k++) {
 		slot_remove(leaf, i + 1);
 		t->count--;
 	}
-	after_remove(t, &p, lv);
+	after_remove(t, p, lv);
 	/* Those in the next leaf go one by one. */
 	for (; k < n; k++)
 		vt_erase(t, gone[k]);
@@ -656,9 +650,10 @@ static bool earlier_end_above(const struct vma_tree *t, unsigned long addr)
 }
 
 /*
- * The cursor's leaf answers when addr is at or above its keys and no
- * earlier VMA ends above addr: then the first slot of the leaf that ends
- * above addr is the answer, if there is one. NULL: ask the tree.
+ * The cursor's leaf answers when addr lies at or above its first start
+ * and no earlier VMA ends above addr: then the first slot of the leaf
+ * that ends above addr is the answer, if there is one. Only end lines
+ * are read, which the last lookup left in the cache. NULL: ask the tree.
  */
 static struct vma *find_vma_cursor(const struct vma_tree *t, unsigned long addr)
 {
@@ -666,38 +661,57 @@ static struct vma *find_vma_cursor(const struct vma_tree *t, unsigned long addr)
 	const struct vt_node *leaf;
 	unsigned int i;
 
-	if (!c->ok || addr < c->lo)
+	if (!c->ok)
 		return NULL;
 	leaf = c->path.node[t->height - 1];
-	i = first_end_above(leaf, addr);
-	if (i >= leaf->n || earlier_end_above(t, addr))
+	if (addr >= leaf->end[leaf->n - 1]) /* past the leaf, most likely */
 		return NULL;
-	return leaf->ptr[i];
+	i = first_end_above(leaf, addr);
+	/* At slot 0 addr may lie in an earlier leaf's range. */
+	if (i >= leaf->n || (i == 0 && addr < leaf->start[0]))
+		return NULL;
+	return earlier_end_above(t, addr) ? NULL : leaf->ptr[i];
+}
+
+struct vma *find_vma_peek(const struct umm_mm *mm, unsigned long addr)
+{
+	const struct vt_node *nd = mm->tree.root;
+	unsigned int i;
+
+	for (unsigned int lv = 1; nd; lv++) {
+		i = first_end_above(nd, addr);
+		if (i == FAN)
+			return NULL;
+		if (lv == mm->tree.height)
+			return nd->ptr[i]; /* NULL if an unused slot */
+		nd = nd->ptr[i];
+	}
+	return NULL;
 }
 
 struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
 {
 	const struct vma_tree *t = &mm->tree;
+	/* The way down becomes the cursor, written as it goes. */
+	struct vt_cursor *c = (struct vt_cursor *)&t->cursor;
 	struct vt_node *nd = t->root;
-	unsigned long lo = 0, hi = ULONG_MAX;
 	struct vma *v = find_vma_cursor(t, addr);
-	struct vt_path p;
 	unsigned int i;
 
 	if (v)
 		return v;
+	c->ok = false;
 	for (unsigned int lv = 0; nd; lv++) {
 		i = first_end_above(nd, addr);
 		if (i == FAN)
 			return NULL;
-		p.node[lv] = nd;
-		p.idx[lv] = i;
+		c->path.node[lv] = nd;
+		c->path.idx[lv] = i;
 		if (lv + 1 == t->height) {
-			if (nd->ptr[i]) /* NULL if an unused slot */
-				cursor_keep(t, &p, lo, hi);
+			c->ok = nd->ptr[i] != NULL; /* NULL if an unused slot */
+			c->bounded = false;
 			return nd->ptr[i];
 		}
-		narrow(nd, i, &lo, &hi);
 		nd = nd->ptr[i];
 	}
 	return NULL;
@@ -706,14 +720,14 @@ struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
 struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr)
 {
 	const struct vma_tree *t = &mm->tree;
-	struct vt_path p;
 	unsigned int leaf = t->height - 1, c;
+	struct vt_path *p;
 
 	if (!t->root || addr == 0)
 		return NULL;
-	descend(t, addr - 1, &p);
-	c = p.idx[leaf];
-	return c ? p.node[leaf]->ptr[c - 1] : NULL;
+	p = descend(t, addr - 1);
+	c = p->idx[leaf];
+	return c ? p->node[leaf]->ptr[c - 1] : NULL;
 }
 
 struct vma *find_vma_intersection(const struct umm_mm *mm, unsigned long start,
@@ -902,7 +916,8 @@ static int check_node(struct check *c, const struct vt_node *nd, unsigned int lv
 	return err;
 }
 
-/* A cursor in use must be the way a fresh descent takes for its keys. */
+/* A cursor in use must be a way down from the root, and the way a fresh
+ * descent takes for the keys it claims to serve. */
 static int check_cursor(struct check *c)
 {
 	const struct vt_cursor *cur = &c->t->cursor;
@@ -912,14 +927,17 @@ static int check_cursor(struct check *c)
 
 	if (!cur->ok)
 		return 0;
-	if (!c->t->root)
-		return bad(c, "cursor in an empty index", 0);
+	if (!c->t->root || cur->path.node[0] != c->t->root)
+		return bad(c, "cursor not from the root", 0);
+	for (unsigned int lv = 0; lv < leaf; lv++)
+		if (cur->path.idx[lv] >= cur->path.node[lv]->n ||
+		    cur->path.node[lv]->ptr[cur->path.idx[lv]] != cur->path.node[lv + 1])
+			return bad(c, "cursor path broken", cur->path.node[lv]->start[0]);
+	if (!cur->bounded || cur->lo >= cur->hi)
+		return 0;
 	descend_fresh(c->t, cur->lo, &p, &lo, &hi);
 	if (lo != cur->lo || hi != cur->hi || p.node[leaf] != cur->path.node[leaf])
 		return bad(c, "stale cursor", cur->lo);
-	for (unsigned int lv = 0; lv < leaf; lv++)
-		if (p.node[lv] != cur->path.node[lv] || p.idx[lv] != cur->path.idx[lv])
-			return bad(c, "stale cursor path", cur->lo);
 	return 0;
 }
 

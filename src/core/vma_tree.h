@@ -28,12 +28,13 @@ struct vt_path {
  * its lookups, splits and merges there find their leaf without a
  * descent (the kernel keeps a maple state for the same reason). It
  * serves every key in [lo, hi) while ok; any change to the tree's shape
- * or to an inner node's keys clears ok.
+ * or to an inner node's keys clears ok. A lookup by end (find_vma) keeps
+ * its way without the bounds, which are worked out when first needed.
  */
 struct vt_cursor {
 	struct vt_path path;
 	unsigned long lo, hi;
-	bool ok;
+	bool ok, bounded;
 };
 
 struct vma_tree {
@@ -100,6 +101,10 @@ int vt_check(const struct vma_tree *t, char *msg, size_t len);
 
 /* find_vma: the first VMA with vm_end > addr, or NULL. */
 struct vma *find_vma(const struct umm_mm *mm, unsigned long addr);
+/* find_vma for a query from outside the calls (umm_find_vma, the
+ * iterator): it neither uses nor moves the cursor, which belongs to the
+ * call working on its own place. */
+struct vma *find_vma_peek(const struct umm_mm *mm, unsigned long addr);
 /* The last VMA with vm_start < addr, or NULL. */
 struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr);
 /* The first VMA intersecting [start, end), or NULL. */

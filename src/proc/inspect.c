@@ -31,7 +31,7 @@ int umm_find_vma(struct umm_mm *mm, unsigned long addr, struct umm_vma_info *out
 	if (!mm || !out)
 		return -EINVAL;
 	mm_lock(mm);
-	v = find_vma(mm, addr);
+	v = find_vma_peek(mm, addr);
 	if (v)
 		vma_to_info(v, out);
 	mm_unlock(mm);
