@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "alloc_fail.h"
+#include "core/lookup.h"
 #include "usermm.h"
 
 #define A 0x200000000000UL

@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "core/anon_name.h"
+#include "core/lookup.h"
 #include "core/mm.h"
 #include "core/vma.h"
 

@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "core/lookup.h"
 #include "core/mm.h"
 
 #define A 0x200000000000UL

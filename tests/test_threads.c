@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "core/lookup.h"
 #include "oracle.h"
 #include "usermm.h"
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "core/lookup.h"
 #include "core/mm.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
@@ -106,13 +107,30 @@ static unsigned long rnd_addr(void)
 	return BASE + rnd((unsigned long)(nslots + 2) * SLOT_SIZE) - SLOT_SIZE;
 }
 
+/* Each leaf slot must be the address list's next VMA, with its extent
+ * (what the library's checker asks too). */
+static int leaf_matches_list(void *arg, const void *item, unsigned long start, unsigned long end,
+			     char *msg, size_t len)
+{
+	const struct vma **next = arg, *v = item;
+
+	if (v != *next || start != v->vm_start || end != v->vm_end) {
+		snprintf(msg, len, "leaf slot %#lx-%#lx is not the list's next VMA", start, end);
+		return -EUCLEAN;
+	}
+	*next = v->vm_next;
+	return 0;
+}
+
 static void check_structure(struct umm_mm *mm)
 {
+	const struct vma *next = mm->first_vma;
 	char msg[128] = "";
-	int err = vt_check(&mm->tree, msg, sizeof(msg));
+	int err = vt_check(&mm->tree, leaf_matches_list, &next, msg, sizeof(msg));
 
 	if (err)
 		fail_msg("vt_check: %s", msg);
+	assert_null(next);
 }
 
 static void check_lookup(struct umm_mm *mm, unsigned long addr)

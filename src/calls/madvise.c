@@ -14,7 +14,9 @@
  */
 #include "calls/calls.h"
 #include "core/file.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 #include "mem/filemap.h"

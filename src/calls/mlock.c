@@ -10,7 +10,9 @@
  * as the kernel does.
  */
 #include "core/accounting.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 #include "mem/memory.h"
@@ -168,7 +170,7 @@ static void apply_mlockall(struct umm_mm *mm, int flags)
 	}
 	if (flags & MCL_CURRENT)
 		to_add = VM_LOCKED | ((flags & MCL_ONFAULT) ? VM_LOCKONFAULT : 0);
-	for (v = mm->tree.first; v; v = next) {
+	for (v = mm->first_vma; v; v = next) {
 		unsigned long end = v->vm_end;
 
 		mlock_fixup(mm, v, v->vm_start, end, (v->vm_flags & ~VM_LOCKED_MASK) | to_add);

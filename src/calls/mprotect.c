@@ -7,7 +7,9 @@
  */
 #include "calls/calls.h"
 #include "core/accounting.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/pkeys.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"

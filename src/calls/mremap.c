@@ -21,7 +21,9 @@
 #include "core/accounting.h"
 #include "core/file.h"
 #include "core/layout.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 #include "mem/memory.h"
@@ -237,7 +239,7 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
 	const struct vma *v = r->vma;
 	unsigned long start = r->new_addr, end = r->new_addr + r->new_len;
 	struct vma *prev = find_vma_prev_of(mm, start);
-	struct vma *next = prev ? prev->vm_next : mm->tree.first;
+	struct vma *next = prev ? prev->vm_next : mm->first_vma;
 	struct vma_merge_struct vmg;
 	struct vma *nv;
 

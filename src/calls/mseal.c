@@ -6,7 +6,9 @@
  * split/merge path, and sealed neighbours merge like any other.
  */
 #include "calls/calls.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 

@@ -6,7 +6,9 @@
  * where a hole is only reported at the end.
  */
 #include "core/file.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/pkeys.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"

@@ -8,7 +8,9 @@
  */
 #include "calls/munmap.h"
 #include "core/accounting.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 #include "mem/memory.h"
@@ -48,7 +50,7 @@ static int gather_range(struct umm_mm *mm, struct vma_munmap_struct *vms, unsign
 	*vms = (struct vma_munmap_struct){ .start = start, .end = end };
 	if (!v) {
 		vms->prev = find_vma_prev_of(mm, start);
-		vms->next = vms->prev ? vms->prev->vm_next : mm->tree.first;
+		vms->next = vms->prev ? vms->prev->vm_next : mm->first_vma;
 		return 0;
 	}
 	err = gather_first(mm, vms, v);

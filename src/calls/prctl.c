@@ -10,6 +10,7 @@
  */
 #include "calls/calls.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 
 #define PR_SET_THP_DISABLE 41
 #define PR_GET_THP_DISABLE 42

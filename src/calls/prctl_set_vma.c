@@ -12,6 +12,7 @@
 #include "calls/calls.h"
 #include "core/anon_name.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 

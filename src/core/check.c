@@ -7,6 +7,7 @@
  */
 #include "core/accounting.h"
 #include "core/check.h"
+#include "core/lookup.h"
 #include "core/mm.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
@@ -82,7 +83,7 @@ static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct 
 	if (prev && should_have_merged(mm, prev, v))
 		return fail(msg, len, "VMAs %#lx-%#lx and %#lx-%#lx should be merged",
 			    prev->vm_start, prev->vm_end, v->vm_start, v->vm_end);
-	if (find_vma(mm, v->vm_start) != v)
+	if (find_vma_peek(mm, v->vm_start) != v)
 		return fail(msg, len, "index does not find %#lx", v->vm_start);
 	return 0;
 }
@@ -105,6 +106,32 @@ static int check_sums(const struct umm_mm *mm, const struct mm_sums *s, char *ms
 	return 0;
 }
 
+/* The index's leaves, in order, must be the address list, each VMA with
+ * its extent. */
+static int check_leaf(void *arg, const void *item, unsigned long start, unsigned long end,
+		      char *msg, size_t len)
+{
+	const struct vma **next = arg, *v = item;
+
+	if (v != *next)
+		return fail(msg, len, "index: leaf and address list disagree at %#lx", start);
+	if (start != v->vm_start || end != v->vm_end)
+		return fail(msg, len, "index: stale extent in a leaf at %#lx", v->vm_start);
+	*next = v->vm_next;
+	return 0;
+}
+
+/* The index against the address list. */
+static int check_index(struct umm_mm *mm, char *msg, size_t len)
+{
+	const struct vma *next = mm->first_vma;
+	int err = vt_check(&mm->tree, check_leaf, &next, msg, len);
+
+	if (!err && next)
+		err = fail(msg, len, "index: VMA %#lx on the address list missing", next->vm_start);
+	return err;
+}
+
 int mm_check_locked(struct umm_mm *mm, char *msg, size_t len)
 {
 	struct mm_sums sums = { 0 };
@@ -116,16 +143,16 @@ int mm_check_locked(struct umm_mm *mm, char *msg, size_t len)
 		msg = tmp;
 		len = sizeof(tmp);
 	}
-	err = vt_check(&mm->tree, msg, len);
+	err = check_index(mm, msg, len);
 	if (err)
 		return err;
-	for (v = mm->tree.first; v; prev = v, v = v->vm_next) {
+	for (v = mm->first_vma; v; prev = v, v = v->vm_next) {
 		err = check_vma(mm, v, prev, msg, len);
 		if (err)
 			return err;
 		add_vma(&sums, v);
 	}
-	if (prev != mm->tree.last)
+	if (prev != mm->last_vma)
 		return fail(msg, len, "address list tail is wrong");
 	return check_sums(mm, &sums, msg, len);
 }

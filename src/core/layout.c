@@ -9,6 +9,7 @@
  */
 #include "core/file.h"
 #include "core/layout.h"
+#include "core/lookup.h"
 #include "core/mm.h"
 #include "core/range_set.h"
 #include "core/vma.h"

@@ -1,16 +1,9 @@
 /*
- * mm.c - the address space itself: configuration defaults, the core's
- * part of creation and teardown (calls/fork.c adds the memory layer's),
- * and the per-space lock (the counterpart of mmap_lock) around which
- * test builds run the invariant checker.
+ * mm.c - the address space's configuration: the defaults, what a valid
+ * one is. (A space is made and torn down by calls/fork.c, locked
+ * through core/mmap_lock.c; proc/inspect.c reports its configuration.)
  */
-#include "core/alloc.h"
-#include "core/check.h"
-#include "core/layout.h"
 #include "core/mm.h"
-#include "core/pkeys.h"
-#include "core/vma.h"
-#include "core/vma_tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +42,7 @@ void umm_config_init(struct umm_config *cfg)
 	cfg->hugetlb_shifts = (1UL << 21) | (1UL << 30);
 }
 
-static bool config_valid(const struct umm_config *c)
+bool mm_config_valid(const struct umm_config *c)
 {
 	if (c->page_size != PAGE_SIZE)
 		return false;
@@ -66,84 +59,4 @@ static bool config_valid(const struct umm_config *c)
 	if (offset_in_page(c->start_brk) || c->start_brk >= c->task_size)
 		return false;
 	return !offset_in_page(c->stack_guard_gap) && c->layout <= UMM_LAYOUT_LEGACY;
-}
-
-struct umm_mm *mm_alloc(const struct umm_config *cfg)
-{
-	struct umm_mm *mm;
-	struct umm_config defaults;
-
-	if (!cfg) {
-		umm_config_init(&defaults);
-		cfg = &defaults;
-	}
-	if (!config_valid(cfg))
-		return NULL;
-	mm = kzalloc(cfg->allocator, sizeof(*mm));
-	if (!mm)
-		return NULL;
-	mm->cfg = *cfg;
-	if (pthread_mutex_init(&mm->lock, NULL)) {
-		kfree(cfg->allocator, mm, sizeof(*mm));
-		return NULL;
-	}
-	mm->tree.alloc = cfg->allocator;
-	mm->rng = mm->cfg.seed;
-	pkeys_init(mm);
-	mm->next_shmem_ino = 1;
-	mm_pick_layout(mm);
-	return mm;
-}
-
-void mm_free(struct umm_mm *mm)
-{
-	struct vma *v, *next;
-
-	for (v = mm->tree.first; v; v = next) {
-		next = v->vm_next;
-		vma_free(mm, v);
-	}
-	vma_free(mm, mm->gate);
-	vma_cache_drain(mm);
-	vt_destroy(&mm->tree);
-	pthread_mutex_destroy(&mm->lock);
-	kfree(mm->cfg.allocator, mm, sizeof(*mm));
-}
-
-void umm_mm_config(struct umm_mm *mm, struct umm_config *out)
-{
-	if (!mm || !out)
-		return;
-	mm_lock(mm);
-	*out = mm->cfg;
-	out->mmap_base = mm->mmap_base;
-	out->start_brk = mm->start_brk;
-	mm_unlock(mm);
-}
-
-void mm_lock(struct umm_mm *mm)
-{
-	pthread_mutex_lock(&mm->lock);
-}
-
-#ifdef UMM_CHECK_INVARIANTS
-#include <stdio.h>
-/* The full check after every call: O(n), which test builds can afford. */
-static void check_after_call(struct umm_mm *mm)
-{
-	char msg[256];
-
-	if (mm_check_locked(mm, msg, sizeof(msg))) {
-		fprintf(stderr, "usermm: invariant broken: %s\n", msg);
-		abort();
-	}
-}
-#endif
-
-void mm_unlock(struct umm_mm *mm)
-{
-#ifdef UMM_CHECK_INVARIANTS
-	check_after_call(mm);
-#endif
-	pthread_mutex_unlock(&mm->lock);
 }

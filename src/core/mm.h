@@ -17,10 +17,14 @@
 
 #include <pthread.h>
 
+struct vma;
+
 struct umm_mm {
 	pthread_mutex_t lock; /* mmap_lock */
 	struct umm_config cfg;
-	struct vma_tree tree;
+	struct vma_tree tree;  /* the index; tree.count is map_count */
+	struct vma *first_vma; /* the address list (vm_next, vm_prev) */
+	struct vma *last_vma;
 	struct vma *gate; /* [vsyscall]: not in the tree, not counted */
 
 	unsigned long total_vm, data_vm, exec_vm, stack_vm, locked_vm;
@@ -53,17 +57,8 @@ struct umm_mm {
 	unsigned int personality, mdwe, thp_disable;
 };
 
-void mm_lock(struct umm_mm *mm);
-/* Runs the invariant checker in test builds, then unlocks. */
-void mm_unlock(struct umm_mm *mm);
-
-/*
- * mm_alloc: a new, empty space with cfg (NULL: the defaults), or NULL
- * for an invalid configuration or no memory. mm_free frees what the
- * core holds: the VMAs, the index and the space itself.
- */
-struct umm_mm *mm_alloc(const struct umm_config *cfg);
-void mm_free(struct umm_mm *mm);
+/* Is cfg a configuration a space can have? */
+bool mm_config_valid(const struct umm_config *cfg);
 
 /*
  * map_count + extra >= sysctl_max_map_count - margin, compared as the

@@ -13,6 +13,7 @@
  * the map full. That is what this machine's kernel answers.
  */
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/pkeys.h"
 #include "core/vma.h"
 

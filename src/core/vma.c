@@ -75,27 +75,33 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->anon_name = anon_vma_name_get(src->anon_name);
 }
 
+/* v as the index sees it. */
+static struct vt_entry vma_entry(struct vma *v)
+{
+	return (struct vt_entry){ v, v->vm_start, v->vm_end };
+}
+
 /* Puts v on the address list right after prev (first if NULL). */
 static void list_link_after(struct umm_mm *mm, struct vma *v, struct vma *prev)
 {
-	struct vma *next = prev ? prev->vm_next : mm->tree.first;
+	struct vma *next = prev ? prev->vm_next : mm->first_vma;
 
 	v->vm_prev = prev;
 	v->vm_next = next;
 	if (prev)
 		prev->vm_next = v;
 	else
-		mm->tree.first = v;
+		mm->first_vma = v;
 	if (next)
 		next->vm_prev = v;
 	else
-		mm->tree.last = v;
+		mm->last_vma = v;
 }
 
 void vma_link(struct umm_mm *mm, struct vma *v)
 {
-	list_link_after(mm, v, find_vma_prev_of(mm, v->vm_start));
-	vt_insert(&mm->tree, v);
+	list_link_after(mm, v, vt_find_prev(&mm->tree, v->vm_start));
+	vt_insert(&mm->tree, vma_entry(v));
 }
 
 static void list_unlink(struct umm_mm *mm, struct vma *v)
@@ -103,17 +109,17 @@ static void list_unlink(struct umm_mm *mm, struct vma *v)
 	if (v->vm_prev)
 		v->vm_prev->vm_next = v->vm_next;
 	else
-		mm->tree.first = v->vm_next;
+		mm->first_vma = v->vm_next;
 	if (v->vm_next)
 		v->vm_next->vm_prev = v->vm_prev;
 	else
-		mm->tree.last = v->vm_prev;
+		mm->last_vma = v->vm_prev;
 	v->vm_prev = v->vm_next = NULL;
 }
 
 void vma_unlink(struct umm_mm *mm, struct vma *v)
 {
-	vt_erase(&mm->tree, v);
+	vt_erase(&mm->tree, v, v->vm_start);
 	list_unlink(mm, v);
 }
 
@@ -139,7 +145,7 @@ void vma_anon_prepare(struct umm_mm *mm, struct vma *v)
 
 void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr)
 {
-	struct vma *v = vma_lookup(mm, addr);
+	struct vma *v = vt_find(&mm->tree, addr);
 
 	if (v && v->vm_start == addr && v->vm_prev && v->vm_prev->vm_end == addr)
 		v->split_left_by_failure = true;
@@ -153,7 +159,7 @@ void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsign
 	v->vm_start = start;
 	v->vm_end = end;
 	v->vm_pgoff = pgoff;
-	vt_update(&mm->tree, v);
+	vt_update(&mm->tree, vma_entry(v));
 }
 
 void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int new_below,
@@ -175,7 +181,10 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
 		v->vm_end = addr;
 		list_link_after(mm, spare, v);
 	}
-	vt_split(&mm->tree, v, spare);
+	if (new_below)
+		vt_split(&mm->tree, v, vma_entry(spare), vma_entry(v));
+	else
+		vt_split(&mm->tree, v, vma_entry(v), vma_entry(spare));
 }
 
 /* is_mergeable_vma (its anon_vma_name_eq included) and
@@ -261,9 +270,12 @@ static void remove_merged(struct umm_mm *mm, struct vma *v)
 static void grow_over_next(struct umm_mm *mm, struct vma *v, unsigned long end, unsigned int n)
 {
 	struct vma *gone[2] = { v->vm_next, n > 1 ? v->vm_next->vm_next : NULL };
+	struct vt_entry entries[2];
 
+	for (unsigned int k = 0; k < n; k++)
+		entries[k] = vma_entry(gone[k]);
 	v->vm_end = end;
-	vt_absorb(&mm->tree, v, gone, n);
+	vt_absorb(&mm->tree, vma_entry(v), entries, n);
 	for (unsigned int k = 0; k < n; k++) {
 		list_unlink(mm, gone[k]);
 		vma_free(mm, gone[k]);

@@ -25,9 +25,6 @@
  * end is above the address, which is right either way.
  */
 #include "core/alloc.h"
-#include "core/mm.h"
-#include "core/range_set.h"
-#include "core/vma.h"
 #include "core/vma_tree.h"
 
 #include <stdio.h>
@@ -78,10 +75,9 @@ static unsigned long hole(unsigned long a, unsigned long b)
 	return b > a ? b - a : 0;
 }
 
-static _Noreturn void index_broken(const char *what, const struct vma *v)
+static _Noreturn void index_broken(const char *what, unsigned long key)
 {
-	fprintf(stderr, "usermm: VMA index: %s (VMA %#lx-%#lx)\n", what, v ? v->vm_start : 0,
-		v ? v->vm_end : 0);
+	fprintf(stderr, "usermm: VMA index: %s (at %#lx)\n", what, key);
 	abort();
 }
 
@@ -138,7 +134,7 @@ static struct vt_node *node_new(struct vma_tree *t)
 		t->free_nodes = nd->ptr[0];
 	} else {
 		if (t->bump == t->bump_end && add_chunk(t))
-			index_broken("out of memory (an insert without vt_reserve)", NULL);
+			index_broken("out of memory (an insert without vt_reserve)", 0);
 		nd = t->bump++;
 	}
 	t->nfree--;
@@ -394,9 +390,10 @@ static bool next_leaf(const struct vma_tree *t, struct vt_path *p)
 	return true;
 }
 
-/* The path to v's leaf slot. v's cached start may be stale (vt_update):
- * the slot found by its new start is v's or its predecessor's. */
-static struct vt_path *locate(struct vma_tree *t, const struct vma *v)
+/* The path to item's leaf slot, found by key, its start. The cached
+ * start may be stale (vt_update): the slot found by the new start is the
+ * item's or its predecessor's. */
+static struct vt_path *locate(struct vma_tree *t, const void *item, unsigned long key)
 {
 	unsigned int lv = t->height - 1;
 	struct vt_node *leaf;
@@ -404,22 +401,22 @@ static struct vt_path *locate(struct vma_tree *t, const struct vma *v)
 	unsigned int c;
 
 	if (!t->root)
-		index_broken("lookup in an empty index", v);
-	p = descend(t, v->vm_start);
+		index_broken("lookup in an empty index", key);
+	p = descend(t, key);
 	leaf = p->node[lv];
 	c = p->idx[lv];
-	if (c && leaf->ptr[c - 1] == v) {
+	if (c && leaf->ptr[c - 1] == item) {
 		p->idx[lv] = c - 1;
 		return p;
 	}
 	if (c == leaf->n) {
 		cursor_drop(t); /* the way down moves on past its keys */
 		if (!next_leaf(t, p))
-			index_broken("VMA not found", v);
+			index_broken("VMA not found", key);
 		c = 0;
 	}
-	if (p->node[lv]->ptr[c] != v)
-		index_broken("VMA not found", v);
+	if (p->node[lv]->ptr[c] != item)
+		index_broken("VMA not found", key);
 	p->idx[lv] = c;
 	return p;
 }
@@ -486,9 +483,14 @@ static void insert_slot(struct vma_tree *t, struct vt_path *p, unsigned int lv, 
 	}
 }
 
-void vt_insert(struct vma_tree *t, struct vma *v)
+static struct slot entry_slot(struct vt_entry e)
 {
-	struct slot item = { v->vm_start, v->vm_end, 0, v };
+	return (struct slot){ e.start, e.end, 0, e.item };
+}
+
+void vt_insert(struct vma_tree *t, struct vt_entry e)
+{
+	struct slot item = entry_slot(e);
 	t->count++;
 	if (!t->root) {
 		t->root = node_new(t);
@@ -496,7 +498,7 @@ void vt_insert(struct vma_tree *t, struct vma *v)
 		slot_insert(t->root, 0, item);
 		return;
 	}
-	insert_slot(t, descend(t, v->vm_start), t->height - 1, item);
+	insert_slot(t, descend(t, e.start), t->height - 1, item);
 }
 
 /* ---- removal ---- */
@@ -553,67 +555,61 @@ static void after_remove(struct vma_tree *t, struct vt_path *p, unsigned int lv)
 	after_remove(t, p, lv - 1);
 }
 
-void vt_erase(struct vma_tree *t, struct vma *v)
+void vt_erase(struct vma_tree *t, const void *item, unsigned long start)
 {
 	unsigned int lv = t->height - 1;
-	struct vt_path *p = locate(t, v);
+	struct vt_path *p = locate(t, item, start);
 
 	slot_remove(p->node[lv], p->idx[lv]);
 	t->count--;
 	after_remove(t, p, lv);
 }
 
-void vt_update(struct vma_tree *t, struct vma *v)
+void vt_update(struct vma_tree *t, struct vt_entry e)
 {
 	unsigned int lv = t->height - 1;
-	struct vt_path *p = locate(t, v);
+	struct vt_path *p = locate(t, e.item, e.start);
 
-	p->node[lv]->start[p->idx[lv]] = v->vm_start;
-	p->node[lv]->end[p->idx[lv]] = v->vm_end;
+	p->node[lv]->start[p->idx[lv]] = e.start;
+	p->node[lv]->end[p->idx[lv]] = e.end;
 	fix_up(t, p, lv);
 }
 
 /* ---- splits and merges in place ---- */
 
-static struct slot vma_slot(struct vma *v)
+void vt_split(struct vma_tree *t, const void *linked, struct vt_entry lower, struct vt_entry upper)
 {
-	return (struct slot){ v->vm_start, v->vm_end, 0, v };
-}
-
-void vt_split(struct vma_tree *t, struct vma *v, struct vma *piece)
-{
-	struct vma *lower = piece->vm_start < v->vm_start ? piece : v;
-	struct vma *upper = lower == v ? piece : v;
 	unsigned int lv = t->height - 1;
-	struct vt_path *p = locate(t, v);
+	struct vt_path *p = locate(t, linked, linked == lower.item ? lower.start : upper.start);
 	struct vt_node *leaf = p->node[lv];
 
-	set_slot(leaf, p->idx[lv], vma_slot(lower));
+	set_slot(leaf, p->idx[lv], entry_slot(lower));
 	p->idx[lv]++;
 	t->count++;
-	/* The two pieces cover what v did: the leaf's summary stands. */
+	/* The two pieces cover what the one did: the leaf's summary stands. */
 	if (leaf->n < FAN)
-		slot_insert(leaf, p->idx[lv], vma_slot(upper));
+		slot_insert(leaf, p->idx[lv], entry_slot(upper));
 	else
-		insert_slot(t, p, lv, vma_slot(upper));
+		insert_slot(t, p, lv, entry_slot(upper));
 }
 
-void vt_absorb(struct vma_tree *t, struct vma *v, struct vma *const *gone, unsigned int n)
+void vt_absorb(struct vma_tree *t, struct vt_entry grown, const struct vt_entry *gone,
+	       unsigned int n)
 {
 	unsigned int lv = t->height - 1, k = 0;
-	struct vt_path *p = locate(t, v);
+	struct vt_path *p = locate(t, grown.item, grown.start);
 	struct vt_node *leaf = p->node[lv];
 	unsigned int i = p->idx[lv];
 
-	leaf->end[i] = v->vm_end;
-	for (; k < n && i + 1 < leaf->n && leaf->ptr[i + 1] == gone[k]; k++) {
+	leaf->end[i] = grown.end;
+	for (; k < n && i + 1 < leaf->n && leaf->ptr[i + 1] == gone[k].item; k++) {
 		slot_remove(leaf, i + 1);
 		t->count--;
 	}
 	after_remove(t, p, lv);
 	/* Those in the next leaf go one by one. */
 	for (; k < n; k++)
-		vt_erase(t, gone[k]);
+		vt_erase(t, gone[k].item, gone[k].start);
 }
 
 /* ---- lookups ---- */
@@ -655,7 +651,7 @@ static bool earlier_end_above(const struct vma_tree *t, unsigned long addr)
  * that ends above addr is the answer, if there is one. Only end lines
  * are read, which the last lookup left in the cache. NULL: ask the tree.
  */
-static struct vma *find_vma_cursor(const struct vma_tree *t, unsigned long addr)
+static void *find_cursor(const struct vma_tree *t, unsigned long addr)
 {
 	const struct vt_cursor *c = &t->cursor;
 	const struct vt_node *leaf;
@@ -673,29 +669,28 @@ static struct vma *find_vma_cursor(const struct vma_tree *t, unsigned long addr)
 	return earlier_end_above(t, addr) ? NULL : leaf->ptr[i];
 }
 
-struct vma *find_vma_peek(const struct umm_mm *mm, unsigned long addr)
+void *vt_find_peek(const struct vma_tree *t, unsigned long addr)
 {
-	const struct vt_node *nd = mm->tree.root;
+	const struct vt_node *nd = t->root;
 	unsigned int i;
 
 	for (unsigned int lv = 1; nd; lv++) {
 		i = first_end_above(nd, addr);
 		if (i == FAN)
 			return NULL;
-		if (lv == mm->tree.height)
+		if (lv == t->height)
 			return nd->ptr[i]; /* NULL if an unused slot */
 		nd = nd->ptr[i];
 	}
 	return NULL;
 }
 
-struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
+void *vt_find(const struct vma_tree *t, unsigned long addr)
 {
-	const struct vma_tree *t = &mm->tree;
 	/* The way down becomes the cursor, written as it goes. */
 	struct vt_cursor *c = (struct vt_cursor *)&t->cursor;
 	struct vt_node *nd = t->root;
-	struct vma *v = find_vma_cursor(t, addr);
+	void *v = find_cursor(t, addr);
 	unsigned int i;
 
 	if (v)
@@ -717,9 +712,8 @@ struct vma *find_vma(const struct umm_mm *mm, unsigned long addr)
 	return NULL;
 }
 
-struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr)
+void *vt_find_prev(const struct vma_tree *t, unsigned long addr)
 {
-	const struct vma_tree *t = &mm->tree;
 	unsigned int leaf = t->height - 1, c;
 	struct vt_path *p;
 
@@ -728,21 +722,6 @@ struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr)
 	p = descend(t, addr - 1);
 	c = p->idx[leaf];
 	return c ? p->node[leaf]->ptr[c - 1] : NULL;
-}
-
-struct vma *find_vma_intersection(const struct umm_mm *mm, unsigned long start,
-				  unsigned long end)
-{
-	struct vma *v = find_vma(mm, start);
-
-	return (v && v->vm_start < end) ? v : NULL;
-}
-
-struct vma *vma_lookup(const struct umm_mm *mm, unsigned long addr)
-{
-	struct vma *v = find_vma(mm, addr);
-
-	return (v && v->vm_start <= addr) ? v : NULL;
 }
 
 /* ---- free-range search ---- */
@@ -854,7 +833,8 @@ int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long 
 
 struct check {
 	const struct vma_tree *t;
-	const struct vma *next; /* what the address list has next */
+	vt_check_item_fn item; /* the caller's view of each leaf slot */
+	void *arg;
 	unsigned long count;
 	char *msg;
 	size_t len;
@@ -881,18 +861,14 @@ static int check_slots(struct check *c, const struct vt_node *nd, unsigned int l
 	return 0;
 }
 
-/* A leaf slot must be the address list's next VMA, with its extent. */
+/* A leaf slot holds an item, with no gap of its own; the caller checks
+ * the item and its extent. */
 static int check_leaf_slot(struct check *c, const struct vt_node *nd, unsigned int i)
 {
-	const struct vma *v = nd->ptr[i];
-
-	if (!v || v != c->next)
-		return bad(c, "leaf and address list disagree", nd->start[i]);
-	if (nd->start[i] != v->vm_start || nd->end[i] != v->vm_end || nd->gap[i])
-		return bad(c, "stale extent in a leaf", v->vm_start);
-	c->next = v->vm_next;
+	if (!nd->ptr[i] || nd->gap[i])
+		return bad(c, "bad leaf slot", nd->start[i]);
 	c->count++;
-	return 0;
+	return c->item(c->arg, nd->ptr[i], nd->start[i], nd->end[i], c->msg, c->len);
 }
 
 static int check_node(struct check *c, const struct vt_node *nd, unsigned int lv)
@@ -952,18 +928,16 @@ static int check_memory(struct check *c)
 	return 0;
 }
 
-int vt_check(const struct vma_tree *t, char *msg, size_t len)
+int vt_check(const struct vma_tree *t, vt_check_item_fn item, void *arg, char *msg, size_t len)
 {
-	struct check c = { t, t->first, 0, msg, len };
+	struct check c = { t, item, arg, 0, msg, len };
 	int err;
 
 	if (!t->root != !t->height || t->height > VT_MAX_HEIGHT)
 		return bad(&c, "bad height", t->height);
 	err = t->root ? check_node(&c, t->root, 0) : 0;
-	if (!err && c.next)
-		err = bad(&c, "VMA on the address list missing", c.next->vm_start);
 	if (!err && c.count != t->count)
-		err = bad(&c, "VMA count differs from the leaves", t->count);
+		err = bad(&c, "item count differs from the leaves", t->count);
 	if (!err)
 		err = check_cursor(&c);
 	return err ? err : check_memory(&c);

@@ -1,15 +1,13 @@
 /*
- * vma_tree.h - the VMA index (a B+tree, see vma_tree.c, the kernel's
- * maple tree) with the address list beside it, and the lookups the
- * kernel answers from it (find_vma and friends, the gap searches).
+ * vma_tree.h - the VMA index (a B+tree, see vma_tree.c; the kernel's
+ * maple tree): items kept by their extents, the lookups by address and
+ * the searches for free ranges. It never looks inside its items (VMAs):
+ * an item is a pointer with the extent the caller gives.
  */
 #ifndef UMM_CORE_VMA_TREE_H
 #define UMM_CORE_VMA_TREE_H
 
 #include "core/types.h"
-
-struct vma;
-struct umm_mm;
 
 /* All zero is an empty tree; vt_destroy returns the node memory. */
 struct vt_node;
@@ -41,9 +39,7 @@ struct vma_tree {
 	const struct umm_allocator *alloc; /* node memory comes from here */
 	struct vt_node *root;
 	unsigned int height; /* levels, leaves included; 0 when empty */
-	struct vma *first;
-	struct vma *last;
-	unsigned long count;
+	unsigned long count; /* items */
 
 	/* Node memory, owned by this tree alone. */
 	struct vt_node *free_nodes;         /* freed nodes, for reuse */
@@ -55,36 +51,51 @@ struct vma_tree {
 	struct vt_cursor cursor;
 };
 
+/* An item and its extent [start, end). */
+struct vt_entry {
+	void *item;
+	unsigned long start, end;
+};
+
 /*
  * Makes sure the index holds enough spare nodes that the inserts of one
  * call (at most three) cannot fail; each call family runs it before it
  * changes anything. 0 or -ENOMEM.
  */
 int vt_reserve(struct vma_tree *t);
-/* Cannot fail after vt_reserve. v's start must differ from every other's. */
-void vt_insert(struct vma_tree *t, struct vma *v);
-/* Works while v overlaps a neighbour (in the middle of a merge). */
-void vt_erase(struct vma_tree *t, struct vma *v);
+/* Cannot fail after vt_reserve. The start must differ from every other's. */
+void vt_insert(struct vma_tree *t, struct vt_entry e);
+/* Removes item, whose start is start. Works while it overlaps a
+ * neighbour (in the middle of a merge). */
+void vt_erase(struct vma_tree *t, const void *item, unsigned long start);
 /*
- * After changing v's vm_start or vm_end, at once: one VMA at a time, its
+ * The item's extent changed to e's, at once: one item at a time, its
  * start not passing or meeting a neighbour's (its end may overlap one).
  */
-void vt_update(struct vma_tree *t, struct vma *v);
+void vt_update(struct vma_tree *t, struct vt_entry e);
 /*
- * vt_split: v, linked, was split in two: v and piece, adjacent, now
- * cover what v did. piece joins the index beside v, and v's slot takes
- * its new extent, in one step. Cannot fail after vt_reserve.
+ * vt_split: linked, an item of the index, was split in two, lower and
+ * upper (one of them linked itself), which cover what it did: the index
+ * learns both in one step. Cannot fail after vt_reserve.
  */
-void vt_split(struct vma_tree *t, struct vma *v, struct vma *piece);
+void vt_split(struct vma_tree *t, const void *linked, struct vt_entry lower, struct vt_entry upper);
 /*
- * vt_absorb: v has grown over gone[0..n), the VMAs right after it in
- * address order: they leave the index and v's slot takes its new end,
- * in one step.
+ * vt_absorb: the item of grown has grown (to grown's extent) over the n
+ * items gone[], the next ones in address order: they leave the index,
+ * in one step with the growth.
  */
-void vt_absorb(struct vma_tree *t, struct vma *v, struct vma *const *gone, unsigned int n);
-/* Returns the node memory; the tree is empty afterwards (the VMAs and
- * the address list are the caller's). */
+void vt_absorb(struct vma_tree *t, struct vt_entry grown, const struct vt_entry *gone,
+	       unsigned int n);
+/* Returns the node memory; the tree is empty afterwards. */
 void vt_destroy(struct vma_tree *t);
+
+/* The first item whose end is above addr, or NULL (find_vma). */
+void *vt_find(const struct vma_tree *t, unsigned long addr);
+/* The same, leaving the cursor alone: for queries from outside a call. */
+void *vt_find_peek(const struct vma_tree *t, unsigned long addr);
+/* The last item whose start is below addr, or NULL. */
+void *vt_find_prev(const struct vma_tree *t, unsigned long addr);
+
 /*
  * mas_empty_area / mas_empty_area_rev: the lowest (highest) free range of
  * at least size bytes inside [lo, hi] (hi inclusive). A hole counts with
@@ -95,22 +106,14 @@ int vt_empty_area(const struct vma_tree *t, unsigned long lo, unsigned long hi,
 		  unsigned long size, unsigned long *first, unsigned long *last);
 int vt_empty_area_rev(const struct vma_tree *t, unsigned long lo, unsigned long hi,
 		      unsigned long size, unsigned long *first, unsigned long *last);
-/* Checks the index's own structure (fill, order, summaries, that the
- * leaves hold the address list in order with current extents). */
-int vt_check(const struct vma_tree *t, char *msg, size_t len);
 
-/* find_vma: the first VMA with vm_end > addr, or NULL. */
-struct vma *find_vma(const struct umm_mm *mm, unsigned long addr);
-/* find_vma for a query from outside the calls (umm_find_vma, the
- * iterator): it neither uses nor moves the cursor, which belongs to the
- * call working on its own place. */
-struct vma *find_vma_peek(const struct umm_mm *mm, unsigned long addr);
-/* The last VMA with vm_start < addr, or NULL. */
-struct vma *find_vma_prev_of(const struct umm_mm *mm, unsigned long addr);
-/* The first VMA intersecting [start, end), or NULL. */
-struct vma *find_vma_intersection(const struct umm_mm *mm, unsigned long start,
-				  unsigned long end);
-/* vma_lookup: the VMA containing addr, or NULL. */
-struct vma *vma_lookup(const struct umm_mm *mm, unsigned long addr);
+/*
+ * Checks the index's own structure (fill, order, summaries, the cursor),
+ * and hands each leaf slot in address order to item(), which checks the
+ * item against its own view and returns 0 or -EUCLEAN with msg set.
+ */
+typedef int (*vt_check_item_fn)(void *arg, const void *item, unsigned long start,
+				unsigned long end, char *msg, size_t len);
+int vt_check(const struct vma_tree *t, vt_check_item_fn item, void *arg, char *msg, size_t len);
 
 #endif

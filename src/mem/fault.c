@@ -10,14 +10,16 @@
  */
 #include "core/accounting.h"
 #include "core/file.h"
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/pkeys.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
-#include "mem/fault.h"
 #include "mem/filemap.h"
 #include "mem/guard.h"
 #include "mem/memory.h"
+#include "mem/populate.h"
 
 /* 4-level paging: user addresses below it, the hole up to its mirror. */
 #define CANONICAL_USER_END (1UL << 47)

@@ -7,13 +7,14 @@
  * and how.
  */
 #include "core/file.h"
+#include "core/lookup.h"
 #include "core/mm.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
-#include "mem/fault.h"
 #include "mem/filemap.h"
 #include "mem/guard.h"
 #include "mem/memory.h"
+#include "mem/populate.h"
 
 /* Does the page at end - 1 of v lie past its file's end (a fault there
  * is SIGBUS)? The hidden shmem object of shared anonymous memory is as

@@ -6,8 +6,8 @@
 #ifndef UMM_MEM_HUGETLB_H
 #define UMM_MEM_HUGETLB_H
 
-#include "core/mm.h"
 #include "core/file.h"
+#include "core/mm.h"
 
 /* The hidden hugetlbfs file of an anonymous MAP_HUGETLB mapping, and len
  * rounded up to its page size (wrapping to 0 as the kernel's ALIGN does). */

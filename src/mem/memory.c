@@ -5,9 +5,9 @@
  */
 #include "core/mm.h"
 #include "core/vma.h"
-#include "mem/fault.h"
 #include "mem/guard.h"
 #include "mem/memory.h"
+#include "mem/populate.h"
 
 void mem_init(struct umm_mm *mm)
 {

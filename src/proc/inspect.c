@@ -2,7 +2,9 @@
  * inspect.c - read-only views of an address space for users of the
  * library: find_vma, ordered iteration and the mm_struct counters.
  */
+#include "core/lookup.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 
@@ -75,5 +77,16 @@ void umm_mm_stats(struct umm_mm *mm, struct umm_mm_stats *out)
 		.mmap_base = mm->mmap_base,
 		.start_stack = mm->start_stack,
 	};
+	mm_unlock(mm);
+}
+
+void umm_mm_config(struct umm_mm *mm, struct umm_config *out)
+{
+	if (!mm || !out)
+		return;
+	mm_lock(mm);
+	*out = mm->cfg;
+	out->mmap_base = mm->mmap_base;
+	out->start_brk = mm->start_brk;
 	mm_unlock(mm);
 }

@@ -22,6 +22,7 @@
 #include "core/anon_name.h"
 #include "core/file.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
 #include "proc/proc.h"
@@ -1035,7 +1036,7 @@ static int import_locked(struct umm_mm *mm, struct import *im, const struct umm_
 	struct mm_marks m;
 	int rc;
 
-	if (mm->tree.count != 0 || mm->tree.first)
+	if (mm->tree.count != 0 || mm->first_vma)
 		return -EEXIST;
 	rc = check_layout(im, mm->cfg.task_size);
 	if (!rc)

@@ -15,6 +15,7 @@
 #include "core/alloc.h"
 #include "core/file.h"
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "proc/proc.h"
 
@@ -187,7 +188,7 @@ static int write_all(const struct umm_mm *mm, FILE *out)
 {
 	int rc = 0;
 
-	for (const struct vma *v = mm->tree.first; v && !rc; v = v->vm_next)
+	for (const struct vma *v = mm->first_vma; v && !rc; v = v->vm_next)
 		rc = show_map_vma(mm, v, out);
 	if (!rc && mm->gate)
 		rc = show_map_vma(mm, mm->gate, out);

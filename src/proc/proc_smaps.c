@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "core/mm.h"
+#include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "proc/proc.h"
 
@@ -114,7 +115,7 @@ int umm_smaps_write(struct umm_mm *mm, FILE *out)
 	if (!mm || !out)
 		return -EINVAL;
 	mm_lock(mm);
-	for (const struct vma *v = mm->tree.first; v && !rc; v = v->vm_next)
+	for (const struct vma *v = mm->first_vma; v && !rc; v = v->vm_next)
 		rc = show_smap(mm, v, out);
 	if (!rc && mm->gate)
 		rc = show_smap(mm, mm->gate, out);

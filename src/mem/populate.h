@@ -1,9 +1,10 @@
 /*
- * fault.h - what a fault or a populate does to a VMA, shared by the
- * fault path (fault.c), get_user_pages (gup.c) and the seams (memory.c).
+ * populate.h - what faulting pages in does to a VMA, as a fault
+ * (fault.c), get_user_pages (gup.c) and mprotect's populate (memory.c)
+ * each ask it.
  */
-#ifndef UMM_MEM_FAULT_H
-#define UMM_MEM_FAULT_H
+#ifndef UMM_MEM_POPULATE_H
+#define UMM_MEM_POPULATE_H
 
 #include "core/mm.h"
 #include "core/pkeys.h"
