@@ -138,6 +138,23 @@ static void test_no_pid_minus_one(void **state)
 	free(out);
 }
 
+/* --dump-maps writes the first process's space, also when the trace
+ * never named its pid (strace omits it while it follows one process). */
+static void test_dump_maps_without_pids(void **state)
+{
+	char path[128], *maps;
+
+	(void)state;
+	expect("replay -q --maps " SYN "late_brk.maps --dump-maps final.maps " SYN "late_brk.trace",
+	       0, "0 differ from the trace");
+	snprintf(path, sizeof(path), "%s/final.maps", tmpdir);
+	maps = read_whole_file(path);
+	assert_non_null(maps);
+	assert_non_null(strstr(maps, "555555d8c000-555555d9c000 rw-p"));
+	assert_non_null(strstr(maps, "7ffff7fbe000-7ffff7fc0000 r--p"));
+	free(maps);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -152,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_checked),
 		cmocka_unit_test(test_commands_name_themselves),
 		cmocka_unit_test(test_no_pid_minus_one),
+		cmocka_unit_test(test_dump_maps_without_pids),
 	};
 
 	return cmocka_run_group_tests(tests, setup, remove_tmpdir);

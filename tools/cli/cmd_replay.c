@@ -105,13 +105,12 @@ static int dump_one(struct replay *r, const char *pattern, long pid)
 
 static int dump_maps(struct state *s)
 {
-	long pids[4096];
+	long pids[4096], first;
 	size_t n = replay_pids(s->r, pids, 4096);
 	int rc = 0;
 
 	if (!strstr(s->o->dump, "%p"))
-		return trace_replay_first_pid(s->t) >= 0 ?
-			       dump_one(s->r, s->o->dump, trace_replay_first_pid(s->t)) : 0;
+		return trace_replay_first_pid(s->t, &first) ? dump_one(s->r, s->o->dump, first) : 0;
 	for (size_t i = 0; i < n && i < 4096; i++)
 		rc |= dump_one(s->r, s->o->dump, pids[i]);
 	return rc;

@@ -472,7 +472,8 @@ bool trace_replay_ran(const struct trace_replay *t)
 	return t->calls || t->unsupported;
 }
 
-long trace_replay_first_pid(const struct trace_replay *t)
+bool trace_replay_first_pid(const struct trace_replay *t, long *pid)
 {
-	return t->any_pid ? t->first_pid : -1;
+	*pid = t->first_pid;
+	return t->any_pid;
 }

@@ -40,8 +40,9 @@ int trace_replay_stream(struct trace_replay *t, FILE *in);
 void trace_replay_summary(const struct trace_replay *t);
 /* Were any calls replayed (or found unsupported)? */
 bool trace_replay_ran(const struct trace_replay *t);
-/* The first process of the trace, or -1 before any. */
-long trace_replay_first_pid(const struct trace_replay *t);
+/* The first process of the trace, into *pid (-1 when the trace never
+ * showed its pid); false before any line named a process. */
+bool trace_replay_first_pid(const struct trace_replay *t, long *pid);
 /* A whole file, NUL-terminated and malloc'ed; NULL with errno set. */
 char *replay_read_file(const char *path);
 
