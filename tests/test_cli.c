@@ -155,6 +155,24 @@ static void test_dump_maps_without_pids(void **state)
 	free(maps);
 }
 
+/* With no trace and a terminal on standard input, replay says where it
+ * reads from (script(1) gives it a terminal, which then ends at once). */
+static void test_replay_names_a_terminal(void **state)
+{
+	char path[128], *out;
+
+	(void)state;
+	if (run_shell("command -v script >/dev/null"))
+		skip();
+	snprintf(path, sizeof(path), "%s/tty.out", tmpdir);
+	run_shell("timeout 10 script -qec '%s replay' /dev/null </dev/null >%s 2>&1", UMM_CLI_PATH,
+		  path);
+	out = read_whole_file(path);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "usermm replay: reading the trace from standard input"));
+	free(out);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -170,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_commands_name_themselves),
 		cmocka_unit_test(test_no_pid_minus_one),
 		cmocka_unit_test(test_dump_maps_without_pids),
+		cmocka_unit_test(test_replay_names_a_terminal),
 	};
 
 	return cmocka_run_group_tests(tests, setup, remove_tmpdir);
