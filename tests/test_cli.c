@@ -173,6 +173,27 @@ static void test_replay_names_a_terminal(void **state)
 	free(out);
 }
 
+/* A long run shows its progress on a terminal, and only there. */
+static void test_progress_on_a_terminal(void **state)
+{
+	char path[128], *out;
+
+	(void)state;
+	if (run_shell("command -v script >/dev/null"))
+		skip();
+	snprintf(path, sizeof(path), "%s/progress.out", tmpdir);
+	run_shell("timeout 120 script -qec '%s difftest --calls 1500' /dev/null </dev/null >%s 2>&1",
+		  UMM_CLI_PATH, path);
+	out = read_whole_file(path);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "of 1500 calls"));
+	free(out);
+	expect("difftest --calls 300", 0, "seed 1: 300 calls, no divergence");
+	assert_int_equal(usermm("difftest --calls 300", &out), 0);
+	assert_null(strstr(out, "of 300 calls"));
+	free(out);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -189,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_no_pid_minus_one),
 		cmocka_unit_test(test_dump_maps_without_pids),
 		cmocka_unit_test(test_replay_names_a_terminal),
+		cmocka_unit_test(test_progress_on_a_terminal),
 	};
 
 	return cmocka_run_group_tests(tests, setup, remove_tmpdir);
