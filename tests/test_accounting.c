@@ -144,6 +144,44 @@ static void mremap_leaks(void **state)
 	umm_mm_destroy(mm);
 }
 
+/*
+ * A multi-VMA move (MREMAP_FIXED, equal lengths) with DONTUNMAP whose
+ * third VMA's charge fails: the kernel leaves the first two moved and
+ * answers ENOMEM; the failing VMA gives back only its own charge (none:
+ * it was refused), not the first VMA's, which now belongs to its copy.
+ * Found by fuzzing: the stale charge of the first VMA was given back
+ * and the commit count drifted below the VMAs' (the checker aborted).
+ */
+static void multi_move_keeps_earlier_charges(void **state)
+{
+	unsigned long a = 0x200000000000UL, t = 0x300000000000UL;
+	struct umm_config cfg;
+	struct umm_mm_stats st;
+	struct umm_vma_info v;
+	struct umm_mm *mm;
+
+	(void)state;
+	umm_config_init(&cfg);
+	cfg.totalram_pages = 16384; /* 64 MiB: a charge of more fails */
+	mm = umm_mm_create(&cfg);
+	assert_int_equal(umm_mmap(mm, a, 16384, PROT_RW, MAP_PA | 0x10, NULL, 0), (long)a);
+	assert_int_equal(umm_mmap(mm, a + 16384, 16384, PROT_RW, 0x21 | 0x10, NULL, 0),
+			 (long)(a + 16384));
+	assert_int_equal(umm_mmap(mm, a + 32768, 48UL << 20, PROT_RW, MAP_PA | 0x10, NULL, 0),
+			 (long)(a + 32768));
+	assert_int_equal(umm_mremap(mm, a + 32768, 48UL << 20, 80UL << 20, 0, 0), (long)(a + 32768));
+	assert_int_equal(umm_mremap(mm, a, 32768 + (80UL << 20), 32768 + (80UL << 20), 7, t), -12);
+	assert_int_equal(umm_find_vma(mm, t, &v), 0); /* the first two moved */
+	assert_int_equal(v.start, t);
+	assert_int_equal(umm_find_vma(mm, t + 16384, &v), 0);
+	assert_int_equal(v.start, t + 16384);
+	assert_int_equal(umm_find_vma(mm, t + 32768, &v), -2);
+	umm_mm_stats(mm, &st);
+	assert_int_equal(st.committed, 4 + 4 + (80UL << 8));
+	assert_int_equal(umm_mm_check(mm, NULL, 0), 0);
+	umm_mm_destroy(mm);
+}
+
 static struct umm_mm *space_with_map_limit(unsigned long max_map_count)
 {
 	struct umm_config cfg;
@@ -223,6 +261,7 @@ int main(void)
 		cmocka_unit_test(always_mode),
 		cmocka_unit_test(counters),
 		cmocka_unit_test(mremap_leaks),
+		cmocka_unit_test(multi_move_keeps_earlier_charges),
 		cmocka_unit_test(map_count_headroom_is_signed),
 		cmocka_unit_test(setrlimit_rules),
 	};

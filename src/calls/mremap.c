@@ -168,11 +168,13 @@ static int set_new_addr(struct umm_mm *mm, struct vma_remap_struct *r)
 	return 0;
 }
 
-/* vrm_calc_charge: DONTUNMAP keeps the old pages, so charges all new. */
+/* vrm_calc_charge: DONTUNMAP keeps the old pages, so charges all new.
+ * The charge is this VMA's: a multi-VMA move's earlier ones keep theirs. */
 static int calc_charge(struct umm_mm *mm, struct vma_remap_struct *r)
 {
 	unsigned long pages;
 
+	r->charged = 0;
 	if (!(r->vma->vm_flags & VM_ACCOUNT))
 		return 0;
 	pages = ((r->flags & MREMAP_DONTUNMAP) ? r->new_len : r->delta) >> PAGE_SHIFT;
@@ -347,10 +349,12 @@ static long move_vma(struct umm_mm *mm, struct vma_remap_struct *r)
 	vm_flags_t flags = v->vm_flags;
 	int err = prep_move(mm, r);
 
-	if (!err)
-		err = calc_charge(mm, r);
-	if (!err)
-		err = vt_reserve(&mm->tree);
+	if (err)
+		return err;
+	err = calc_charge(mm, r);
+	if (err)
+		return err;
+	err = vt_reserve(&mm->tree);
 	if (!err)
 		err = move_page_tables(mm, r->addr, r->new_addr, r->old_len);
 	if (!err)
