@@ -28,9 +28,9 @@ extern "C" {
 
 /* The version of this header; umm_version() gives the library's. */
 #define UMM_VERSION_MAJOR 0
-#define UMM_VERSION_MINOR 2
+#define UMM_VERSION_MINOR 3
 #define UMM_VERSION_PATCH 0
-#define UMM_VERSION "0.2.0"
+#define UMM_VERSION "0.3.0"
 
 /* The version of the library linked: "MAJOR.MINOR.PATCH". A program built
  * against one header may run with another library of the same major
@@ -245,6 +245,12 @@ struct umm_config {
 	/* Memory for the space's own structures; NULL: the default (see
 	 * struct umm_allocator). */
 	const struct umm_allocator *allocator;
+
+	/* The physical memory the space's pages come from, shared with the
+	 * other spaces given it (after a fork they share pages); the space
+	 * holds a reference. NULL: one of its own, of totalram_pages with
+	 * umm_phys_config_init()'s other settings, made when first needed. */
+	struct umm_phys *phys;
 };
 
 /* Fill cfg with the defaults described above. */
@@ -292,6 +298,108 @@ void umm_config_init(struct umm_config *cfg);
  * umm_config_init(). Thread-safe; reads the host on every call.
  */
 int umm_config_from_host(struct umm_config *cfg);
+
+/* ---------------------------------------------------------------------
+ * Physical memory
+ * ------------------------------------------------------------------- */
+
+/*
+ * struct umm_phys: the frames that address spaces get their pages from,
+ * as the kernel's memory is: one record per 4 KiB frame (the kernel's
+ * struct page; UMM_PAGE_STRUCT_SIZE bytes each), zones as on x86_64 (DMA
+ * below 16 MiB, DMA32 below 4 GiB, Normal above, counted from frame 0),
+ * each with a buddy allocator of orders 0 to UMM_MAX_PAGE_ORDER that
+ * splits blocks to allocate and merges a freed block with its buddy, and
+ * the watermarks (min, low, high, promo) and lowmem reserves the kernel
+ * computes from the sizes. A page is allocated while its zone stays
+ * above the low watermark, or failing that the min one, as the kernel's
+ * fast and slow paths do; with no reclaim and no swap, below that an
+ * allocation fails: out of memory is an outcome the caller sees, never
+ * a crash. Not modelled: per-CPU page lists, migrate types, compaction.
+ *
+ * The frames' host memory and the records are reserved at creation and
+ * only touched as pages are used. Several spaces, in several threads,
+ * may share one umm_phys: it has its own lock and a reference count.
+ */
+struct umm_phys;
+struct umm_mm;
+
+#define UMM_PAGE_STRUCT_SIZE 40 /* bytes of metadata per 4 KiB frame */
+#define UMM_MAX_PAGE_ORDER 10   /* the largest block: 4 MiB (MAX_PAGE_ORDER) */
+#define UMM_NR_ZONES 3          /* DMA, DMA32, Normal (Movable, Device: empty) */
+
+struct umm_phys_config {
+	/* The memory: this many bytes, rounded down to whole frames, laid out
+	 * from frame 0 across the zones. 512 MiB by default. */
+	unsigned long bytes;
+	/* Or the pages of each zone (DMA, DMA32, Normal), one after the
+	 * other, for a machine whose zones are not laid out from 0 (this
+	 * host's are its /proc/zoneinfo "managed" counts). All 0: from bytes. */
+	unsigned long zone_pages[UMM_NR_ZONES];
+	/* vm.min_free_kbytes; 0: as the kernel computes it at boot, the
+	 * square root of 16 times the low memory in KiB, between 128 and
+	 * 262144, raised as khugepaged raises it when thp is set. */
+	unsigned long min_free_kbytes;
+	bool thp;                             /* THP on ("always" or "madvise"): true */
+	unsigned int watermark_scale_factor;  /* vm.watermark_scale_factor: 10 */
+	/* vm.lowmem_reserve_ratio for DMA, DMA32, Normal: 256, 256, 32. */
+	unsigned int lowmem_reserve_ratio[UMM_NR_ZONES];
+	/* Memory for the frames and the records; NULL: the default. */
+	const struct umm_allocator *allocator;
+	/* Tests: called before each page allocation with its order; nonzero
+	 * makes the allocation fail, as the kernel's fail_page_alloc does. */
+	int (*fail_alloc)(void *ctx, unsigned int order);
+	void *fail_ctx;
+};
+
+/* The defaults above. */
+void umm_phys_config_init(struct umm_phys_config *cfg);
+/*
+ * This host's: the managed pages of its DMA, DMA32 and Normal zones
+ * (/proc/zoneinfo), vm.min_free_kbytes, vm.watermark_scale_factor,
+ * vm.lowmem_reserve_ratio and whether THP is on (/sys/kernel/mm/
+ * transparent_hugepage/enabled). 0, or a negative errno with cfg at
+ * umm_phys_config_init()'s defaults.
+ */
+int umm_phys_config_from_host(struct umm_phys_config *cfg);
+
+/* A new physical memory with one reference, or NULL for a bad
+ * configuration (no memory, or more than 2^32 frames) or no memory. */
+struct umm_phys *umm_phys_create(const struct umm_phys_config *cfg);
+/* Take and drop references; the last umm_phys_put frees it. NULL is
+ * ignored. */
+struct umm_phys *umm_phys_get(struct umm_phys *phys);
+void umm_phys_put(struct umm_phys *phys);
+/* The physical memory of mm (made now if it has none yet); borrowed, as
+ * long as mm lives. NULL on no memory. */
+struct umm_phys *umm_mm_phys(struct umm_mm *mm);
+
+/* One zone, as /proc/zoneinfo shows it (pages). */
+struct umm_zone_info {
+	const char *name; /* "DMA", "DMA32", "Normal" */
+	unsigned long start_pfn, spanned, present, managed, free;
+	unsigned long min, low, high, promo;
+	unsigned long protection[UMM_NR_ZONES + 2]; /* lowmem_reserve, with Movable, Device */
+	unsigned long nr_free[UMM_MAX_PAGE_ORDER + 1]; /* free blocks of each order */
+};
+/* Zone i (0 to UMM_NR_ZONES - 1) of phys into out. 0 or -EINVAL. */
+int umm_phys_zone(struct umm_phys *phys, unsigned int i, struct umm_zone_info *out);
+
+/*
+ * The kernel's texts, for the frames phys holds: /proc/buddyinfo (each
+ * zone's free blocks per order), the zones of /proc/zoneinfo (free pages,
+ * watermarks, sizes, protection and nr_free_pages; the kernel's other
+ * counters are left out), and the lines of /proc/meminfo this layer
+ * knows (MemTotal, MemFree, MemAvailable, AnonPages, Mapped, Shmem,
+ * PageTables). 0 or a negative errno.
+ */
+int umm_phys_buddyinfo_write(struct umm_phys *phys, FILE *out);
+int umm_phys_zoneinfo_write(struct umm_phys *phys, FILE *out);
+int umm_phys_meminfo_write(struct umm_phys *phys, FILE *out);
+/* The same as malloc'ed strings (free() them); NULL on failure. */
+char *umm_phys_buddyinfo_string(struct umm_phys *phys);
+char *umm_phys_zoneinfo_string(struct umm_phys *phys);
+char *umm_phys_meminfo_string(struct umm_phys *phys);
 
 /* ---------------------------------------------------------------------
  * Files

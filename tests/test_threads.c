@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "core/lookup.h"
+#include "mem/page_alloc.h"
 #include "oracle.h"
 #include "usermm.h"
 
@@ -506,6 +507,68 @@ static void file_across_spaces(void **state)
 	umm_file_put(c.file);
 }
 
+/* Threads allocating and freeing frames of one physical memory, and
+ * spaces sharing it made and dropped in between. */
+struct phys_churn {
+	struct umm_phys *phys;
+	int seed;
+};
+
+static void *phys_main(void *arg)
+{
+	struct phys_churn *c = arg;
+	struct page *held[64] = { 0 };
+	unsigned int order[64] = { 0 };
+	unsigned int r = (unsigned int)c->seed;
+	struct umm_config cfg;
+
+	umm_config_init(&cfg);
+	cfg.phys = c->phys;
+	for (int i = 0; i < 20000; i++) {
+		int k = (int)((r = r * 1103515245u + 12345u) >> 16) % 64;
+
+		if (held[k]) {
+			free_pages(c->phys, held[k], order[k]);
+			held[k] = NULL;
+		} else {
+			order[k] = (r >> 8) % 4;
+			held[k] = alloc_pages(c->phys, order[k], 0);
+		}
+		if (i % 1000 == 0)
+			umm_mm_destroy(umm_mm_create(&cfg));
+	}
+	for (int k = 0; k < 64; k++)
+		if (held[k])
+			free_pages(c->phys, held[k], order[k]);
+	return NULL;
+}
+
+static void phys_across_threads(void **state)
+{
+	struct umm_phys_config pcfg;
+	struct phys_churn c[NWORKERS];
+	pthread_t t[NWORKERS];
+	struct umm_zone_info z;
+	struct umm_phys *phys;
+	char msg[128];
+
+	(void)state;
+	umm_phys_config_init(&pcfg);
+	pcfg.bytes = 64UL << 20;
+	phys = umm_phys_create(&pcfg);
+	assert_non_null(phys);
+	for (int i = 0; i < NWORKERS; i++) {
+		c[i] = (struct phys_churn){ phys, i + 1 };
+		assert_int_equal(pthread_create(&t[i], NULL, phys_main, &c[i]), 0);
+	}
+	for (int i = 0; i < NWORKERS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(phys_check(phys, msg, sizeof(msg)), 0);
+	assert_int_equal(umm_phys_zone(phys, 1, &z), 0);
+	assert_int_equal(z.free, 12288); /* everything came back */
+	umm_phys_put(phys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +576,7 @@ int main(void)
 		cmocka_unit_test(own_spaces),
 		cmocka_unit_test(mixed),
 		cmocka_unit_test(file_across_spaces),
+		cmocka_unit_test(phys_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,13 @@ void *kzalloc(const struct umm_allocator *a, size_t size)
 	return p;
 }
 
+void *kvzalloc(const struct umm_allocator *a, size_t size)
+{
+	if (!a && size >= UMM_ALLOC_HUGE && size <= PTRDIFF_MAX)
+		return huge_block(round_up(size, 4096)); /* mmap's pages are zero */
+	return kzalloc(a, size);
+}
+
 void kfree(const struct umm_allocator *a, void *p, size_t size)
 {
 	if (!p)

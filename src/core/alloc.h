@@ -33,4 +33,9 @@ void kfree(const struct umm_allocator *a, void *p, size_t size);
 void *krealloc_array(const struct umm_allocator *a, void *p, size_t n_old, size_t n_new,
 		     size_t elem);
 
+/* A zeroed block that may be very large: from the default allocator a
+ * large one is fresh mmap memory, zero without being touched, so that
+ * only the parts used ever take host memory. Freed with kfree. */
+void *kvzalloc(const struct umm_allocator *a, size_t size);
+
 #endif

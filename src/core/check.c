@@ -154,7 +154,8 @@ int mm_check_locked(struct umm_mm *mm, char *msg, size_t len)
 	}
 	if (prev != mm->last_vma)
 		return fail(msg, len, "address list tail is wrong");
-	return check_sums(mm, &sums, msg, len);
+	err = check_sums(mm, &sums, msg, len);
+	return !err && mm->mem_check ? mm->mem_check(mm, msg, len) : err;
 }
 
 int umm_mm_check(struct umm_mm *mm, char *msg, size_t len)

@@ -44,8 +44,12 @@ struct umm_mm {
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
 	/* The memory layer's state (mem/): MADV_GUARD_INSTALL markers, page
-	 * tables in the kernel; mem/guard.c owns them. */
+	 * tables in the kernel (mem/guard.c); the physical memory the pages
+	 * come from (mem/phys.c: NULL until first needed); and the layer's
+	 * own invariant checker, which the core's runs too. */
 	struct range_set guards;
+	struct umm_phys *phys;
+	int (*mem_check)(struct umm_mm *mm, char *msg, size_t len);
 	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
 	 * and the calling thread's PKRU. */
 	unsigned int pkey_map;

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "core/alloc.h"
 #include "core/types.h"
+#include "host/procfs.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -34,56 +35,6 @@
 #define PR_SET_VMA 0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
 #endif
-
-/* Reads a whole small file into buf (NUL-terminated). 0 or -errno. */
-static int read_small_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t used = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-		used += (size_t)n;
-	}
-	close(fd);
-	buf[used] = '\0';
-	return 0;
-}
-
-/* One unsigned decimal number, optionally followed by a newline. */
-static int parse_ulong(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno)
-		return -errno;
-	return (*end == '\0' || (*end == '\n' && end[1] == '\0')) ? 0 : -EINVAL;
-}
-
-/* A numeric sysctl, e.g. read_sysctl("vm/max_map_count", &v). */
-static int read_sysctl(const char *name, unsigned long *out)
-{
-	char path[128], buf[64];
-	int rc;
-
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	rc = read_small_file(path, buf, sizeof(buf));
-	return rc ? rc : parse_ulong(buf, out);
-}
 
 /* The vm.* sysctls that shape mmap. */
 static int read_vm_sysctls(struct umm_config *c)

@@ -12,11 +12,13 @@
 void mem_init(struct umm_mm *mm)
 {
 	mm->guards.alloc = mm->cfg.allocator;
+	mem_phys_init(mm);
 }
 
 void mem_exit(struct umm_mm *mm)
 {
 	guard_destroy(mm);
+	mem_phys_exit(mm);
 }
 
 void zap_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)

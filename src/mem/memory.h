@@ -27,6 +27,11 @@
 void mem_init(struct umm_mm *mm);
 /* exit_mmap's page-table part: frees everything the layer holds for mm. */
 void mem_exit(struct umm_mm *mm);
+/* phys.c: the space's reference to its physical memory (cfg.phys, or
+ * its own, made when first needed), and the layer's checker hooked into
+ * the core's. */
+void mem_phys_init(struct umm_mm *mm);
+void mem_phys_exit(struct umm_mm *mm);
 
 /*
  * zap_page_range_single: the pages of [start, end) inside v go, as

@@ -15,8 +15,8 @@
 const char *vma_name(const struct umm_mm *mm, const struct vma *v, char *buf, size_t len);
 /* show_map_vma: writes v's maps line. 0, -ENOMEM or -EIO. */
 int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out);
-/* What writer writes, in a malloc'ed string; NULL on failure. */
-char *proc_text_string(struct umm_mm *mm, int (*writer)(struct umm_mm *, FILE *));
+/* What emit writes for arg, in a malloc'ed string; NULL on failure. */
+char *proc_text(int (*emit)(void *arg, FILE *out), void *arg);
 
 /* The two-letter VmFlags codes of smaps, in the kernel's (bit) order;
  * only flags usermm keeps have one. */

@@ -207,19 +207,19 @@ int umm_maps_write(struct umm_mm *mm, FILE *out)
 	return rc;
 }
 
-char *proc_text_string(struct umm_mm *mm, int (*writer)(struct umm_mm *, FILE *))
+char *proc_text(int (*emit)(void *arg, FILE *out), void *arg)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 	int rc;
 
-	if (!mm)
+	if (!arg)
 		return NULL;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	rc = writer(mm, f);
+	rc = emit(arg, f);
 	/* fclose flushes the last bytes into buf; a failure there is a
 	 * failure to allocate them. */
 	if (fclose(f) != 0 || rc != 0) {
@@ -229,7 +229,12 @@ char *proc_text_string(struct umm_mm *mm, int (*writer)(struct umm_mm *, FILE *)
 	return buf;
 }
 
+static int emit_maps(void *mm, FILE *out)
+{
+	return umm_maps_write(mm, out);
+}
+
 char *umm_maps_string(struct umm_mm *mm)
 {
-	return proc_text_string(mm, umm_maps_write);
+	return proc_text(emit_maps, mm);
 }

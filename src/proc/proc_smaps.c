@@ -123,7 +123,12 @@ int umm_smaps_write(struct umm_mm *mm, FILE *out)
 	return rc;
 }
 
+static int emit_smaps(void *mm, FILE *out)
+{
+	return umm_smaps_write(mm, out);
+}
+
 char *umm_smaps_string(struct umm_mm *mm)
 {
-	return proc_text_string(mm, umm_smaps_write);
+	return proc_text(emit_smaps, mm);
 }
