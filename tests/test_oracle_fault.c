@@ -207,6 +207,17 @@ ORACLE_SCENARIO(growsdown_anon_vma,
 	"touch d PROT_WRITE => 0\n"
 	"mprotect c 64K PROT_RW => 0\n")
 
+/* A stack grown into an identical neighbour (the other half of one
+ * stack, sharing its anon_vma) is not merged with it: growth only moves
+ * vm_start. Found by fuzzing: the checker demanded the merge. */
+ORACLE_SCENARIO(growsdown_into_a_twin,
+	"a=mmap 0x300000000000 32K PROT_RW MAP_PA|MAP_FIXED|MAP_GROWSDOWN -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"munmap a+8K 8K => 0\n"
+	"touch a+12K PROT_WRITE => 0\n"
+	"touch a+8K PROT_WRITE => 0\n"
+	"touch a+4K PROT_WRITE => 0\n")
+
 /* The limits of a growth: RLIMIT_MEMLOCK for a locked stack (whose
  * growth counts in locked_vm), RLIMIT_STACK. (RLIMIT_AS: see
  * growsdown_address_space_limit; the runner's own size is not fixed.) */
@@ -404,6 +415,7 @@ int main(void)
 		cmocka_unit_test(hugetlb_faults),
 		cmocka_unit_test(growsdown_growth),
 		cmocka_unit_test(growsdown_anon_vma),
+		cmocka_unit_test(growsdown_into_a_twin),
 		cmocka_unit_test(growsdown_limits),
 		cmocka_unit_test(growsdown_address_space_limit),
 		cmocka_unit_test(stack_growth),

@@ -313,8 +313,8 @@ static long mmap_region(struct umm_mm *mm, struct mmap_state *s)
 			/* The merge was tried with VM_LOCKED set, so a neighbour
 			 * that is equal now stayed apart. */
 			v->vm_flags &= ~VM_LOCKED_MASK;
-			vma_mark_failed_split(mm, v->vm_start);
-			vma_mark_failed_split(mm, v->vm_end);
+			vma_mark_kept_apart(mm, v->vm_start);
+			vma_mark_kept_apart(mm, v->vm_end);
 		} else {
 			mm->locked_vm += pglen;
 		}

@@ -260,7 +260,7 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
 	nv->vm_start = start;
 	nv->vm_end = end;
 	nv->vm_pgoff = pgoff;
-	nv->split_left_by_failure = false;
+	nv->kept_apart = false;
 	vma_link(mm, nv);
 	return 0;
 }
@@ -291,8 +291,8 @@ static void unmap_source(struct umm_mm *mm, struct vma_remap_struct *r)
 		mm->committed_stray += hide ? (vm_end - vm_start) >> PAGE_SHIFT
 					    : r->old_len >> PAGE_SHIFT;
 		if (hide) { /* the flag changed in place: no merge */
-			vma_mark_failed_split(mm, vm_start);
-			vma_mark_failed_split(mm, vm_end);
+			vma_mark_kept_apart(mm, vm_start);
+			vma_mark_kept_apart(mm, vm_end);
 		}
 		return;
 	}
@@ -321,8 +321,8 @@ static void dontunmap_complete(struct umm_mm *mm, struct vma_remap_struct *r, bo
 	if (whole)
 		v->anon_vma = NULL;
 	/* The kernel changes the flags in place: no merge with neighbours. */
-	vma_mark_failed_split(mm, v->vm_start);
-	vma_mark_failed_split(mm, v->vm_end);
+	vma_mark_kept_apart(mm, v->vm_start);
+	vma_mark_kept_apart(mm, v->vm_end);
 }
 
 /* prep_move_vma. */

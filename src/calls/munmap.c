@@ -87,14 +87,14 @@ int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long s
 		return err;
 	err = gather_range(mm, vms, start, end);
 	if (err) /* a split made before the failure stays */
-		vma_mark_failed_split(mm, start);
+		vma_mark_kept_apart(mm, start);
 	return err;
 }
 
 void vms_abort(struct umm_mm *mm, struct vma_munmap_struct *vms)
 {
-	vma_mark_failed_split(mm, vms->start);
-	vma_mark_failed_split(mm, vms->end);
+	vma_mark_kept_apart(mm, vms->start);
+	vma_mark_kept_apart(mm, vms->end);
 }
 
 void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)

@@ -59,7 +59,7 @@ static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, con
 {
 	if (a->vm_end != b->vm_start || a->special || b->special)
 		return false;
-	if (b->vm_start == mm->start_brk || b->split_left_by_failure)
+	if (b->vm_start == mm->start_brk || b->kept_apart)
 		return false;
 	if (a->vm_flags & VM_SPECIAL)
 		return false;

@@ -143,19 +143,19 @@ void vma_anon_prepare(struct umm_mm *mm, struct vma *v)
 		v->anon_vma = (void *)(uintptr_t)(++mm->next_anon_vma << 2 | 2);
 }
 
-void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr)
+void vma_mark_kept_apart(struct umm_mm *mm, unsigned long addr)
 {
 	struct vma *v = vt_find(&mm->tree, addr);
 
 	if (v && v->vm_start == addr && v->vm_prev && v->vm_prev->vm_end == addr)
-		v->split_left_by_failure = true;
+		v->kept_apart = true;
 }
 
 void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
 		   unsigned long pgoff)
 {
 	if (start != v->vm_start)
-		v->split_left_by_failure = false;
+		v->kept_apart = false;
 	v->vm_start = start;
 	v->vm_end = end;
 	v->vm_pgoff = pgoff;
@@ -169,9 +169,9 @@ void vma_split_with(struct umm_mm *mm, struct vma *v, unsigned long addr, int ne
 
 	vma_copy_attrs(spare, v);
 	if (new_below) {
-		spare->split_left_by_failure = v->split_left_by_failure;
+		spare->kept_apart = v->kept_apart;
 		spare->vm_end = addr;
-		v->split_left_by_failure = false;
+		v->kept_apart = false;
 		v->vm_start = addr;
 		v->vm_pgoff = upper_pgoff;
 		list_link_after(mm, spare, v->vm_prev);
@@ -413,7 +413,7 @@ static struct vma *vma_modify(struct umm_mm *mm, struct vma *vma, unsigned long 
 	if (vma->vm_end > end) {
 		*err = split_checked(mm, vma, end, 0);
 		if (*err) {
-			vma_mark_failed_split(mm, start);
+			vma_mark_kept_apart(mm, start);
 			return NULL;
 		}
 	}

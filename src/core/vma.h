@@ -25,10 +25,11 @@ struct vma {
 	/* The anon_vma the kernel would have: NULL until pages are faulted in
 	 * (the memory layer); merging needs it NULL on one side or equal. */
 	void *anon_vma;
-	/* A failed call left this VMA split from an identical left
-	 * neighbour, as the kernel does; the checker must not demand the
-	 * merge. Cleared when vm_start moves. */
-	bool split_left_by_failure;
+	/* The kernel left this VMA apart from an identical left neighbour
+	 * (a failed call's split, a stack grown into it, an order of steps
+	 * that never tried the merge); the checker must not demand it.
+	 * Cleared when vm_start moves. */
+	bool kept_apart;
 	/* NULL, or a reference: only VMAs with equal names merge. */
 	struct anon_vma_name *anon_name;
 
@@ -114,8 +115,8 @@ void vma_unlink(struct umm_mm *mm, struct vma *v);
  * identity matters until the memory layer exists: it decides merging.
  */
 void vma_anon_prepare(struct umm_mm *mm, struct vma *v);
-/* Records that a failed call leaves the VMAs meeting at addr split. */
-void vma_mark_failed_split(struct umm_mm *mm, unsigned long addr);
+/* Records that the kernel leaves the VMAs meeting at addr apart. */
+void vma_mark_kept_apart(struct umm_mm *mm, unsigned long addr);
 /* Changes the extent (and pgoff) of a linked VMA in place. The new start
  * must not equal another linked VMA's start (remove that one first). */
 void vma_set_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,

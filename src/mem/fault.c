@@ -130,6 +130,8 @@ static int expand_downwards(struct umm_mm *mm, struct vma *v, unsigned long addr
 		mm->locked_vm += grow;
 	vm_stat_account(mm, v->vm_flags, (long)grow);
 	vma_set_range(mm, v, addr, v->vm_end, v->vm_pgoff - grow);
+	/* Growing into a neighbour never merges with it. */
+	vma_mark_kept_apart(mm, addr);
 	return 0;
 }
 
