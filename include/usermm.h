@@ -976,13 +976,62 @@ struct umm_fault_info {
  * A write to a private VMA gives it an anon_vma (anon_vma_prepare), which
  * decides its later merges, even when the fault then ends in SIGBUS past
  * a file's end; shared VMAs never do, and reads only where cfg.zero_page
- * is false (otherwise anonymous memory maps the zero page). Nothing else
- * changes: usermm does not model pages yet.
+ * is false (otherwise anonymous memory maps the zero page).
+ *
+ * Private anonymous memory (the heap, stacks, MAP_PRIVATE|MAP_ANONYMOUS,
+ * private /dev/zero) gets real pages, as do_anonymous_page and
+ * do_wp_page give them: a read maps the shared zero page read-only
+ * (where cfg.zero_page; otherwise a new page, as a write), a write maps
+ * a new zeroed page, writable and dirty, and replaces the zero page; a
+ * write to a write-protected page of its own reuses it. The tables on
+ * the way are made as needed (VmPTE grows). Each access whose entry did
+ * not already allow it counts one minor fault (umm_mm_stats' min_flt);
+ * one that the entry allowed changes nothing. Shared and file-backed
+ * memory has no pages yet (the page cache is a later part): its faults
+ * decide only the signal. Every VMA is treated as one without
+ * MADV_HUGEPAGE under THP "madvise" (no huge pages).
  * access is exactly one of UMM_ACCESS_*. Returns 0 when the access
- * completes, UMM_FAULT_SIGNAL(signo, si_code) when it raises a signal, or
+ * completes, UMM_FAULT_SIGNAL(signo, si_code) when it raises a signal,
+ * -ENOMEM when the physical memory has no frame for the page or a page
+ * table (the kernel's VM_FAULT_OOM; nothing is left half done), or
  * -EINVAL for a bad argument. info, if not NULL, gets the details.
  */
 long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fault_info *info);
+
+/* ---------------------------------------------------------------------
+ * Page tables
+ *
+ * Four levels as on x86_64 (PGD, PUD, PMD, PTE), each table a frame of
+ * the space's physical memory (umm_mm_phys) holding 512 little-endian
+ * 64-bit entries in the hardware's format: an upper entry is a next
+ * table's frame number with UMM_PTE_PRESENT, RW, USER, ACCESSED and
+ * DIRTY; a PTE maps a frame with the bits below. A non-present entry
+ * that is not 0 is a marker: UMM_PTE_MARKER_GUARD (MADV_GUARD_INSTALL),
+ * or a PROT_NONE entry (UMM_PTE_PROTNONE with the frame still in it).
+ * An emulator may walk them between calls; any non-present entry, or a
+ * write through an entry without UMM_PTE_RW, is a fault for umm_fault.
+ * ------------------------------------------------------------------- */
+#define UMM_PTE_PRESENT    (1ULL << 0)
+#define UMM_PTE_RW         (1ULL << 1)
+#define UMM_PTE_USER       (1ULL << 2)
+#define UMM_PTE_ACCESSED   (1ULL << 5)
+#define UMM_PTE_DIRTY      (1ULL << 6)
+#define UMM_PTE_PROTNONE   (1ULL << 8)  /* with PRESENT clear: PROT_NONE */
+#define UMM_PTE_SPECIAL    (1ULL << 9)  /* a frame without a counted page: the zero page */
+#define UMM_PTE_SOFT_DIRTY (1ULL << 58) /* never set: this kernel has no soft-dirty */
+#define UMM_PTE_NX         (1ULL << 63)
+#define UMM_PTE_PFN_MASK   0x000ffffffffff000ULL
+#define UMM_PTE_MARKER_GUARD (1ULL << 10) /* alone, PRESENT clear */
+
+/* The PTE that maps addr's page, or 0 where there is none (no table, or
+ * an empty entry). */
+uint64_t umm_mm_pte(struct umm_mm *mm, unsigned long addr);
+/* The frame number of the space's top table (its CR3), or -1 before its
+ * first page table was needed. */
+long umm_mm_pgd(struct umm_mm *mm);
+/* The host memory of frame pfn of phys (a page table or a page), or NULL
+ * past its end. */
+void *umm_phys_frame(struct umm_phys *phys, unsigned long pfn);
 
 /* ---------------------------------------------------------------------
  * Inspection
@@ -1075,6 +1124,12 @@ struct umm_mm_stats {
 	unsigned long brk;           /* bytes */
 	unsigned long mmap_base;     /* bytes */
 	unsigned long start_stack;   /* bytes; 0 if no stack */
+	/* The memory layer's (/proc/PID/status): pages mapped by kind
+	 * (RssAnon, RssFile, RssShmem), the bytes of page tables below the
+	 * PGD (VmPTE), and the minor faults taken (getrusage's ru_minflt). */
+	unsigned long rss_anon, rss_file, rss_shmem;
+	unsigned long pgtables_bytes;
+	unsigned long min_flt;
 };
 void umm_mm_stats(struct umm_mm *mm, struct umm_mm_stats *out);
 

@@ -36,8 +36,10 @@ static void *fail_alloc_alloc(void *ctx, size_t size, size_t align)
 	}
 	p = align <= 16 ? malloc(size) : aligned_alloc(align, (size + align - 1) & ~(align - 1));
 	if (p) {
-		/* Garbage, so that a caller relying on zeroed memory shows. */
-		memset(p, 0xa5, size);
+		/* Garbage, so that a caller relying on zeroed memory shows (in
+		 * a huge block, such as a physical memory's frames, the
+		 * first 16 MiB: enough to show it, without touching GiBs). */
+		memset(p, 0xa5, size < (16UL << 20) ? size : (16UL << 20));
 		__atomic_add_fetch(&f->live, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&f->bytes, (long long)size, __ATOMIC_RELAXED);
 	}

@@ -317,6 +317,10 @@ static struct umm_mm *space(const struct umm_allocator *a)
 	umm_config_init(&cfg);
 	cfg.anon_vma_name = true;
 	cfg.allocator = a;
+	/* The space's own physical memory, made by its first fault through
+	 * this allocator, is as large as this: small, so that a sanitizer
+	 * need not shadow gigabytes each time. */
+	cfg.totalram_pages = 16UL << (20 - 12);
 	return umm_mm_create(&cfg);
 }
 

@@ -216,9 +216,13 @@ static int advise_dontneed_free(struct umm_mm *mm, const struct madvise_state *s
 {
 	int err = dontneed_free_valid(s);
 
-	if (!err)
+	if (err)
+		return err;
+	if (s->behavior == MADV_FREE)
+		advise_pages(mm, s->vma, s->start, s->end, ADVISE_FREE);
+	else
 		zap_page_range(mm, s->vma, s->start, s->end);
-	return err;
+	return 0;
 }
 
 /*
@@ -277,19 +281,15 @@ static int advise_guard_install(struct umm_mm *mm, const struct madvise_state *s
 	/* The markers are page tables: anonymous memory gets its anon_vma. */
 	if (vma_is_anonymous(v))
 		vma_anon_prepare(mm, v);
-	return guard_install(mm, s->start, s->end);
+	return guard_install(mm, v, s->start, s->end);
 }
 
 static int advise_guard_remove(struct umm_mm *mm, const struct madvise_state *s)
 {
-	int err;
-
 	if (!guard_allowed(s->vma, true))
 		return -EINVAL;
-	err = guard_reserve(mm);
-	if (!err)
-		guard_remove(mm, s->start, s->end);
-	return err;
+	guard_remove(mm, s->start, s->end);
+	return 0;
 }
 
 /* madvise_vma_behavior: the advice on [s->start, s->end) of s->vma. */
@@ -315,7 +315,11 @@ static int advise_vma(struct umm_mm *mm, struct madvise_state *s)
 		return 0;
 	case MADV_COLD:
 	case MADV_PAGEOUT: /* can_madv_lru_vma */
-		return (v->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) ? -EINVAL : 0;
+		if (v->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		advise_pages(mm, s->vma, s->start, s->end,
+			     s->behavior == MADV_COLD ? ADVISE_COLD : ADVISE_PAGEOUT);
+		return 0;
 	case MADV_FREE:
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:

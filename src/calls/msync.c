@@ -1,9 +1,10 @@
 /*
  * msync.c - msync(2) and mincore(2): the two calls that look at a range
- * without changing it. Until the memory layer exists there is no page
- * cache to write back and no page to report resident, so what they
- * decide is the kernel's argument and range rules: which errno, and
- * where a hole is only reported at the end.
+ * without changing it. mincore reports the pages of private anonymous
+ * memory from the page tables; the page cache is not modelled yet, so
+ * for files and shared memory, and for msync, what they decide is the
+ * kernel's argument and range rules: which errno, and where a hole is
+ * only reported at the end.
  */
 #include "core/file.h"
 #include "core/lookup.h"
@@ -94,7 +95,7 @@ static bool write_fault_ok(const struct vma *v, unsigned long addr, unsigned lon
 }
 
 /* Could the kernel copy n bytes to user address addr of this space? */
-static bool user_writable(const struct umm_mm *mm, unsigned long addr, unsigned long n)
+static bool user_writable(struct umm_mm *mm, unsigned long addr, unsigned long n)
 {
 	unsigned long end = addr + n;
 	struct vma *v;
@@ -123,17 +124,23 @@ struct mincore_out {
 	unsigned char *buf;   /* may be NULL */
 };
 
-static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, unsigned char val,
-			unsigned long n)
+/* The residency of the n pages from start, all inside v, is worked out
+ * first (the kernel's temporary page), then copied out. */
+static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, struct vma *v,
+			unsigned long start, unsigned long n)
 {
+	if (o->buf) {
+		if (vma_has_pages(v))
+			pages_resident(mm, start, n, o->buf);
+		else
+			memset(o->buf, hidden_residency(v), n);
+	}
 	if (o->user ? !user_writable(mm, o->vec_addr, n) : !o->buf)
 		return -EFAULT;
 	if (o->user)
 		fault_in_writeable(mm, o->vec_addr, n);
-	if (o->buf) {
-		memset(o->buf, val, n);
+	if (o->buf)
 		o->buf += n;
-	}
 	o->vec_addr += n;
 	return 0;
 }
@@ -165,7 +172,7 @@ static int do_mincore(struct umm_mm *mm, unsigned long start, unsigned long len,
 		end = v->vm_end < start + (pages << PAGE_SHIFT) ? v->vm_end
 								: start + (pages << PAGE_SHIFT);
 		n = (end - start) >> PAGE_SHIFT;
-		err = mincore_copy(mm, o, hidden_residency(v), n);
+		err = mincore_copy(mm, o, v, start, n);
 		if (err)
 			break;
 	}

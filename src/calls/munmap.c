@@ -80,12 +80,8 @@ static int gather_range(struct umm_mm *mm, struct vma_munmap_struct *vms, unsign
 int vms_gather(struct umm_mm *mm, struct vma_munmap_struct *vms, unsigned long start,
 	       unsigned long end)
 {
-	/* The page tables' memory first: vms_complete must not fail. */
-	int err = unmap_region_prepare(mm);
+	int err = gather_range(mm, vms, start, end);
 
-	if (err)
-		return err;
-	err = gather_range(mm, vms, start, end);
 	if (err) /* a split made before the failure stays */
 		vma_mark_kept_apart(mm, start);
 	return err;
@@ -101,7 +97,9 @@ void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)
 {
 	struct vma *v = vms->first, *next;
 
-	unmap_region(mm, vms->start, vms->end);
+	if (v)
+		unmap_region(mm, v, vms->next, vms->prev ? vms->prev->vm_end : 0,
+			     vms->next ? vms->next->vm_start : 0);
 	while (v && v != vms->next) {
 		next = v->vm_next;
 		vm_stat_account(mm, v->vm_flags, -(long)vma_pages(v));

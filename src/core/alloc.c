@@ -13,11 +13,15 @@
 #include <sys/mman.h>
 
 /* A block of UMM_ALLOC_HUGE bytes or more, aligned to UMM_ALLOC_HUGE so
- * that its pages can be huge ones: mmap twice the size, trim. */
+ * that its pages can be huge ones: mmap twice the size, trim. Not
+ * charged against the host's overcommit limit (MAP_NORESERVE): a
+ * physical memory as large as the host's RAM is reserved address space,
+ * and only the frames in use ever take host memory. */
 static void *huge_block(size_t size)
 {
 	size_t span = size + UMM_ALLOC_HUGE;
-	char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
 	uintptr_t lead;
 
 	if (p == MAP_FAILED)

@@ -15,7 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static int fail(char *msg, size_t len, const char *fmt, ...)
+int check_fail(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,33 +75,33 @@ static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct 
 		     char *msg, size_t len)
 {
 	if (v->vm_start >= v->vm_end || offset_in_page(v->vm_start) || offset_in_page(v->vm_end))
-		return fail(msg, len, "bad VMA %#lx-%#lx", v->vm_start, v->vm_end);
+		return check_fail(msg, len, "bad VMA %#lx-%#lx", v->vm_start, v->vm_end);
 	if (v->vm_prev != prev)
-		return fail(msg, len, "address list broken at %#lx", v->vm_start);
+		return check_fail(msg, len, "address list broken at %#lx", v->vm_start);
 	if (prev && prev->vm_end > v->vm_start)
-		return fail(msg, len, "VMAs overlap at %#lx", v->vm_start);
+		return check_fail(msg, len, "VMAs overlap at %#lx", v->vm_start);
 	if (prev && should_have_merged(mm, prev, v))
-		return fail(msg, len, "VMAs %#lx-%#lx and %#lx-%#lx should be merged",
+		return check_fail(msg, len, "VMAs %#lx-%#lx and %#lx-%#lx should be merged",
 			    prev->vm_start, prev->vm_end, v->vm_start, v->vm_end);
 	if (find_vma_peek(mm, v->vm_start) != v)
-		return fail(msg, len, "index does not find %#lx", v->vm_start);
+		return check_fail(msg, len, "index does not find %#lx", v->vm_start);
 	return 0;
 }
 
 static int check_sums(const struct umm_mm *mm, const struct mm_sums *s, char *msg, size_t len)
 {
 	if (s->count != mm->tree.count)
-		return fail(msg, len, "map_count %lu, VMAs %lu", mm->tree.count, s->count);
+		return check_fail(msg, len, "map_count %lu, VMAs %lu", mm->tree.count, s->count);
 	if (s->total != mm->total_vm || s->data != mm->data_vm || s->exec != mm->exec_vm ||
 	    s->stack != mm->stack_vm)
-		return fail(msg, len, "vm counters total %lu/%lu data %lu/%lu exec %lu/%lu stack %lu/%lu",
+		return check_fail(msg, len, "vm counters total %lu/%lu data %lu/%lu exec %lu/%lu stack %lu/%lu",
 			    mm->total_vm, s->total, mm->data_vm, s->data, mm->exec_vm, s->exec,
 			    mm->stack_vm, s->stack);
 	if (s->locked + mm->locked_vm_stray != mm->locked_vm)
-		return fail(msg, len, "locked_vm %lu, VMAs %lu + stray %lu", mm->locked_vm, s->locked,
+		return check_fail(msg, len, "locked_vm %lu, VMAs %lu + stray %lu", mm->locked_vm, s->locked,
 			    mm->locked_vm_stray);
 	if (s->committed + mm->committed_stray != mm->committed)
-		return fail(msg, len, "committed %lu, VMAs %lu + stray %lu", mm->committed,
+		return check_fail(msg, len, "committed %lu, VMAs %lu + stray %lu", mm->committed,
 			    s->committed, mm->committed_stray);
 	return 0;
 }
@@ -114,9 +114,9 @@ static int check_leaf(void *arg, const void *item, unsigned long start, unsigned
 	const struct vma **next = arg, *v = item;
 
 	if (v != *next)
-		return fail(msg, len, "index: leaf and address list disagree at %#lx", start);
+		return check_fail(msg, len, "index: leaf and address list disagree at %#lx", start);
 	if (start != v->vm_start || end != v->vm_end)
-		return fail(msg, len, "index: stale extent in a leaf at %#lx", v->vm_start);
+		return check_fail(msg, len, "index: stale extent in a leaf at %#lx", v->vm_start);
 	*next = v->vm_next;
 	return 0;
 }
@@ -128,7 +128,7 @@ static int check_index(struct umm_mm *mm, char *msg, size_t len)
 	int err = vt_check(&mm->tree, check_leaf, &next, msg, len);
 
 	if (!err && next)
-		err = fail(msg, len, "index: VMA %#lx on the address list missing", next->vm_start);
+		err = check_fail(msg, len, "index: VMA %#lx on the address list missing", next->vm_start);
 	return err;
 }
 
@@ -153,7 +153,7 @@ int mm_check_locked(struct umm_mm *mm, char *msg, size_t len)
 		add_vma(&sums, v);
 	}
 	if (prev != mm->last_vma)
-		return fail(msg, len, "address list tail is wrong");
+		return check_fail(msg, len, "address list tail is wrong");
 	err = check_sums(mm, &sums, msg, len);
 	return !err && mm->mem_check ? mm->mem_check(mm, msg, len) : err;
 }

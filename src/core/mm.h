@@ -11,13 +11,15 @@
 #ifndef UMM_CORE_MM_H
 #define UMM_CORE_MM_H
 
-#include "core/range_set.h"
 #include "core/types.h"
 #include "core/vma_tree.h"
 
 #include <pthread.h>
 
 struct vma;
+
+/* The kinds of mapped pages a space counts (the kernel's mm_rss_stat). */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 struct umm_mm {
 	pthread_mutex_t lock; /* mmap_lock */
@@ -43,12 +45,17 @@ struct umm_mm {
 	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
-	/* The memory layer's state (mem/): MADV_GUARD_INSTALL markers, page
-	 * tables in the kernel (mem/guard.c); the physical memory the pages
-	 * come from (mem/phys.c: NULL until first needed); and the layer's
-	 * own invariant checker, which the core's runs too. */
-	struct range_set guards;
+	/* The memory layer's state (mem/): the physical memory the pages and
+	 * page tables come from (mem/phys.c: NULL until first needed), the
+	 * page tables' root (mem/pgtable.c: NO_PFN until the first), their
+	 * bytes below it (VmPTE), the pages mapped by kind (mm_rss_stat) and
+	 * the minor faults taken; and the layer's own invariant checker,
+	 * which the core's runs too. */
 	struct umm_phys *phys;
+	unsigned long pgd_pfn;
+	unsigned long pgtables_bytes;
+	unsigned long rss[NR_MM_COUNTERS];
+	unsigned long min_flt;
 	int (*mem_check)(struct umm_mm *mm, char *msg, size_t len);
 	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
 	 * and the calling thread's PKRU. */

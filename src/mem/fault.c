@@ -29,13 +29,6 @@
 #define VSYSCALL_ENTRY_MASK 0xc00UL /* entries are 1 KiB apart */
 #define VSYSCALL_ENTRIES 3
 
-/* handle_mm_fault's verdicts (the kernel's VM_FAULT_* that matter here). */
-enum vm_fault {
-	VM_FAULT_DONE = 0,
-	VM_FAULT_SIGBUS,
-	VM_FAULT_SIGSEGV,
-};
-
 /* The state of one fault, gathered before anything changes. */
 struct fault {
 	struct umm_mm *mm;
@@ -186,16 +179,18 @@ static bool file_page_past_eof(const struct vma *v, unsigned long pgoff)
 }
 
 /*
- * handle_mm_fault: the page-level part of a fault. Until usermm models
- * memory it only decides whether a page can be had and notes the
- * anon_vma a private write prepares; this is the hook the memory layer
- * will fill (find or allocate the page, map it, count it).
+ * handle_mm_fault: the page-level part of a fault. Private anonymous
+ * memory gets its page (memory.c); elsewhere, until the page cache moves
+ * in, it only decides whether a page can be had and notes the anon_vma
+ * a private write prepares.
  */
 static enum vm_fault handle_mm_fault(struct umm_mm *mm, struct vma *v, unsigned long addr,
 				     int access)
 {
 	unsigned long pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 
+	if (vma_has_pages(v))
+		return handle_pte_fault(mm, v, addr, access == UMM_ACCESS_WRITE);
 	if (guard_marked(mm, addr))
 		return VM_FAULT_SIGSEGV;
 	if (v->vm_flags & VM_HUGETLB)
@@ -235,6 +230,8 @@ static long user_fault(struct fault *f)
 		return fault_signal(f, UMM_SIGBUS, UMM_BUS_ADRERR);
 	case VM_FAULT_SIGSEGV:
 		return fault_signal(f, UMM_SIGSEGV, UMM_SEGV_MAPERR);
+	case VM_FAULT_OOM:
+		return -ENOMEM;
 	case VM_FAULT_DONE:
 		break;
 	}
@@ -249,9 +246,15 @@ void fault_in_writeable(struct umm_mm *mm, unsigned long addr, unsigned long n)
 	struct vma *v;
 
 	/* Private writable pages get an anon_vma from the write faults. */
-	for (v = find_vma(mm, addr); v && v->vm_start < addr + n; v = v->vm_next)
-		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-			vma_anon_prepare(mm, v);
+	for (v = find_vma(mm, addr); v && v->vm_start < addr + n; v = v->vm_next) {
+		unsigned long a = v->vm_start > addr ? v->vm_start : addr & PAGE_MASK;
+
+		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) != VM_WRITE)
+			continue;
+		vma_anon_prepare(mm, v);
+		for (; vma_has_pages(v) && a < v->vm_end && a < addr + n; a += PAGE_SIZE)
+			handle_pte_fault(mm, v, a, true);
+	}
 }
 
 long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fault_info *info)

@@ -1,42 +1,64 @@
 /*
- * guard.c - the guard-marked pages of an address space (see guard.h), a
- * range set of addresses in mm->guards.
+ * guard.c - the guard markers in a space's page tables (see guard.h).
  */
-#include "core/mm.h"
-#include "core/range_set.h"
 #include "mem/guard.h"
+#include "mem/memory.h"
+#include "mem/pgtable.h"
 
-bool guard_marked(const struct umm_mm *mm, unsigned long addr)
+bool guard_marked(struct umm_mm *mm, unsigned long addr)
 {
-	return range_set_contains(&mm->guards, addr);
+	return mm->phys && pte_guard_marked(mm, addr);
 }
 
-unsigned long guard_first(const struct umm_mm *mm, unsigned long start, unsigned long end)
+static int find_marker(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
-	return range_set_first(&mm->guards, start, end);
+	(void)mm;
+	if (!pte_is_guard(*pte))
+		return 0;
+	*(unsigned long *)ctx = addr;
+	return 1;
 }
 
-int guard_install(struct umm_mm *mm, unsigned long start, unsigned long end)
+unsigned long guard_first(struct umm_mm *mm, unsigned long start, unsigned long end)
 {
-	return range_set_add(&mm->guards, start, end);
+	unsigned long found = end;
+
+	if (mm->phys)
+		walk_ptes(mm, start, end, find_marker, &found);
+	return found;
 }
 
-int guard_reserve(struct umm_mm *mm)
+int guard_install(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)
 {
-	return range_set_reserve(&mm->guards);
+	int err = 0;
+
+	if (!mm_phys(mm))
+		return -ENOMEM;
+	/* madvise_guard_install zaps what is mapped, then marks the
+	 * now empty entries. */
+	zap_page_range(mm, v, start, end);
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		pte_t *pte = pte_offset(mm, a, true, &err);
+
+		if (!pte)
+			return err;
+		*pte = PTE_MARKER_GUARD;
+	}
+	return 0;
+}
+
+static int clear_marker(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
+{
+	(void)mm;
+	(void)addr;
+	(void)ctx;
+	if (pte_is_guard(*pte))
+		*pte = 0;
+	return 0;
 }
 
 void guard_remove(struct umm_mm *mm, unsigned long start, unsigned long end)
 {
-	range_set_remove(&mm->guards, start, end);
-}
-
-int guard_move(struct umm_mm *mm, unsigned long old, unsigned long new, unsigned long len)
-{
-	return range_set_move(&mm->guards, old, new, len);
-}
-
-void guard_destroy(struct umm_mm *mm)
-{
-	range_set_destroy(&mm->guards);
+	if (mm->phys)
+		walk_ptes(mm, start, end, clear_marker, NULL);
 }

@@ -30,6 +30,24 @@ static bool range_past_eof(const struct vma *v, unsigned long end)
 	return v->vm_pgoff + ((end - v->vm_start) >> PAGE_SHIFT) > eof;
 }
 
+/* The page-level faults of [start, end) in a VMA with pages: -EFAULT at
+ * a guard marker, -ENOMEM without memory. */
+static int faultin_pages(struct umm_mm *mm, struct vma *v, unsigned long start,
+			 unsigned long end, bool write)
+{
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		switch (handle_pte_fault(mm, v, a, write)) {
+		case VM_FAULT_DONE:
+			break;
+		case VM_FAULT_OOM:
+			return -ENOMEM;
+		default:
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
 /*
  * The faults of [start, end) inside v, once the VMA was found fit:
  * -EFAULT at the first page that faults. A guard marker is SIGSEGV, a
@@ -41,6 +59,8 @@ static int faultin_vma(struct umm_mm *mm, struct vma *v, unsigned long start, un
 {
 	unsigned long guard;
 
+	if (vma_has_pages(v))
+		return faultin_pages(mm, v, start, end, write);
 	if (v->vm_flags & VM_HUGETLB)
 		return -EFAULT; /* no page in the (empty) huge page pool */
 	guard = guard_first(mm, start, end);
@@ -54,7 +74,7 @@ static int faultin_vma(struct umm_mm *mm, struct vma *v, unsigned long start, un
 
 /* populate_vma_page_range: I/O and lock-on-fault VMAs are left alone,
  * one without access, or under a key the PKRU shuts, faults. */
-static int populate_vma(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)
+int populate_vma_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)
 {
 	bool write = vma_populate_writes(v);
 
@@ -71,7 +91,7 @@ int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end, bool 
 	int err;
 
 	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
-		err = populate_vma(mm, v, v->vm_start > start ? v->vm_start : start,
+		err = populate_vma_page_range(mm, v, v->vm_start > start ? v->vm_start : start,
 				   v->vm_end < end ? v->vm_end : end);
 		if (err && !ignore_errors)
 			return err;

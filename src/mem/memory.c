@@ -1,56 +1,264 @@
 /*
- * memory.c - the range seams of memory.h that act on page tables: zap,
- * unmap, move and protect, and the layer's state at a space's birth and
- * death. Today the page tables hold only guard markers (guard.c).
+ * memory.c - owns the pages of private anonymous memory and the range
+ * seams of memory.h that act on page tables: the page-level fault
+ * (handle_pte_fault, do_anonymous_page, do_wp_page), zap, unmap with
+ * free_pgtables, and the layer's state at a space's birth and death.
+ * Moving page tables is mremap.c's, changing their protection
+ * mprotect.c's, guard markers guard.c's.
  */
 #include "core/mm.h"
+#include "core/mmap_lock.h"
+#include "core/pkeys.h"
 #include "core/vma.h"
-#include "mem/guard.h"
 #include "mem/memory.h"
+#include "mem/page_alloc.h"
+#include "mem/pgtable.h"
 #include "mem/populate.h"
+#include "mem/rmap.h"
+
+#include <string.h>
 
 void mem_init(struct umm_mm *mm)
 {
-	mm->guards.alloc = mm->cfg.allocator;
+	mm->pgd_pfn = NO_PFN;
 	mem_phys_init(mm);
 }
 
+static int zap_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx);
+
 void mem_exit(struct umm_mm *mm)
 {
-	guard_destroy(mm);
+	bool markers_too = true;
+
+	if (mm->phys) {
+		walk_ptes(mm, 0, mm->cfg.task_size, zap_pte, &markers_too);
+		free_all_pgtables(mm);
+	}
 	mem_phys_exit(mm);
+}
+
+bool vma_has_pages(const struct vma *v)
+{
+	return vma_is_anonymous(v) && !(v->vm_flags & (VM_SHARED | VM_HUGETLB | VM_PFNMAP | VM_IO));
+}
+
+pte_t vma_page_prot(const struct umm_mm *mm, const struct vma *v)
+{
+	pte_t prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+	if (!(v->vm_flags & VM_ACCESS_FLAGS))
+		return _PAGE_PROTNONE | _PAGE_ACCESSED;
+	if (!(v->vm_flags & VM_EXEC))
+		prot |= _PAGE_NX;
+	/* Private memory is mapped read-only until a write fault copies or
+	 * claims the page. */
+	if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED))
+		prot |= _PAGE_RW;
+	if (mm->cfg.pkeys)
+		prot |= (pte_t)vma_pkey(v) << 59;
+	return prot;
+}
+
+static pte_t mk_pte(const struct umm_phys *phys, const struct page *page, pte_t prot)
+{
+	return ((pte_t)page_to_pfn(phys, page) << PAGE_SHIFT) | prot;
+}
+
+/* The page a PTE maps, or NULL for the zero page (vm_normal_page). */
+static struct page *pte_page(const struct umm_mm *mm, pte_t pte)
+{
+	if (!pte_maps(pte) || (pte & _PAGE_SPECIAL))
+		return NULL;
+	return pfn_to_page(mm->phys, pte_pfn(pte));
+}
+
+/* do_anonymous_page: an empty PTE of v gets the zero page (a read,
+ * where allowed) or a new zeroed page of its own. */
+static enum vm_fault do_anonymous_page(struct umm_mm *mm, struct vma *v, pte_t *pte,
+				       unsigned long addr, bool write)
+{
+	pte_t prot = vma_page_prot(mm, v);
+	struct page *page;
+
+	if (!write && !read_fault_allocates(mm, v)) {
+		*pte = ((pte_t)mm->phys->zero_pfn << PAGE_SHIFT) | prot | _PAGE_SPECIAL;
+		return VM_FAULT_DONE;
+	}
+	vma_anon_prepare(mm, v);
+	page = alloc_pages(mm->phys, 0, GFP_ZERO);
+	if (!page)
+		return VM_FAULT_OOM;
+	page_add_new_anon_rmap(mm, v, page, addr);
+	/* A new page in a writable VMA is mapped writable and dirty, even
+	 * for a read: a later write needs no fault. */
+	if (v->vm_flags & VM_WRITE)
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	*pte = mk_pte(mm->phys, page, prot);
+	return VM_FAULT_DONE;
+}
+
+/* wp_can_reuse_anon_folio: a page no other space or PTE holds. */
+static bool can_reuse(struct page *page)
+{
+	if (page->flags & PG_anon_exclusive)
+		return true;
+	if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) != 1)
+		return false;
+	page->flags |= PG_anon_exclusive;
+	return true;
+}
+
+/* do_wp_page: a write to a present, write-protected PTE of v. */
+static enum vm_fault do_wp_page(struct umm_mm *mm, struct vma *v, pte_t *pte, unsigned long addr)
+{
+	struct page *old = pte_page(mm, *pte), *page;
+
+	if (old && (old->flags & PG_anon) && can_reuse(old)) {
+		*pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+		return VM_FAULT_DONE;
+	}
+	vma_anon_prepare(mm, v);
+	/* wp_page_copy: the zero page's copy is a zeroed page. */
+	page = alloc_pages(mm->phys, 0, old ? 0 : GFP_ZERO);
+	if (!page)
+		return VM_FAULT_OOM;
+	if (old)
+		memcpy(page_address(mm->phys, page), page_address(mm->phys, old), PAGE_SIZE);
+	page_add_new_anon_rmap(mm, v, page, addr);
+	if (old)
+		page_remove_rmap(mm, old);
+	*pte = mk_pte(mm->phys, page, vma_page_prot(mm, v) | _PAGE_RW | _PAGE_DIRTY);
+	return VM_FAULT_DONE;
+}
+
+/* Would the CPU fault on this access through pte? */
+static bool pte_faults(pte_t pte, bool write)
+{
+	return !(pte & _PAGE_PRESENT) || (write && !(pte & _PAGE_RW));
+}
+
+enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long addr, bool write)
+{
+	enum vm_fault ret;
+	int err = 0;
+	pte_t *pte;
+
+	if (!mm_phys(mm))
+		return VM_FAULT_OOM;
+	pte = pte_offset(mm, addr, true, &err);
+	if (!pte)
+		return VM_FAULT_OOM;
+	if (pte_is_guard(*pte))
+		return VM_FAULT_SIGSEGV;
+	if (!pte_faults(*pte, write)) {
+		/* No fault: the CPU marks the entry itself. */
+		*pte |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+		return VM_FAULT_DONE;
+	}
+	if (!pte_maps(*pte))
+		ret = do_anonymous_page(mm, v, pte, addr, write);
+	else if (write)
+		ret = do_wp_page(mm, v, pte, addr);
+	else
+		ret = VM_FAULT_DONE;
+	if (ret == VM_FAULT_DONE)
+		mm->min_flt++;
+	return ret;
+}
+
+bool pte_guard_marked(struct umm_mm *mm, unsigned long addr)
+{
+	pte_t *pte = mm->phys ? pte_offset(mm, addr, false, NULL) : NULL;
+
+	return pte && pte_is_guard(*pte);
+}
+
+void pages_resident(struct umm_mm *mm, unsigned long start, unsigned long n, unsigned char *vec)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		pte_t *pte = mm->phys ? pte_offset(mm, start + (i << PAGE_SHIFT), false, NULL) : NULL;
+
+		vec[i] = pte && pte_maps(*pte);
+	}
+}
+
+/* ---- zap and unmap ---- */
+
+/* zap_pte_range's step: ctx says whether guard markers go too. */
+static int zap_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
+{
+	struct page *page = pte_page(mm, *pte);
+	bool markers_too = *(bool *)ctx;
+
+	(void)addr;
+	if (pte_is_guard(*pte) && !markers_too)
+		return 0;
+	*pte = 0;
+	if (page)
+		page_remove_rmap(mm, page);
+	return 0;
 }
 
 void zap_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end)
 {
-	/* No pages are modelled yet, and guard markers survive a zap. */
-	(void)mm;
+	bool markers_too = false;
+
 	(void)v;
-	(void)start;
-	(void)end;
+	if (mm->phys)
+		walk_ptes(mm, start, end, zap_pte, &markers_too);
 }
 
-int unmap_region_prepare(struct umm_mm *mm)
+/* free_pgtables: the removed VMAs in groups no more than a PMD apart,
+ * each group's tables freed between the first floor and the next
+ * group's start. */
+static void free_pgtables(struct umm_mm *mm, struct vma *first, struct vma *stop,
+			  unsigned long floor, unsigned long ceiling)
 {
-	/* Removing markers from the middle of a marked range splits it. */
-	return guard_reserve(mm);
+	for (struct vma *v = first; v != stop;) {
+		unsigned long start = v->vm_start;
+		struct vma *last = v;
+
+		while (last->vm_next != stop && last->vm_next->vm_start <= last->vm_end + PMD_SIZE)
+			last = last->vm_next;
+		v = last->vm_next;
+		free_pgd_range(mm, start, last->vm_end, floor, v != stop ? v->vm_start : ceiling);
+	}
 }
 
-void unmap_region(struct umm_mm *mm, unsigned long start, unsigned long end)
+void unmap_region(struct umm_mm *mm, struct vma *first, struct vma *stop, unsigned long floor,
+		  unsigned long ceiling)
 {
-	guard_remove(mm, start, end);
+	bool markers_too = true;
+
+	if (!mm->phys)
+		return;
+	for (struct vma *v = first; v != stop; v = v->vm_next)
+		walk_ptes(mm, v->vm_start, v->vm_end, zap_pte, &markers_too);
+	free_pgtables(mm, first, stop, floor, ceiling);
 }
 
-int move_page_tables(struct umm_mm *mm, unsigned long old, unsigned long new, unsigned long len)
+uint64_t umm_mm_pte(struct umm_mm *mm, unsigned long addr)
 {
-	return guard_move(mm, old, new, len);
+	pte_t *pte, val = 0;
+
+	if (!mm)
+		return 0;
+	mm_lock(mm);
+	pte = mm->phys ? pte_offset(mm, addr, false, NULL) : NULL;
+	if (pte)
+		val = *pte;
+	mm_unlock(mm);
+	return val;
 }
 
-void change_protection(struct umm_mm *mm, struct vma *v, vm_flags_t oldflags)
+long umm_mm_pgd(struct umm_mm *mm)
 {
-	/* mprotect_fixup populates a locked private VMA made writable, which
-	 * breaks COW: the write faults give it an anon_vma. */
-	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED &&
-	    (v->vm_flags & VM_WRITE) && vma_populate_allocates(mm, v))
-		vma_anon_prepare(mm, v);
+	long pfn;
+
+	if (!mm)
+		return -1;
+	mm_lock(mm);
+	pfn = mm->pgd_pfn == NO_PFN ? -1 : (long)mm->pgd_pfn;
+	mm_unlock(mm);
+	return pfn;
 }

@@ -4,6 +4,8 @@
  * page tables under them is asked for here, and only here:
  *
  *   zap       the pages of a range go, the page tables stay (MADV_DONTNEED)
+ *   advise    the pages of a range are lazily freed, aged or paged out
+ *             (MADV_FREE, MADV_COLD, MADV_PAGEOUT)
  *   unmap     pages and page tables of a range go (munmap, MAP_FIXED, brk)
  *   move      the page tables of a range move (mremap)
  *   protect   the entries of a range follow new flags (mprotect)
@@ -11,9 +13,9 @@
  *             MADV_POPULATE_*)
  *   fault     one access (umm_fault), or the kernel writing user memory
  *
- * Today the layer holds guard markers (guard.c), the shmem page-cache
- * record (filemap.c) and the anon_vma a fault prepares; pages, page
- * tables and their counts will move in behind the same seams.
+ * The layer holds the page tables (pgtable.c) with the guard markers in
+ * them (guard.c), the pages of private anonymous memory (memory.c,
+ * rmap.c) and the shmem page-cache record (filemap.c).
  *
  * All expect mm->lock held.
  */
@@ -22,6 +24,15 @@
 
 #include "core/mm.h"
 #include "core/vma.h"
+#include "mem/pgtable.h"
+
+/* handle_mm_fault's verdicts (the kernel's VM_FAULT_* that matter here). */
+enum vm_fault {
+	VM_FAULT_DONE = 0,
+	VM_FAULT_SIGBUS,
+	VM_FAULT_SIGSEGV,
+	VM_FAULT_OOM, /* no frame for the page or a table */
+};
 
 /* A new space's memory-layer state (mm_init's page-table part). */
 void mem_init(struct umm_mm *mm);
@@ -32,6 +43,26 @@ void mem_exit(struct umm_mm *mm);
  * the core's. */
 void mem_phys_init(struct umm_mm *mm);
 void mem_phys_exit(struct umm_mm *mm);
+/* The space's physical memory, made now if it has none (NULL when that
+ * fails). */
+struct umm_phys *mm_phys(struct umm_mm *mm);
+/* mem_check.c: the layer's invariant checker (mm->mem_check). */
+int mem_check(struct umm_mm *mm, char *msg, size_t len);
+
+/* Does the layer keep pages for v? Private anonymous memory only, until
+ * the page cache moves in. */
+bool vma_has_pages(const struct vma *v);
+/* vm_page_prot: the bits of v's present PTEs. */
+pte_t vma_page_prot(const struct umm_mm *mm, const struct vma *v);
+/*
+ * The page-level fault at addr of v (a VMA with pages; the access was
+ * allowed): finds or makes the page and maps it (handle_pte_fault). A
+ * fault the PTE did not need changes nothing; one that did counts in
+ * min_flt. A guard marker is VM_FAULT_SIGSEGV.
+ */
+enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long addr, bool write);
+/* Is addr's page guard-marked? */
+bool pte_guard_marked(struct umm_mm *mm, unsigned long addr);
 
 /*
  * zap_page_range_single: the pages of [start, end) inside v go, as
@@ -40,13 +71,26 @@ void mem_phys_exit(struct umm_mm *mm);
  */
 void zap_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end);
 
+/* mincore_pte_range: one byte per page from start, 1 where a PTE maps
+ * a page (the zero page and PROT_NONE entries too), 0 for an empty one
+ * or a guard marker. */
+void pages_resident(struct umm_mm *mm, unsigned long start, unsigned long n, unsigned char *vec);
+
+/* What MADV_FREE, MADV_COLD and MADV_PAGEOUT do to the pages of
+ * [start, end) inside v (madvise.c). */
+enum page_advice { ADVISE_FREE, ADVISE_COLD, ADVISE_PAGEOUT };
+void advise_pages(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		  enum page_advice advice);
+
 /*
- * unmap_region: pages and page tables of [start, end) go, guard markers
- * with them. unmap_region_prepare, run while the call can still fail,
- * makes sure unmap_region then cannot. 0 or -ENOMEM.
+ * unmap_region: the pages of the VMAs from first up to stop (not
+ * included) go, guard markers with them, then the page tables that only
+ * they needed: floor is where the mapping before them ends (0 if none),
+ * ceiling where the one after them starts (0 if none), as
+ * free_pgtables decides. Cannot fail. The VMAs are still linked.
  */
-int unmap_region_prepare(struct umm_mm *mm);
-void unmap_region(struct umm_mm *mm, unsigned long start, unsigned long end);
+void unmap_region(struct umm_mm *mm, struct vma *first, struct vma *stop, unsigned long floor,
+		  unsigned long ceiling);
 
 /* move_page_tables: [old, old + len) moves to new. 0, or -ENOMEM with
  * nothing moved. */
@@ -66,6 +110,10 @@ void change_protection(struct umm_mm *mm, struct vma *v, vm_flags_t oldflags);
  * unless ignore_errors.
  */
 int mm_populate(struct umm_mm *mm, unsigned long start, unsigned long end, bool ignore_errors);
+/* populate_vma_page_range: [start, end) of v alone, as mm_populate
+ * faults each VMA's part in. */
+int populate_vma_page_range(struct umm_mm *mm, struct vma *v, unsigned long start,
+			    unsigned long end);
 /*
  * faultin_page_range (MADV_POPULATE_READ/WRITE): faults [start, end) in
  * for reading or writing. A hole is -ENOMEM, a VMA that cannot be

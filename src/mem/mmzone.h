@@ -44,13 +44,14 @@ struct umm_phys {
 	pthread_mutex_t lock; /* zone->lock, one for all zones */
 	atomic_long refcount;
 	struct umm_phys_config cfg;
-	unsigned long nr_pages;    /* frames, numbered from 0 */
+	unsigned long nr_pages;    /* frames in the zones, numbered from 0 */
+	unsigned long zero_pfn;    /* the zero page: the frame after them */
 	struct page *pages;        /* the mem_map: one record per frame */
 	unsigned char *frames;     /* their host memory */
 	unsigned long min_free_kbytes;
 	unsigned long totalreserve_pages;
 	struct zone zones[MAX_NR_ZONES];
-	unsigned long node_stat[NR_NODE_STATS];
+	unsigned long node_stat[NR_NODE_STATS]; /* atomic: see mod_node_page_state */
 };
 
 static inline unsigned long page_to_pfn(const struct umm_phys *phys, const struct page *page)

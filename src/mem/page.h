@@ -18,8 +18,10 @@ enum pageflags {
 	PG_dirty = 1u << 3,
 	PG_referenced = 1u << 4,
 	PG_lru = 1u << 5,        /* on an LRU list (lru_prev, lru_next) */
-	PG_swapbacked = 1u << 6,
-	PG_lazyfree = 1u << 7,   /* MADV_FREE'd: dropped before reclaim writes it */
+	PG_swapbacked = 1u << 6, /* anonymous without it: lazily freed (MADV_FREE) */
+	PG_table = 1u << 8,      /* a page table; private holds its level */
+	PG_anon_exclusive = 1u << 9, /* anonymous, mapped by one space only: a write may reuse it */
+	PG_reserved = 1u << 10,  /* never allocated nor freed: the zero page */
 };
 
 struct page {

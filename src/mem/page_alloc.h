@@ -20,6 +20,18 @@ struct page *alloc_pages(struct umm_phys *phys, unsigned int order, unsigned int
 /* Gives the block back, merging it with its free buddies. Takes the lock. */
 void free_pages(struct umm_phys *phys, struct page *page, unsigned int order);
 
+/* A /proc/meminfo counter moves by delta (atomically: spaces on other
+ * threads share the physical memory); node_page_state reads it. */
+static inline void mod_node_page_state(struct umm_phys *phys, enum node_stat_item item, long delta)
+{
+	__atomic_fetch_add(&phys->node_stat[item], (unsigned long)delta, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long node_page_state(struct umm_phys *phys, enum node_stat_item item)
+{
+	return __atomic_load_n(&phys->node_stat[item], __ATOMIC_RELAXED);
+}
+
 /* At creation, lock not needed: each zone's frames go to its free lists,
  * then the lowmem reserves, min_free_kbytes and the watermarks follow
  * from the sizes, as at the kernel's boot. */

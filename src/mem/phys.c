@@ -56,7 +56,7 @@ static bool config_valid(const struct umm_phys_config *cfg, unsigned long *sizes
 {
 	unsigned long nr = zone_sizes(cfg, sizes);
 
-	if (!nr || nr >= NO_PFN || nr > PTRDIFF_MAX / PAGE_SIZE)
+	if (!nr || nr >= NO_PFN - 1 || nr >= PTRDIFF_MAX / PAGE_SIZE)
 		return false;
 	if (cfg->watermark_scale_factor < 1 || cfg->watermark_scale_factor > 3000)
 		return false; /* the sysctl's range */
@@ -83,8 +83,8 @@ static void phys_free(struct umm_phys *phys)
 {
 	const struct umm_allocator *a = phys->cfg.allocator;
 
-	kfree(a, phys->frames, phys->nr_pages * PAGE_SIZE);
-	kfree(a, phys->pages, phys->nr_pages * sizeof(struct page));
+	kfree(a, phys->frames, (phys->nr_pages + 1) * PAGE_SIZE);
+	kfree(a, phys->pages, (phys->nr_pages + 1) * sizeof(struct page));
 	pthread_mutex_destroy(&phys->lock);
 	kfree(a, phys, sizeof(*phys));
 }
@@ -107,12 +107,17 @@ struct umm_phys *umm_phys_create(const struct umm_phys_config *cfg)
 		kfree(a, phys, sizeof(*phys));
 		return NULL;
 	}
-	phys->pages = kvzalloc(a, phys->nr_pages * sizeof(struct page));
-	phys->frames = kmalloc_aligned(a, phys->nr_pages * PAGE_SIZE, PAGE_SIZE);
+	/* One frame more than the zones hold: the zero page, as the
+	 * kernel's lies outside the memory it manages. */
+	phys->pages = kvzalloc(a, (phys->nr_pages + 1) * sizeof(struct page));
+	phys->frames = kmalloc_aligned(a, (phys->nr_pages + 1) * PAGE_SIZE, PAGE_SIZE);
 	if (!phys->pages || !phys->frames) {
 		phys_free(phys);
 		return NULL;
 	}
+	phys->zero_pfn = phys->nr_pages;
+	memset(phys->frames + phys->zero_pfn * PAGE_SIZE, 0, PAGE_SIZE);
+	phys->pages[phys->zero_pfn] = (struct page){ .flags = PG_reserved, .refcount = 1 };
 	atomic_init(&phys->refcount, 1);
 	zones_layout(phys, sizes);
 	zones_init(phys);
@@ -157,15 +162,10 @@ int umm_phys_zone(struct umm_phys *phys, unsigned int i, struct umm_zone_info *o
 
 /* ---- the physical memory of a space ---- */
 
-static int phys_check_mm(struct umm_mm *mm, char *msg, size_t len)
-{
-	return mm->phys ? phys_check(mm->phys, msg, len) : 0;
-}
-
 void mem_phys_init(struct umm_mm *mm)
 {
 	mm->phys = umm_phys_get(mm->cfg.phys);
-	mm->mem_check = phys_check_mm;
+	mm->mem_check = mem_check;
 }
 
 void mem_phys_exit(struct umm_mm *mm)
@@ -185,6 +185,13 @@ static struct umm_phys *own_phys(const struct umm_mm *mm)
 	return umm_phys_create(&cfg);
 }
 
+struct umm_phys *mm_phys(struct umm_mm *mm)
+{
+	if (!mm->phys)
+		mm->phys = own_phys(mm);
+	return mm->phys;
+}
+
 struct umm_phys *umm_mm_phys(struct umm_mm *mm)
 {
 	struct umm_phys *phys;
@@ -192,9 +199,14 @@ struct umm_phys *umm_mm_phys(struct umm_mm *mm)
 	if (!mm)
 		return NULL;
 	mm_lock(mm);
-	if (!mm->phys)
-		mm->phys = own_phys(mm);
-	phys = mm->phys;
+	phys = mm_phys(mm);
 	mm_unlock(mm);
 	return phys;
+}
+
+void *umm_phys_frame(struct umm_phys *phys, unsigned long pfn)
+{
+	if (!phys || pfn > phys->nr_pages)
+		return NULL;
+	return phys->frames + pfn * PAGE_SIZE;
 }

@@ -76,6 +76,11 @@ void umm_mm_stats(struct umm_mm *mm, struct umm_mm_stats *out)
 		.brk = mm->brk,
 		.mmap_base = mm->mmap_base,
 		.start_stack = mm->start_stack,
+		.rss_anon = mm->rss[MM_ANONPAGES],
+		.rss_file = mm->rss[MM_FILEPAGES],
+		.rss_shmem = mm->rss[MM_SHMEMPAGES],
+		.pgtables_bytes = mm->pgtables_bytes,
+		.min_flt = mm->min_flt,
 	};
 	mm_unlock(mm);
 }

@@ -4,7 +4,7 @@
  * without the counters this layer does not keep) and the lines of
  * /proc/meminfo it knows, in the kernel's formats and order.
  */
-#include "mem/mmzone.h"
+#include "mem/page_alloc.h"
 #include "proc/proc.h"
 
 #include <stdio.h>
@@ -69,10 +69,10 @@ static int write_meminfo(struct umm_phys *phys, FILE *out)
 	show_val_kb(out, "MemTotal:", total);
 	show_val_kb(out, "MemFree:", free);
 	show_val_kb(out, "MemAvailable:", available > 0 ? (unsigned long)available : 0);
-	show_val_kb(out, "AnonPages:", phys->node_stat[NR_ANON_MAPPED]);
-	show_val_kb(out, "Mapped:", phys->node_stat[NR_FILE_MAPPED]);
-	show_val_kb(out, "Shmem:", phys->node_stat[NR_SHMEM]);
-	show_val_kb(out, "PageTables:", phys->node_stat[NR_PAGETABLE]);
+	show_val_kb(out, "AnonPages:", node_page_state(phys, NR_ANON_MAPPED));
+	show_val_kb(out, "Mapped:", node_page_state(phys, NR_FILE_MAPPED));
+	show_val_kb(out, "Shmem:", node_page_state(phys, NR_SHMEM));
+	show_val_kb(out, "PageTables:", node_page_state(phys, NR_PAGETABLE));
 	return ferror(out) ? -EIO : 0;
 }
 

@@ -23,6 +23,12 @@
  *   snap 0 LEN\n<LEN bytes>            maps before the first op
  *   res I RESULT                       op I: address/0, or -errno
  *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
+ *   mem I VMPTE RSSANON MINFLT         with "memstat", after each snap I:
+ *                                      VmPTE and RssAnon in kB, and the
+ *                                      minor faults of op I-1 (0 for I 0)
+ *   vec I BITS                         with "memstat", after the mem line
+ *                                      of a mincore op: bit 0 of the
+ *                                      vector's first 64 bytes, as 0/1
  *   end
  *
  * Capabilities: unless the scenario says "privileged", the runner drops
@@ -179,6 +185,10 @@ static void alloc_snapshots(void)
 	if (snap_cap < (64UL << 20))
 		snap_cap = 64UL << 20;
 	flags = MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE;
+	/* memstat: the buffer's pages and page tables are all there before
+	 * the first snapshot, so filling it moves no counter. */
+	if (scn.memstat)
+		flags |= MAP_POPULATE;
 	p = mmap((void *)SNAP_BUF_ADDR, snap_cap, PROT_READ | PROT_WRITE,
 		 (int)(flags | MAP_FIXED_NOREPLACE), -1, 0);
 	if (p == MAP_FAILED)
@@ -280,6 +290,46 @@ static void snapshot(int i)
 
 static unsigned char mincore_vec[16384];
 
+/* memstat: VmPTE and RssAnon (kB) after each op, and its minor faults;
+ * the first MINCORE_KEPT bytes of each mincore vector. */
+#define MINCORE_KEPT 64
+static long mem_pte[SCN_MAX_OPS + 1], mem_anon[SCN_MAX_OPS + 1], mem_flt[SCN_MAX_OPS + 1];
+static unsigned char mincore_kept[SCN_MAX_OPS + 1][MINCORE_KEPT];
+static char status_buf[8192];
+
+static long status_kb(const char *name)
+{
+	const char *p = strstr(status_buf, name);
+	long v = 0;
+
+	if (!p)
+		return -1;
+	for (p += strlen(name); *p == ' ' || *p == '\t'; p++)
+		;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+static void read_memstat(int i)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/status", O_RDONLY | O_CLOEXEC);
+	long n = fd < 0 ? -1 : syscall(SYS_read, fd, status_buf, sizeof(status_buf) - 1);
+
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+	status_buf[n > 0 ? n : 0] = '\0';
+	mem_pte[i] = status_kb("VmPTE:");
+	mem_anon[i] = status_kb("RssAnon:");
+}
+
+static long minflt_now(void)
+{
+	static struct rusage ru;
+
+	return syscall(SYS_getrusage, RUSAGE_SELF, &ru) ? -1 : ru.ru_minflt;
+}
+
 static long raw_result(long r)
 {
 	return r == -1 ? -(long)errno : r;
@@ -325,6 +375,29 @@ static long touch(unsigned long addr, unsigned long access)
 	else
 		(void)*(volatile unsigned char *)addr;
 	return 0;
+}
+
+/* memstat: the runner's own static memory gets its pages now, so that
+ * neither RssAnon nor the minor faults of an op count them later. */
+static void pretouch_statics(void)
+{
+	static volatile unsigned char probe;
+
+	memset(status_buf, 1, sizeof(status_buf));
+	memset(altstack, 0, sizeof(altstack));
+	memset(mincore_vec, 0, sizeof(mincore_vec));
+	memset(results, 0, sizeof(results));
+	memset(mem_pte, 0, sizeof(mem_pte));
+	memset(mem_anon, 0, sizeof(mem_anon));
+	memset(mem_flt, 0, sizeof(mem_flt));
+	memset(mincore_kept, 0, sizeof(mincore_kept));
+	memset(snap_off, 0, sizeof(snap_off));
+	memset(snap_len, 0, sizeof(snap_len));
+	minflt_now();
+	/* A touch that faults, so that its whole path (the signal frame on
+	 * the alternate stack, the jump back) has run once. */
+	touch((unsigned long)&probe, PROT_READ);
+	touch(0, PROT_READ);
 }
 
 /* The effective set's three capabilities become mask's; raw syscalls. */
@@ -407,10 +480,18 @@ static long run_op(const struct scn_op *op)
 static void run_ops(void)
 {
 	for (int i = 0; i < scn.nops; i++) {
+		long flt = scn.memstat ? minflt_now() : 0;
+
 		results[i] = run_op(&scn.ops[i]);
+		if (scn.memstat)
+			mem_flt[i + 1] = minflt_now() - flt;
+		if (scn.memstat && scn.ops[i].kind == SCN_MINCORE)
+			memcpy(mincore_kept[i + 1], mincore_vec, MINCORE_KEPT);
 		if (scn.ops[i].defines >= 0)
 			vals[scn.ops[i].defines] = (unsigned long)results[i];
 		snapshot(i + 1);
+		if (scn.memstat)
+			read_memstat(i + 1);
 	}
 }
 
@@ -505,6 +586,14 @@ static void write_snap(int i)
 	out_fmt("snap %d %ld\n", i, snap_len[i]);
 	if (snap_len[i] > 0)
 		out_bytes(snap_buf + snap_off[i], (size_t)snap_len[i]);
+	if (scn.memstat)
+		out_fmt("mem %d %ld %ld %ld\n", i, mem_pte[i], mem_anon[i], mem_flt[i]);
+	if (scn.memstat && i > 0 && scn.ops[i - 1].kind == SCN_MINCORE) {
+		out_fmt("vec %d ", i);
+		for (int k = 0; k < MINCORE_KEPT; k++)
+			out_fmt("%c", '0' + (mincore_kept[i][k] & 1));
+		out_fmt("\n");
+	}
 }
 
 static void write_output(int fd)
@@ -546,7 +635,11 @@ int main(int argc, char **argv)
 	read_start_state();
 	/* From here to the end of run_ops(): raw syscalls only. */
 	vals[SCN_VAR_BRK0] = (unsigned long)syscall(SYS_brk, 0);
+	if (scn.memstat)
+		pretouch_statics();
 	snapshot(0);
+	if (scn.memstat)
+		read_memstat(0);
 	run_ops();
 	write_output(out);
 	return 0;

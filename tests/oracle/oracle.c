@@ -140,6 +140,8 @@ struct replay {
 	struct umm_mm *mm;
 	struct umm_file *files[SCN_MAX_FILES];
 	unsigned long vals[SCN_MAX_VARS]; /* variables, from the kernel's results */
+	long base_pte, base_anon;         /* memstat: usermm's counts after the import */
+	unsigned long last_flt;
 };
 
 static void fmt_result(char *buf, size_t n, enum scn_kind kind, long r)
@@ -198,11 +200,30 @@ static int open_files(struct replay *rp)
 /* mincore with a vector as large as the runner's (64 MiB of pages):
  * scenarios keep the mapped part of a mincore range within that, and use
  * larger lengths only where they fail before anything is written. */
+static unsigned char mincore_vec[16384];
+
 static long oracle_mincore(struct umm_mm *mm, unsigned long addr, unsigned long len)
 {
-	static unsigned char vec[16384];
+	memset(mincore_vec, 0, sizeof(mincore_vec));
+	return umm_mincore(mm, addr, len, mincore_vec);
+}
 
-	return umm_mincore(mm, addr, len, vec);
+/* After a mincore op that succeeded: the vectors' first 64 bytes. */
+static int compare_mincore(const struct replay *rp, int idx, const struct scn_op *op)
+{
+	char mine[65];
+
+	if (op->kind != SCN_MINCORE || rp->run->results[idx - 1] != 0)
+		return 0;
+	for (int k = 0; k < 64; k++)
+		mine[k] = (char)('0' + (mincore_vec[k] & 1));
+	mine[64] = '\0';
+	if (strcmp(mine, rp->run->mincore[idx]) == 0)
+		return 0;
+	fprintf(stderr, "DIVERGENCE (mincore vector):\n");
+	print_op(rp, op, idx - 1);
+	fprintf(stderr, "  kernel: %s\n  usermm: %s\n", rp->run->mincore[idx], mine);
+	return 1;
 }
 
 static long umm_do(struct replay *rp, const struct scn_op *op)
@@ -409,9 +430,43 @@ static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
 	return bad;
 }
 
+/* With "memstat": how VmPTE and RssAnon moved since the import, and the
+ * op's minor faults, against usermm's counts; 0 if equal. */
+static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
+{
+	const struct oracle_run *run = rp->run;
+	struct umm_mm_stats st;
+	long pte, anon, flt;
+
+	umm_mm_stats(rp->mm, &st);
+	pte = (long)(st.pgtables_bytes >> 10) - rp->base_pte;
+	anon = (long)st.rss_anon * 4 - rp->base_anon;
+	flt = (long)(st.min_flt - rp->last_flt);
+	rp->last_flt = st.min_flt;
+	if (!op) {
+		rp->base_pte = pte;
+		rp->base_anon = anon;
+		return 0;
+	}
+	if (pte == run->vm_pte[idx] - run->vm_pte[0] && anon == run->rss_anon[idx] - run->rss_anon[0] &&
+	    flt == run->min_flt[idx])
+		return compare_mincore(rp, idx, op);
+	fprintf(stderr, "DIVERGENCE (memory counters after the op):\n");
+	print_op(rp, op, idx - 1);
+	fprintf(stderr, "  kernel: VmPTE %+ld kB, RssAnon %+ld kB, minor faults %ld\n",
+		run->vm_pte[idx] - run->vm_pte[0], run->rss_anon[idx] - run->rss_anon[0],
+		run->min_flt[idx]);
+	fprintf(stderr, "  usermm: VmPTE %+ld kB, RssAnon %+ld kB, minor faults %ld\n", pte, anon,
+		flt);
+	return 1;
+}
+
 static int compare_snapshot(struct replay *rp, int idx, const struct scn_op *op)
 {
 	int bad = compare_maps(rp, idx, op);
+
+	if (!bad && rp->run->scn->memstat)
+		bad = compare_memstat(rp, idx, op);
 
 	return !bad && rp->run->scn->smaps ? compare_smaps(rp, idx, op) : bad;
 }

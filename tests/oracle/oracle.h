@@ -23,6 +23,10 @@ struct oracle_run {
 	unsigned long brk0, start_brk, start_stack, end_data;
 	long *results;     /* scn->nops results: address/0 or -errno */
 	char **maps;       /* scn->nops + 1 NUL-terminated texts; [0] is the initial one */
+	/* With "memstat", per snapshot: VmPTE and RssAnon in kB, and the
+	 * minor faults of the op before it. */
+	long *vm_pte, *rss_anon, *min_flt;
+	char (*mincore)[65]; /* after a mincore op: its vector's first 64 bits, "0101..." */
 	char *raw;         /* the runner's output, which maps[] points into */
 };
 

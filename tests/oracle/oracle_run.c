@@ -257,6 +257,22 @@ static void parse_header(struct cursor *c, struct oracle_run *run)
 		c->bad = true;
 }
 
+/* With "memstat": "mem I VMPTE RSSANON MINFLT". */
+static void take_mem(struct cursor *c, struct oracle_run *run, int want)
+{
+	int i = -1;
+
+	if (!run->scn->memstat || c->bad)
+		return;
+	if (sscanf(next_line(c), "mem %d %ld %ld %ld", &i, &run->vm_pte[want], &run->rss_anon[want],
+		   &run->min_flt[want]) != 4 || i != want || run->vm_pte[want] < 0 ||
+	    run->rss_anon[want] < 0)
+		c->bad = true;
+	if (want > 0 && !c->bad && run->scn->ops[want - 1].kind == SCN_MINCORE &&
+	    (sscanf(next_line(c), "vec %d %64s", &i, run->mincore[want]) != 2 || i != want))
+		c->bad = true;
+}
+
 static int parse_output(struct oracle_run *run)
 {
 	struct cursor c = {run->raw, run->raw + strlen(run->raw), false};
@@ -264,12 +280,14 @@ static int parse_output(struct oracle_run *run)
 
 	parse_header(&c, run);
 	run->maps[0] = take_snap(&c, 0);
+	take_mem(&c, run, 0);
 	for (int i = 0; i < n && !c.bad; i++) {
 		int idx = -1;
 
 		if (sscanf(next_line(&c), "res %d %ld", &idx, &run->results[i]) != 2 || idx != i)
 			c.bad = true;
 		run->maps[i + 1] = take_snap(&c, i + 1);
+		take_mem(&c, run, i + 1);
 	}
 	if (c.bad || strcmp(next_line(&c), "end") != 0) {
 		fprintf(stderr, "oracle: cannot parse the kernel runner's output\n");
@@ -290,7 +308,12 @@ static int alloc_run(struct oracle_run *run, const char *text)
 	}
 	run->results = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->maps = calloc((size_t)run->scn->nops + 1, sizeof(char *));
-	return run->results && run->maps ? 0 : -1;
+	run->vm_pte = calloc((size_t)run->scn->nops + 1, sizeof(long));
+	run->rss_anon = calloc((size_t)run->scn->nops + 1, sizeof(long));
+	run->min_flt = calloc((size_t)run->scn->nops + 1, sizeof(long));
+	run->mincore = calloc((size_t)run->scn->nops + 1, sizeof(*run->mincore));
+	return run->results && run->maps && run->vm_pte && run->rss_anon && run->min_flt &&
+			       run->mincore ? 0 : -1;
 }
 
 static int run_in_temp(const char *text, struct oracle_run *run)
@@ -331,6 +354,10 @@ void oracle_run_free(struct oracle_run *run)
 	free(run->scn);
 	free(run->results);
 	free(run->maps);
+	free(run->vm_pte);
+	free(run->rss_anon);
+	free(run->min_flt);
+	free(run->mincore);
 	free(run->raw);
 	memset(run, 0, sizeof(*run));
 }

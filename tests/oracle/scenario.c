@@ -523,11 +523,14 @@ static int parse_statement(struct scenario *s, int line, struct tok *t, int n)
 		return parse_rlimit(s, line, t, n);
 	if (tok_is(t[0], "fill"))
 		return parse_fill(s, line, t, n);
-	if (tok_is(t[0], "privileged") || tok_is(t[0], "legacy") || tok_is(t[0], "smaps")) {
+	if (tok_is(t[0], "privileged") || tok_is(t[0], "legacy") || tok_is(t[0], "smaps") ||
+	    tok_is(t[0], "memstat")) {
 		if (tok_is(t[0], "legacy"))
 			s->legacy = true;
 		else if (tok_is(t[0], "smaps"))
 			s->smaps = true;
+		else if (tok_is(t[0], "memstat"))
+			s->memstat = true;
 		else
 			s->privileged = true;
 		return n == 1 ? 0 : fail(s, line, "this statement takes no operands", t[0]);
@@ -563,7 +566,7 @@ static int tokenize(const char *p, const char *end, struct tok *t)
 static void scn_reset(struct scenario *s)
 {
 	s->nfiles = s->nrlimits = s->nops = 0;
-	s->privileged = s->legacy = s->fill = s->smaps = false;
+	s->privileged = s->legacy = s->fill = s->smaps = s->memstat = false;
 	s->err_line = 0;
 	s->err[0] = '\0';
 	memcpy(s->vars[SCN_VAR_BRK0], "brk0", 5);

@@ -19,6 +19,12 @@
  *   smaps                      every snapshot is /proc/self/smaps (not
  *                              only the first); the oracle then compares
  *                              usermm's smaps too
+ *   memstat                    after each op, the oracle compares how
+ *                              VmPTE and RssAnon (/proc/self/status)
+ *                              moved since the first snapshot, and the
+ *                              op's minor faults (ru_minflt); keep the
+ *                              scenario's mappings away from the
+ *                              runner's own (e.g. at 0x300000000000)
  *   fill ADDR COUNT            before the first snapshot, add VMAs at ADDR
  *                              until the process has COUNT VMAs
  *   [VAR=]mmap ADDR LEN PROT FLAGS FILEID|-1 OFF   [=> EXPECT]
@@ -127,6 +133,7 @@ struct scenario {
 	bool privileged;
 	bool legacy;
 	bool smaps;
+	bool memstat;
 	bool fill;
 	struct scn_expr fill_addr, fill_count;
 	char vars[SCN_MAX_VARS][SCN_MAX_NAME]; /* vars[0] is "brk0" */

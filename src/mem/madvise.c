@@ -1,0 +1,90 @@
+/*
+ * madvise.c - owns what MADV_FREE, MADV_COLD and MADV_PAGEOUT do to the
+ * pages of a range (madvise_free_pte_range and
+ * madvise_cold_or_pageout_pte_range). Measured on this machine's kernel
+ * (no swap): MADV_FREE leaves the pages mapped and readable but clean
+ * and lazily freed; MADV_PAGEOUT then discards those still clean (they
+ * read back as zeros) and keeps those written since; with nothing to
+ * swap to, it leaves other anonymous pages alone; MADV_COLD only ages
+ * them. Pages shared with another space are never touched.
+ */
+#include "core/mm.h"
+#include "core/vma.h"
+#include "mem/memory.h"
+#include "mem/pgtable.h"
+#include "mem/rmap.h"
+
+/* The page a PTE maps if this space alone maps it, else NULL. */
+static struct page *own_page(struct umm_mm *mm, pte_t pte)
+{
+	struct page *page;
+
+	if (!pte_maps(pte) || (pte & _PAGE_SPECIAL))
+		return NULL;
+	page = pfn_to_page(mm->phys, pte_pfn(pte));
+	return page_mapped_once(page) ? page : NULL;
+}
+
+/* folio_mark_lazyfree: clean, old, and no longer swap-backed. */
+static int free_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
+{
+	struct page *page = own_page(mm, *pte);
+
+	(void)addr;
+	(void)ctx;
+	if (!page)
+		return 0;
+	*pte &= ~(pte_t)(_PAGE_DIRTY | _PAGE_ACCESSED);
+	page->flags &= ~(PG_dirty | PG_referenced | PG_swapbacked);
+	return 0;
+}
+
+static int cold_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
+{
+	struct page *page = own_page(mm, *pte);
+
+	(void)addr;
+	(void)ctx;
+	if (!page)
+		return 0;
+	*pte &= ~(pte_t)_PAGE_ACCESSED;
+	page->flags &= ~PG_referenced;
+	return 0;
+}
+
+/* shrink_folio_list for one page, with no swap: a lazily freed page
+ * still clean is dropped; one written since becomes swap-backed again
+ * and stays, as does every other page. */
+static int pageout_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
+{
+	struct page *page = own_page(mm, *pte);
+
+	(void)addr;
+	(void)ctx;
+	if (!page || !(page->flags & PG_anon))
+		return 0;
+	*pte &= ~(pte_t)_PAGE_ACCESSED;
+	page->flags &= ~PG_referenced;
+	if (page->flags & PG_swapbacked)
+		return 0;
+	if ((*pte & _PAGE_DIRTY) || (page->flags & PG_dirty)) {
+		page->flags |= PG_swapbacked | PG_dirty;
+		return 0;
+	}
+	*pte = 0;
+	page_remove_rmap(mm, page);
+	return 0;
+}
+
+void advise_pages(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		  enum page_advice advice)
+{
+	static const pte_fn fns[] = {
+		[ADVISE_FREE] = free_pte,
+		[ADVISE_COLD] = cold_pte,
+		[ADVISE_PAGEOUT] = pageout_pte,
+	};
+
+	if (mm->phys && vma_has_pages(v))
+		walk_ptes(mm, start, end, fns[advice], NULL);
+}

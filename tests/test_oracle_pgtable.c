@@ -1,0 +1,188 @@
+/*
+ * test_oracle_pgtable.c - page tables and anonymous pages against this
+ * kernel: with "memstat" the oracle compares, after every op, how VmPTE
+ * and RssAnon moved and how many minor faults the op took. The mappings
+ * live at 0x300000000000, a PGD slot of their own, so that every table
+ * they need is theirs. Expectations are what the kernel was measured to
+ * return.
+ */
+#define _GNU_SOURCE
+#include "oracle_test.h"
+
+#define W "0x300000000000"
+
+/* A write maps a page and the three tables above it (PUD, PMD, PTE); a
+ * read maps the zero page (or, where the kernel forbids it, a page); a
+ * write to the zero page replaces it; munmap frees everything. */
+ORACLE_SCENARIO(anon_faults,
+	"memstat\n"
+	"a=mmap " W " 16K PROT_RW MAP_PAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a+4K PROT_READ => 0\n"
+	"touch a+4K PROT_READ => 0\n"
+	"touch a+4K PROT_WRITE => 0\n"
+	"touch a+8K PROT_READ => 0\n"
+	"mincore a 16K => 0\n"
+	"munmap a 16K => 0\n"
+	"b=mmap " W " 16K PROT_READ MAP_PAF -1 0\n"
+	"touch b PROT_READ => 0\n"
+	"munmap b 16K => 0\n")
+
+/* free_pgtables: a table goes only when no VMA left beside the hole
+ * shares it (floor and ceiling), and MADV_DONTNEED frees none. */
+ORACLE_SCENARIO(free_pgtables_floor_ceiling,
+	"memstat\n"
+	"a=mmap " W " 4K PROT_RW MAP_PAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"b=mmap " W "+4M 4K PROT_RW MAP_PAF -1 0\n"
+	"touch b PROT_WRITE => 0\n"
+	"munmap b 4K => 0\n"
+	"madvise a 4K MADV_DONTNEED => 0\n"
+	"munmap a 4K => 0\n"
+	"c=mmap " W " 4M PROT_RW MAP_PAF -1 0\n"
+	"touch c PROT_WRITE => 0\n"
+	"touch c+1M PROT_WRITE => 0\n"
+	"touch c+2M PROT_WRITE => 0\n"
+	"touch c+3M PROT_WRITE => 0\n"
+	"munmap c+2M 2M => 0\n"
+	"munmap c+4K 2M-4K => 0\n"
+	"munmap c 4K => 0\n"
+	"d=mmap " W "+1G-4K 8K PROT_RW MAP_PAF -1 0\n"
+	"touch d PROT_WRITE => 0\n"
+	"touch d+4K PROT_WRITE => 0\n"
+	"munmap d 4K => 0\n"
+	"munmap d+4K 4K => 0\n")
+
+/* One munmap over several VMAs with holes: the VMAs close together are
+ * freed as one group. */
+ORACLE_SCENARIO(free_pgtables_groups,
+	"memstat\n"
+	"a=mmap " W " 4K PROT_RW MAP_PAF -1 0\n"
+	"b=mmap " W "+1M 4K PROT_RW MAP_PAF -1 0\n"
+	"c=mmap " W "+8M 4K PROT_RW MAP_PAF -1 0\n"
+	"d=mmap " W "+2G 4K PROT_RW MAP_PAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch b PROT_WRITE => 0\n"
+	"touch c PROT_WRITE => 0\n"
+	"touch d PROT_WRITE => 0\n"
+	"munmap b 8M => 0\n"
+	"munmap a 4G => 0\n")
+
+/* mremap moves the entries: whole tables where the move covers them at
+ * aligned addresses, PTE by PTE into new tables elsewhere; the pages
+ * move with them (no fault, no copy). */
+ORACLE_SCENARIO(mremap_moves_tables,
+	"memstat\n"
+	"a=mmap " W " 4M PROT_RW MAP_PAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a+1M PROT_WRITE => 0\n"
+	"touch a+2M PROT_WRITE => 0\n"
+	"touch a+3M PROT_WRITE => 0\n"
+	"b=mremap a 4M 4M MREMAP_MAYMOVE|MREMAP_FIXED " W "+1G => " W "+1G\n"
+	"c=mremap b 4M 4M MREMAP_MAYMOVE|MREMAP_FIXED " W "+2G+4K => " W "+2G+4K\n"
+	"touch c+3M PROT_WRITE => 0\n"
+	"d=mremap c 4M 4M MREMAP_MAYMOVE|MREMAP_FIXED " W "+3G+4K => " W "+3G+4K\n"
+	"e=mremap d+4K 1M 1M MREMAP_MAYMOVE|MREMAP_FIXED " W "+4G => " W "+4G\n"
+	"f=mremap e 1M 1M MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP " W "+5G => " W "+5G\n"
+	"touch e PROT_WRITE => 0\n"
+	"munmap " W " 8G => 0\n")
+
+/* MAP_FIXED over touched memory frees its tables before the new mapping
+ * (which has none); mprotect changes entries, never tables; a page
+ * made read-only then writable again is still this space's alone, so
+ * the write needs no fault. */
+ORACLE_SCENARIO(fixed_and_mprotect,
+	"memstat\n"
+	"a=mmap " W " 4M PROT_RW MAP_PAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a+3M PROT_WRITE => 0\n"
+	"mmap a 4M PROT_RW MAP_PAF -1 0 => " W "\n"
+	"touch a PROT_WRITE => 0\n"
+	"mprotect a 4M PROT_READ => 0\n"
+	"touch a PROT_READ => 0\n"
+	"mprotect a 4M PROT_RW => 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a+4K PROT_READ => 0\n"
+	"mprotect a 4M PROT_NONE => 0\n"
+	"mincore a 256K => 0\n"
+	"mprotect a 4M PROT_RW => 0\n"
+	"touch a+4K PROT_WRITE => 0\n"
+	"munmap a 4M => 0\n")
+
+/* Populating faults each page in, one minor fault each; pages already
+ * there cost none. */
+ORACLE_SCENARIO(populate_counts,
+	"memstat\n"
+	"a=mmap " W " 64K PROT_RW MAP_PAF|MAP_POPULATE -1 0\n"
+	"madvise a 64K MADV_DONTNEED => 0\n"
+	"madvise a 32K MADV_POPULATE_READ => 0\n"
+	"madvise a 64K MADV_POPULATE_WRITE => 0\n"
+	"madvise a 64K MADV_POPULATE_WRITE => 0\n"
+	"munmap a 64K => 0\n"
+	"b=mmap " W " 64K PROT_RW MAP_PAF -1 0\n"
+	"mlock b 16K => 0\n"
+	"mlock2 b 64K MLOCK_ONFAULT => 0\n"
+	"munlock b 64K => 0\n"
+	"mprotect b 64K PROT_READ => 0\n"
+	"mlock b+16K 16K => 0\n"
+	"mprotect b 64K PROT_RW => 0\n"
+	"munmap b 64K => 0\n"
+	"c=mmap " W " 64K PROT_READ MAP_PAF|MAP_LOCKED -1 0\n"
+	"mprotect c 64K PROT_RW => 0\n"
+	"munmap c 64K => 0\n")
+
+/* Guard markers are entries: installing makes the tables and drops the
+ * pages there; removing leaves the tables. */
+ORACLE_SCENARIO(guard_markers,
+	"memstat\n"
+	"a=mmap " W " 16K PROT_RW MAP_PAF -1 0\n"
+	"madvise a 4K MADV_GUARD_INSTALL => 0\n"
+	"touch a PROT_READ => 0xb01\n"
+	"touch a+4K PROT_WRITE => 0\n"
+	"madvise a 16K MADV_GUARD_INSTALL => 0\n"
+	"madvise a 16K MADV_DONTNEED => 0\n"
+	"touch a+4K PROT_READ => 0xb01\n"
+	"mincore a 16K => 0\n"
+	"madvise a 8K MADV_GUARD_REMOVE => 0\n"
+	"touch a+4K PROT_READ => 0\n"
+	"b=mremap a 16K 16K MREMAP_MAYMOVE|MREMAP_FIXED " W "+1G => " W "+1G\n"
+	"touch b+8K PROT_READ => 0xb01\n"
+	"munmap b 16K => 0\n")
+
+/* MADV_FREE keeps the pages (clean, lazily freed) and a write takes no
+ * fault; MADV_PAGEOUT, with no swap, drops the clean ones and keeps the
+ * one written since and the pages never freed; a read of a dropped page
+ * faults the zero page in. */
+ORACLE_SCENARIO(lazyfree_and_pageout,
+	"memstat\n"
+	"a=mmap " W " 64K PROT_RW MAP_PAF|MAP_POPULATE -1 0\n"
+	"madvise a 32K MADV_FREE => 0\n"
+	"touch a+4K PROT_WRITE => 0\n"
+	"madvise a 64K MADV_COLD => 0\n"
+	"madvise a 64K MADV_PAGEOUT => 0\n"
+	"mincore a 64K => 0\n"
+	"touch a PROT_READ => 0\n"
+	"touch a+4K PROT_READ => 0\n"
+	"touch a+8K PROT_WRITE => 0\n"
+	"madvise a 64K MADV_PAGEOUT => 0\n"
+	"madvise a+32K 32K MADV_FREE => 0\n"
+	"madvise a+32K 32K MADV_FREE => 0\n"
+	"madvise a 64K MADV_PAGEOUT => 0\n"
+	"munmap a 64K => 0\n")
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(anon_faults),
+		cmocka_unit_test(free_pgtables_floor_ceiling),
+		cmocka_unit_test(free_pgtables_groups),
+		cmocka_unit_test(mremap_moves_tables),
+		cmocka_unit_test(fixed_and_mprotect),
+		cmocka_unit_test(populate_counts),
+		cmocka_unit_test(guard_markers),
+		cmocka_unit_test(lazyfree_and_pageout),
+	};
+
+	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);
+}
