@@ -569,6 +569,68 @@ static void phys_across_threads(void **state)
 	umm_phys_put(phys);
 }
 
+/* One space per thread, all on one physical memory: faults, moves and
+ * unmaps in parallel, each space's tables and counts its own. */
+struct fault_worker {
+	struct umm_phys *phys;
+	unsigned int seed;
+	long faults;
+};
+
+static void *fault_main(void *arg)
+{
+	struct fault_worker *w = arg;
+	struct umm_config cfg;
+	struct umm_mm *mm;
+	const unsigned long base = 0x300000000000UL, len = 64 * 4096UL;
+
+	umm_config_init(&cfg);
+	cfg.phys = w->phys;
+	mm = umm_mm_create(&cfg);
+	for (int round = 0; mm && round < 200; round++) {
+		unsigned long at = base + ((unsigned long)(rand_r(&w->seed) % 4) << 30);
+
+		if (umm_mmap(mm, at, len, 3, 0x32, NULL, 0) != (long)at)
+			break;
+		for (unsigned long a = at; a < at + len; a += 4096 * (1 + rand_r(&w->seed) % 3))
+			w->faults += umm_fault(mm, a, UMM_ACCESS_WRITE, NULL) == 0;
+		if (rand_r(&w->seed) % 2)
+			umm_mremap(mm, at, len, len, 3, at + (1UL << 29));
+		umm_munmap(mm, base, 8UL << 30);
+	}
+	umm_mm_destroy(mm);
+	return NULL;
+}
+
+static void faults_across_threads(void **state)
+{
+	struct umm_phys_config pcfg;
+	struct fault_worker w[NWORKERS];
+	pthread_t t[NWORKERS];
+	struct umm_zone_info z0, z1;
+	struct umm_phys *phys;
+	char msg[128];
+
+	(void)state;
+	umm_phys_config_init(&pcfg);
+	pcfg.bytes = 64UL << 20;
+	phys = umm_phys_create(&pcfg);
+	assert_non_null(phys);
+	assert_int_equal(umm_phys_zone(phys, 1, &z0), 0);
+	for (int i = 0; i < NWORKERS; i++) {
+		w[i] = (struct fault_worker){ phys, (unsigned int)i + 7, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, fault_main, &w[i]), 0);
+	}
+	for (int i = 0; i < NWORKERS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_true(w[i].faults > 0);
+	}
+	assert_int_equal(phys_check(phys, msg, sizeof(msg)), 0);
+	assert_int_equal(umm_phys_zone(phys, 1, &z1), 0);
+	assert_int_equal(z1.free, z0.free);
+	umm_phys_put(phys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +639,7 @@ int main(void)
 		cmocka_unit_test(mixed),
 		cmocka_unit_test(file_across_spaces),
 		cmocka_unit_test(phys_across_threads),
+		cmocka_unit_test(faults_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

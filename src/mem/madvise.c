@@ -35,7 +35,7 @@ static int free_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx
 	if (!page)
 		return 0;
 	*pte &= ~(pte_t)(_PAGE_DIRTY | _PAGE_ACCESSED);
-	page->flags &= ~(PG_dirty | PG_referenced | PG_swapbacked);
+	page_clear(page, PG_dirty | PG_referenced | PG_swapbacked);
 	return 0;
 }
 
@@ -48,7 +48,7 @@ static int cold_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx
 	if (!page)
 		return 0;
 	*pte &= ~(pte_t)_PAGE_ACCESSED;
-	page->flags &= ~PG_referenced;
+	page_clear(page, PG_referenced);
 	return 0;
 }
 
@@ -61,14 +61,14 @@ static int pageout_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *
 
 	(void)addr;
 	(void)ctx;
-	if (!page || !(page->flags & PG_anon))
+	if (!page || !page_test(page, PG_anon))
 		return 0;
 	*pte &= ~(pte_t)_PAGE_ACCESSED;
-	page->flags &= ~PG_referenced;
-	if (page->flags & PG_swapbacked)
+	page_clear(page, PG_referenced);
+	if (page_test(page, PG_swapbacked))
 		return 0;
-	if ((*pte & _PAGE_DIRTY) || (page->flags & PG_dirty)) {
-		page->flags |= PG_swapbacked | PG_dirty;
+	if ((*pte & _PAGE_DIRTY) || page_test(page, PG_dirty)) {
+		page_set(page, PG_swapbacked | PG_dirty);
 		return 0;
 	}
 	*pte = 0;

@@ -49,7 +49,7 @@ static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *c
 	if (pte_pfn(*pte) >= mm->phys->nr_pages)
 		return note_bad(c, addr, "a frame past the memory");
 	page = pfn_to_page(mm->phys, pte_pfn(*pte));
-	if (!(page->flags & PG_anon) || page->refcount < 1 || (page->flags & (PG_buddy | PG_table)))
+	if (!page_test(page, PG_anon) || page->refcount < 1 || page_test(page, PG_buddy | PG_table))
 		return note_bad(c, addr, "a mapped page that is not an anonymous page in use");
 	if (!c->second_pass) {
 		page->private = 0;

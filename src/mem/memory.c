@@ -100,11 +100,11 @@ static enum vm_fault do_anonymous_page(struct umm_mm *mm, struct vma *v, pte_t *
 /* wp_can_reuse_anon_folio: a page no other space or PTE holds. */
 static bool can_reuse(struct page *page)
 {
-	if (page->flags & PG_anon_exclusive)
+	if (page_test(page, PG_anon_exclusive))
 		return true;
 	if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) != 1)
 		return false;
-	page->flags |= PG_anon_exclusive;
+	page_set(page, PG_anon_exclusive);
 	return true;
 }
 
@@ -113,7 +113,7 @@ static enum vm_fault do_wp_page(struct umm_mm *mm, struct vma *v, pte_t *pte, un
 {
 	struct page *old = pte_page(mm, *pte), *page;
 
-	if (old && (old->flags & PG_anon) && can_reuse(old)) {
+	if (old && page_test(old, PG_anon) && can_reuse(old)) {
 		*pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
 		return VM_FAULT_DONE;
 	}

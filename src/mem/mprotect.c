@@ -30,7 +30,7 @@ static int protect_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *
 	 * (can_change_private_pte_writable); the zero page and shared
 	 * pages wait for the write fault. */
 	if (w->may_write && !(*pte & _PAGE_SPECIAL) &&
-	    (pfn_to_page(mm->phys, pte_pfn(*pte))->flags & PG_anon_exclusive))
+	    page_test(pfn_to_page(mm->phys, pte_pfn(*pte)), PG_anon_exclusive))
 		new |= _PAGE_RW;
 	*pte = new;
 	return 0;

@@ -36,4 +36,32 @@ struct page {
 
 _Static_assert(sizeof(struct page) == UMM_PAGE_STRUCT_SIZE, "UMM_PAGE_STRUCT_SIZE is stale");
 
+/* A page's flags are read and changed atomically: the buddy allocator,
+ * under the memory's lock, looks at the flags of frames that spaces on
+ * other threads own (is my buddy free?). */
+static inline uint32_t page_flags(const struct page *page)
+{
+	return __atomic_load_n(&page->flags, __ATOMIC_ACQUIRE);
+}
+
+static inline bool page_test(const struct page *page, uint32_t f)
+{
+	return page_flags(page) & f;
+}
+
+static inline void page_set(struct page *page, uint32_t f)
+{
+	__atomic_fetch_or(&page->flags, f, __ATOMIC_ACQ_REL);
+}
+
+static inline void page_clear(struct page *page, uint32_t f)
+{
+	__atomic_fetch_and(&page->flags, ~f, __ATOMIC_ACQ_REL);
+}
+
+static inline void page_set_flags(struct page *page, uint32_t f)
+{
+	__atomic_store_n(&page->flags, f, __ATOMIC_RELEASE);
+}
+
 #endif

@@ -54,7 +54,7 @@ static void add_free(struct umm_phys *phys, struct zone *z, unsigned long pfn, u
 {
 	struct page *page = pfn_to_page(phys, pfn);
 
-	page->flags = PG_buddy;
+	page_set_flags(page, PG_buddy);
 	page->private = order;
 	list_add(phys, &z->free_area[order], (uint32_t)pfn, tail);
 	z->free_area[order].nr_free++;
@@ -63,7 +63,7 @@ static void add_free(struct umm_phys *phys, struct zone *z, unsigned long pfn, u
 static void del_free(struct umm_phys *phys, struct zone *z, unsigned long pfn, unsigned int order)
 {
 	list_del(phys, &z->free_area[order], (uint32_t)pfn);
-	pfn_to_page(phys, pfn)->flags &= ~PG_buddy;
+	page_clear(pfn_to_page(phys, pfn), PG_buddy);
 	z->free_area[order].nr_free--;
 }
 
@@ -76,7 +76,7 @@ static bool free_block(const struct umm_phys *phys, const struct zone *z, unsign
 	if (pfn < z->zone_start_pfn || pfn + (1UL << order) > z->zone_start_pfn + z->spanned_pages)
 		return false;
 	page = pfn_to_page(phys, pfn);
-	return (page->flags & PG_buddy) && page->private == order;
+	return page_test(page, PG_buddy) && page->private == order;
 }
 
 /* ---- the buddy allocator ---- */
@@ -169,7 +169,7 @@ static struct page *prep_new_page(struct umm_phys *phys, unsigned long pfn, unsi
 		page[i].mapcount = -1;
 	page->refcount = 1;
 	if (order)
-		page->flags = PG_head;
+		page_set_flags(page, PG_head);
 	return page;
 }
 

@@ -21,7 +21,7 @@ unsigned long pt_alloc(struct umm_mm *mm, enum pt_level level)
 
 	if (!page)
 		return NO_PFN;
-	page->flags |= PG_table;
+	page_set(page, PG_table);
 	page->private = level;
 	mod_node_page_state(mm->phys, NR_PAGETABLE, 1);
 	/* mm_pgtables_bytes: the PGD is not counted (VmPTE). */
@@ -37,7 +37,7 @@ static void pt_free(struct umm_mm *mm, unsigned long pfn)
 	if (page->private != PT_PGD)
 		mm->pgtables_bytes -= PAGE_SIZE;
 	mod_node_page_state(mm->phys, NR_PAGETABLE, -1);
-	page->flags &= ~PG_table;
+	page_clear(page, PG_table);
 	page->private = 0;
 	free_pages(mm->phys, page, 0);
 }
@@ -190,7 +190,7 @@ static int census_table(struct umm_mm *mm, unsigned long pfn, enum pt_level leve
 	const struct page *page = pfn_to_page(mm->phys, pfn);
 	int rc = 0;
 
-	if (!(page->flags & PG_table) || page->private != level)
+	if (!page_test(page, PG_table) || page->private != level)
 		return -EUCLEAN;
 	counts[level]++;
 	for (int i = 0; !rc && i < PTRS_PER_TABLE; i++) {

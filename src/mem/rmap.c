@@ -9,7 +9,7 @@
 void page_add_new_anon_rmap(struct umm_mm *mm, struct vma *v, struct page *page,
 			    unsigned long addr)
 {
-	page->flags |= PG_anon | PG_anon_exclusive | PG_swapbacked;
+	page_set(page, PG_anon | PG_anon_exclusive | PG_swapbacked);
 	page->mapping = v->anon_vma;
 	page->index = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 	page->mapcount = 0;
@@ -29,7 +29,7 @@ void put_page(struct umm_phys *phys, struct page *page)
 {
 	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	page->flags = 0;
+	page_set_flags(page, 0);
 	page->mapping = NULL;
 	page->index = 0;
 	page->mapcount = 0;
