@@ -1034,6 +1034,70 @@ long umm_mm_pgd(struct umm_mm *mm);
 void *umm_phys_frame(struct umm_phys *phys, unsigned long pfn);
 
 /* ---------------------------------------------------------------------
+ * Guest access: one translation for every accessor
+ *
+ * An emulator reads and writes guest memory through host pointers into
+ * the frames of the space's physical memory. Every accessor goes through
+ * the same translation, so that no two paths can disagree (a bulk copy
+ * that bypasses copy-on-write loses writes after a fork).
+ * ------------------------------------------------------------------- */
+
+/*
+ * The host address of the byte at addr, for one access of the given
+ * kind (UMM_ACCESS_*) as the CPU would make it: where the page table
+ * allows the access, no fault is taken and the entry is marked accessed
+ * (and dirty for a write), as the CPU marks it; otherwise the access
+ * faults exactly as umm_fault() would (a new page, a copy on write, a
+ * stack growth) and is then translated. *bytes_to_page_end says how many
+ * bytes from *host lie in the same page (the same access rights).
+ * Returns 0; UMM_FAULT_SIGNAL(signo, si_code) when the access raises a
+ * signal; -ENOMEM when there is no frame for it; -EOPNOTSUPP when the
+ * access completes but usermm holds no page there (shared and
+ * file-backed memory until the page cache moves in; an exec of a
+ * [vsyscall] entry, which the caller emulates); -EINVAL for a bad
+ * argument. *host is NULL unless 0 is returned.
+ *
+ * The pointer stays valid while umm_mm_generation() returns the value
+ * it had at the translation: any change to an entry that maps a page
+ * (munmap, mremap, mprotect, MADV_DONTNEED, MADV_FREE, a copy on write,
+ * ...) moves it on. A write through a pointer taken for reading is the
+ * caller's error (the page may be the shared zero page).
+ */
+long umm_translate(struct umm_mm *mm, unsigned long addr, int access, void **host,
+		   size_t *bytes_to_page_end);
+/* A number that changes whenever a pointer from umm_translate() may have
+ * gone stale; read without the space's lock (cheap enough to check
+ * before every cached access). */
+uint64_t umm_mm_generation(const struct umm_mm *mm);
+
+/*
+ * len bytes from guest address addr into buf (umm_read), or from buf to
+ * addr (umm_write), as the CPU doing the accesses in address order
+ * would: each page is translated as by umm_translate(). At the first
+ * page whose access does not complete, the copy stops: the return value
+ * is the number of bytes done (len when all were), and *fault (if not
+ * NULL) gets that access's result (0 when all were done). -EINVAL for a
+ * bad argument (a NULL buf with len, a range that wraps).
+ */
+long umm_read(struct umm_mm *mm, unsigned long addr, void *buf, size_t len, long *fault);
+long umm_write(struct umm_mm *mm, unsigned long addr, const void *buf, size_t len, long *fault);
+
+/*
+ * A forced access, as ptrace(PTRACE_PEEKDATA/POKEDATA) and
+ * /proc/PID/mem make it (access_remote_vm with FOLL_FORCE): reads any
+ * VMA that may be readable (VM_MAYREAD, so PROT_NONE memory too), and
+ * writes a private VMA that may be written even when it is read-only:
+ * the page is then copied (or claimed, when this space alone holds it)
+ * and stays read-only to the process. Shared VMAs without VM_WRITE, I/O
+ * and PFN mappings, guard markers and holes stop it. It never grows a
+ * stack, and its faults count for the accessor, not in min_flt. Returns
+ * the bytes done (the kernel's /proc/PID/mem turns 0 into EIO), or
+ * -EINVAL for a bad argument.
+ */
+long umm_access_process_vm(struct umm_mm *mm, unsigned long addr, void *buf, size_t len,
+			   bool write);
+
+/* ---------------------------------------------------------------------
  * Inspection
  * ------------------------------------------------------------------- */
 

@@ -56,6 +56,7 @@ struct umm_mm {
 	unsigned long pgtables_bytes;
 	unsigned long rss[NR_MM_COUNTERS];
 	unsigned long min_flt;
+	uint64_t generation; /* umm_mm_generation: atomic, bumped by mm_ptes_changed */
 	int (*mem_check)(struct umm_mm *mm, char *msg, size_t len);
 	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
 	 * and the calling thread's PKRU. */

@@ -257,20 +257,27 @@ void fault_in_writeable(struct umm_mm *mm, unsigned long addr, unsigned long n)
 	}
 }
 
+long do_user_addr_fault(struct umm_mm *mm, unsigned long addr, int access,
+			struct umm_fault_info *info)
+{
+	struct fault f = {mm, addr, access, info};
+
+	*info = (struct umm_fault_info){0};
+	if (is_non_canonical(addr))
+		return fault_signal(&f, UMM_SIGSEGV, UMM_SI_KERNEL);
+	return addr >= mm->cfg.task_size ? kernel_half(&f) : user_fault(&f);
+}
+
 long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fault_info *info)
 {
 	struct umm_fault_info scratch;
-	struct fault f = {mm, addr, access, info ? info : &scratch};
 	long r;
 
 	if (!mm || (access != UMM_ACCESS_READ && access != UMM_ACCESS_WRITE &&
 		    access != UMM_ACCESS_EXEC))
 		return -EINVAL;
-	*f.info = (struct umm_fault_info){0};
-	if (is_non_canonical(addr))
-		return fault_signal(&f, UMM_SIGSEGV, UMM_SI_KERNEL);
 	mm_lock(mm);
-	r = addr >= mm->cfg.task_size ? kernel_half(&f) : user_fault(&f);
+	r = do_user_addr_fault(mm, addr, access, info ? info : &scratch);
 	mm_unlock(mm);
 	return r;
 }

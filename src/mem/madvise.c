@@ -85,6 +85,8 @@ void advise_pages(struct umm_mm *mm, struct vma *v, unsigned long start, unsigne
 		[ADVISE_PAGEOUT] = pageout_pte,
 	};
 
-	if (mm->phys && vma_has_pages(v))
+	if (mm->phys && vma_has_pages(v)) {
 		walk_ptes(mm, start, end, fns[advice], NULL);
+		mm_ptes_changed(mm);
+	}
 }

@@ -112,9 +112,12 @@ static bool can_reuse(struct page *page)
 static enum vm_fault do_wp_page(struct umm_mm *mm, struct vma *v, pte_t *pte, unsigned long addr)
 {
 	struct page *old = pte_page(mm, *pte), *page;
+	/* maybe_mkwrite: a forced write (ptrace) into a VMA without
+	 * VM_WRITE gets the page, not a writable entry. */
+	pte_t rw = (v->vm_flags & VM_WRITE) ? _PAGE_RW : 0;
 
 	if (old && page_test(old, PG_anon) && can_reuse(old)) {
-		*pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+		*pte |= rw | _PAGE_DIRTY | _PAGE_ACCESSED;
 		return VM_FAULT_DONE;
 	}
 	vma_anon_prepare(mm, v);
@@ -127,7 +130,8 @@ static enum vm_fault do_wp_page(struct umm_mm *mm, struct vma *v, pte_t *pte, un
 	page_add_new_anon_rmap(mm, v, page, addr);
 	if (old)
 		page_remove_rmap(mm, old);
-	*pte = mk_pte(mm->phys, page, vma_page_prot(mm, v) | _PAGE_RW | _PAGE_DIRTY);
+	*pte = mk_pte(mm->phys, page, vma_page_prot(mm, v) | rw | _PAGE_DIRTY);
+	mm_ptes_changed(mm);
 	return VM_FAULT_DONE;
 }
 
@@ -206,6 +210,7 @@ void zap_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsig
 	(void)v;
 	if (mm->phys)
 		walk_ptes(mm, start, end, zap_pte, &markers_too);
+	mm_ptes_changed(mm);
 }
 
 /* free_pgtables: the removed VMAs in groups no more than a PMD apart,
@@ -234,6 +239,7 @@ void unmap_region(struct umm_mm *mm, struct vma *first, struct vma *stop, unsign
 		return;
 	for (struct vma *v = first; v != stop; v = v->vm_next)
 		walk_ptes(mm, v->vm_start, v->vm_end, zap_pte, &markers_too);
+	mm_ptes_changed(mm);
 	free_pgtables(mm, first, stop, floor, ceiling);
 }
 

@@ -61,6 +61,15 @@ pte_t vma_page_prot(const struct umm_mm *mm, const struct vma *v);
  * min_flt. A guard marker is VM_FAULT_SIGSEGV.
  */
 enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long addr, bool write);
+/* umm_fault with mm locked and access checked: the whole fault path. */
+long do_user_addr_fault(struct umm_mm *mm, unsigned long addr, int access,
+			struct umm_fault_info *info);
+/* Entries that held a page changed (zapped, moved, protected, copied,
+ * cleaned): host pointers handed out by umm_translate are stale. */
+static inline void mm_ptes_changed(struct umm_mm *mm)
+{
+	__atomic_fetch_add(&mm->generation, 1, __ATOMIC_RELEASE);
+}
 /* Is addr's page guard-marked? */
 bool pte_guard_marked(struct umm_mm *mm, unsigned long addr);
 

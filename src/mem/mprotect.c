@@ -43,8 +43,10 @@ void change_protection(struct umm_mm *mm, struct vma *v, vm_flags_t oldflags)
 		.may_write = (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE,
 	};
 
-	if (mm->phys && vma_has_pages(v))
+	if (mm->phys && vma_has_pages(v)) {
 		walk_ptes(mm, v->vm_start, v->vm_end, protect_pte, &w);
+		mm_ptes_changed(mm);
+	}
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) != VM_LOCKED || !(v->vm_flags & VM_WRITE))
 		return;
 	if (vma_has_pages(v))

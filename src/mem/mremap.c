@@ -137,6 +137,7 @@ int move_page_tables(struct umm_mm *mm, unsigned long old, unsigned long new, un
 
 	if (!mm->phys || !len)
 		return 0;
+	mm_ptes_changed(mm);
 	/* try_realign_addr: only where the move reaches a boundary and both
 	 * sides sit alike in their PMDs. */
 	if (align && len >= PMD_SIZE - align && align == (new & (PMD_SIZE - 1)) &&
