@@ -44,6 +44,7 @@
  * written, the kernel side of that size is skipped and the table says so.
  */
 #define _GNU_SOURCE
+#include "bench_memory.h"
 #include "usermm.h"
 
 #include <errno.h>
@@ -120,6 +121,7 @@ static struct {
 	int rounds;
 	bool quick;
 	bool no_kernel;
+	bool no_memory;
 } opt;
 
 static uint64_t now_ns(void)
@@ -719,11 +721,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: umm_bench [--sizes N[,N...]] [--quick] [--round-ms MS] [--rounds R] [--no-kernel]\n"
+		"                 [--no-memory]\n"
 		"  --sizes     VMA counts to run (suffix k or m allowed); default 1000,64000,1000000\n"
 		"  --quick     tiny run (smoke test): size 1000 unless --sizes, 2 ms rounds\n"
 		"  --round-ms  length of one timed round (default 40)\n"
 		"  --rounds    timed rounds per figure, median reported (default 5, max %d)\n"
-		"  --no-kernel measure usermm only\n",
+		"  --no-kernel measure usermm only\n"
+		"  --no-memory leave out the memory layer's figures (faults, guest access)\n",
 		MAX_ROUNDS);
 }
 
@@ -791,6 +795,8 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--no-kernel")) {
 			opt.no_kernel = true;
+		} else if (!strcmp(argv[i], "--no-memory")) {
+			opt.no_memory = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
@@ -869,5 +875,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	restore_mmc();
+	if (!opt.no_memory)
+		run_memory_bench();
 	return 0;
 }

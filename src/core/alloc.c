@@ -17,7 +17,7 @@
  * charged against the host's overcommit limit (MAP_NORESERVE): a
  * physical memory as large as the host's RAM is reserved address space,
  * and only the frames in use ever take host memory. */
-static void *huge_block(size_t size)
+static void *huge_block(size_t size, bool thp)
 {
 	size_t span = size + UMM_ALLOC_HUGE;
 	char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -31,7 +31,8 @@ static void *huge_block(size_t size)
 		munmap(p, lead);
 	munmap(p + lead + size, span - lead - size);
 	/* Advice only: without huge pages the block still works. */
-	madvise(p + lead, size, MADV_HUGEPAGE);
+	if (thp)
+		madvise(p + lead, size, MADV_HUGEPAGE);
 	return p + lead;
 }
 
@@ -43,7 +44,7 @@ static size_t round_up(size_t n, size_t align)
 static void *default_alloc(size_t size, size_t align)
 {
 	if (size >= UMM_ALLOC_HUGE)
-		return huge_block(round_up(size, 4096));
+		return huge_block(round_up(size, 4096), true);
 	if (align <= 16)
 		return malloc(size);
 	return aligned_alloc(align, round_up(size, align));
@@ -78,8 +79,15 @@ void *kzalloc(const struct umm_allocator *a, size_t size)
 void *kvzalloc(const struct umm_allocator *a, size_t size)
 {
 	if (!a && size >= UMM_ALLOC_HUGE && size <= PTRDIFF_MAX)
-		return huge_block(round_up(size, 4096)); /* mmap's pages are zero */
+		return huge_block(round_up(size, 4096), true); /* mmap's pages are zero */
 	return kzalloc(a, size);
+}
+
+void *kmalloc_frames(const struct umm_allocator *a, size_t size)
+{
+	if (!a && size >= UMM_ALLOC_HUGE && size <= PTRDIFF_MAX)
+		return huge_block(round_up(size, 4096), false);
+	return kmalloc_aligned(a, size, 4096);
 }
 
 void kfree(const struct umm_allocator *a, void *p, size_t size)

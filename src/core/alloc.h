@@ -38,4 +38,11 @@ void *krealloc_array(const struct umm_allocator *a, void *p, size_t n_old, size_
  * only the parts used ever take host memory. Freed with kfree. */
 void *kvzalloc(const struct umm_allocator *a, size_t size);
 
+/* The host memory of a physical memory's frames: page aligned, and from
+ * the default allocator not advised for huge pages (a frame's first
+ * touch then costs the host one 4 KiB fault, not a 2 MiB one with
+ * compaction: measured 1.8 against 4 to 11 microseconds per frame).
+ * Freed with kfree. */
+void *kmalloc_frames(const struct umm_allocator *a, size_t size);
+
 #endif

@@ -85,10 +85,13 @@ static enum vm_fault do_anonymous_page(struct umm_mm *mm, struct vma *v, pte_t *
 		return VM_FAULT_DONE;
 	}
 	vma_anon_prepare(mm, v);
-	page = alloc_pages(mm->phys, 0, GFP_ZERO);
+	page = alloc_pages(mm->phys, 0, 0);
 	if (!page)
 		return VM_FAULT_OOM;
+	/* The counts first: their atomics would otherwise wait for the
+	 * zeroing's stores to drain. */
 	page_add_new_anon_rmap(mm, v, page, addr);
+	memset(page_address(mm->phys, page), 0, PAGE_SIZE);
 	/* A new page in a writable VMA is mapped writable and dirty, even
 	 * for a read: a later write needs no fault. */
 	if (v->vm_flags & VM_WRITE)

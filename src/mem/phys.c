@@ -110,7 +110,7 @@ struct umm_phys *umm_phys_create(const struct umm_phys_config *cfg)
 	/* One frame more than the zones hold: the zero page, as the
 	 * kernel's lies outside the memory it manages. */
 	phys->pages = kvzalloc(a, (phys->nr_pages + 1) * sizeof(struct page));
-	phys->frames = kmalloc_aligned(a, (phys->nr_pages + 1) * PAGE_SIZE, PAGE_SIZE);
+	phys->frames = kmalloc_frames(a, (phys->nr_pages + 1) * PAGE_SIZE);
 	if (!phys->pages || !phys->frames) {
 		phys_free(phys);
 		return NULL;

@@ -9,7 +9,9 @@
 void page_add_new_anon_rmap(struct umm_mm *mm, struct vma *v, struct page *page,
 			    unsigned long addr)
 {
-	page_set(page, PG_anon | PG_anon_exclusive | PG_swapbacked);
+	/* Nobody else changes a new page's flags: a store, not an atomic
+	 * read-modify-write. */
+	page_set_flags(page, page_flags(page) | PG_anon | PG_anon_exclusive | PG_swapbacked);
 	page->mapping = v->anon_vma;
 	page->index = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 	page->mapcount = 0;
