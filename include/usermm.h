@@ -904,6 +904,27 @@ long umm_prctl(struct umm_mm *mm, int option, unsigned long arg2, unsigned long 
  */
 void umm_mm_inherit(struct umm_mm *child, struct umm_mm *parent);
 
+/*
+ * fork(2) and clone(2) without CLONE_VM: *child becomes a new space that
+ * is the parent's copy, as dup_mmap makes it. Every VMA but the
+ * MADV_DONTFORK ones, with VM_LOCKED and VM_LOCKONFAULT cleared; the
+ * counters the kernel starts the child with (locked_vm 0, the charge of
+ * each VM_ACCOUNT VMA taken again, which may fail); mlockall's
+ * MCL_FUTURE not inherited, MDWE unless NO_INHERIT, the personality and
+ * THP switch, the protection keys. Both spaces share the physical
+ * memory (the parent's, made now if it had none). Private anonymous
+ * pages become shared and write-protected in both: the first write in
+ * either copies the page, or claims it when the other no longer maps
+ * it. MADV_WIPEONFORK memory starts empty in the child; shared memory
+ * stays shared (its pages are not copied). A VMA the child inherits with
+ * an anon_vma gets one of its own chained to the parent's, so it never
+ * merges with a neighbour that has none (vma_is_fork_child). The
+ * parent's umm_mm_generation moves on (its entries lost write access).
+ * Returns 0, -ENOMEM (no memory, or the overcommit policy refused a
+ * charge; no child then), or -EINVAL.
+ */
+long umm_mm_fork(struct umm_mm *parent, struct umm_mm **child);
+
 /* ---------------------------------------------------------------------
  * Faults: what one access would do
  * ------------------------------------------------------------------- */

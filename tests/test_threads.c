@@ -631,6 +631,54 @@ static void faults_across_threads(void **state)
 	umm_phys_put(phys);
 }
 
+/* A parent and its forked child, each written by its own thread: the
+ * copies on write of the pages they share race on the pages' counts. */
+struct cow_worker {
+	struct umm_mm *mm;
+	unsigned char tag;
+};
+
+static void *cow_main(void *arg)
+{
+	struct cow_worker *w = arg;
+
+	for (unsigned long i = 0; i < 256; i++)
+		umm_write(w->mm, 0x300000000000UL + i * 4096, &w->tag, 1, NULL);
+	return NULL;
+}
+
+static void cow_across_threads(void **state)
+{
+	struct cow_worker w[2];
+	pthread_t t[2];
+	struct umm_mm *parent = umm_mm_create(NULL), *child = NULL;
+	unsigned char buf[256 * 4096];
+	char msg[128];
+
+	(void)state;
+	assert_int_equal(umm_mmap(parent, 0x300000000000UL, sizeof(buf), 3, 0x32, NULL, 0),
+			 0x300000000000L);
+	memset(buf, 0x11, sizeof(buf));
+	assert_int_equal(umm_write(parent, 0x300000000000UL, buf, sizeof(buf), NULL), (long)sizeof(buf));
+	for (int round = 0; round < 20; round++) {
+		assert_int_equal(umm_mm_fork(parent, &child), 0);
+		w[0] = (struct cow_worker){ parent, (unsigned char)round };
+		w[1] = (struct cow_worker){ child, (unsigned char)(round + 100) };
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, cow_main, &w[i]), 0);
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(umm_read(child, 0x300000000000UL + 4096, buf, 1, NULL), 1);
+		assert_int_equal(buf[0], round + 100);
+		assert_int_equal(umm_mm_check(child, msg, sizeof(msg)), 0);
+		umm_mm_destroy(child);
+		assert_int_equal(umm_read(parent, 0x300000000000UL + 4096, buf, 1, NULL), 1);
+		assert_int_equal(buf[0], round);
+	}
+	assert_int_equal(umm_mm_check(parent, msg, sizeof(msg)), 0);
+	umm_mm_destroy(parent);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +688,7 @@ int main(void)
 		cmocka_unit_test(file_across_spaces),
 		cmocka_unit_test(phys_across_threads),
 		cmocka_unit_test(faults_across_threads),
+		cmocka_unit_test(cow_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,8 +3,10 @@
  * mm_alloc and mm_init) and umm_mm_destroy (mmput's exit_mmap): the
  * core's objects, with the memory layer's state beside them.
  */
+#include "core/accounting.h"
 #include "core/alloc.h"
 #include "core/layout.h"
+#include "core/mmap_lock.h"
 #include "core/mm.h"
 #include "core/pkeys.h"
 #include "core/vma.h"
@@ -71,4 +73,120 @@ void umm_mm_destroy(struct umm_mm *mm)
 		return;
 	mem_exit(mm);
 	mm_free(mm);
+}
+
+/* ---- fork: dup_mm and dup_mmap ---- */
+
+/* What the child takes over from the parent before its VMAs: the
+ * layout, the break, the counters dup_mmap starts from, the keys, and
+ * what umm_mm_inherit passes on. */
+static void dup_mm_state(struct umm_mm *child, const struct umm_mm *parent)
+{
+	child->mmap_base = parent->mmap_base;
+	child->mmap_legacy_base = parent->mmap_legacy_base;
+	child->start_brk = parent->start_brk;
+	child->brk = parent->brk;
+	child->start_stack = parent->start_stack;
+	child->total_vm = parent->total_vm;
+	child->data_vm = parent->data_vm;
+	child->exec_vm = parent->exec_vm;
+	child->stack_vm = parent->stack_vm;
+	child->pkey_map = parent->pkey_map;
+	child->execute_only_pkey = parent->execute_only_pkey;
+	child->pkru = parent->pkru;
+	child->rng = parent->rng;
+	child->next_shmem_ino = parent->next_shmem_ino;
+	child->personality = parent->personality;
+	child->thp_disable = parent->thp_disable;
+	/* mmf_init_flags: PR_MDWE_NO_INHERIT ends MDWE with this process. */
+	child->mdwe = (parent->mdwe & UMM_MDWE_NO_INHERIT) ? 0 : parent->mdwe;
+	/* mm_init: of def_flags only VM_NOHUGEPAGE carries over, so
+	 * mlockall(MCL_FUTURE) does not. */
+	child->def_flags = parent->def_flags & VM_NOHUGEPAGE;
+}
+
+/* The child's copy of parent VMA pv (anon_vma_fork, and the flags fork
+ * clears), or NULL without memory. */
+static struct vma *dup_vma(struct umm_mm *child, const struct vma *pv)
+{
+	struct vma *v = vma_alloc(child);
+
+	if (!v)
+		return NULL;
+	vma_copy_attrs(v, pv);
+	v->kept_apart = pv->kept_apart;
+	v->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
+	v->anon_vma = NULL;
+	v->anon_forked = false;
+	/* anon_vma_fork: a new anon_vma of its own, chained to the
+	 * parent's; WIPEONFORK memory starts over without one. */
+	if (pv->anon_vma && !(pv->vm_flags & VM_WIPEONFORK)) {
+		v->anon_vma = (void *)(uintptr_t)(++child->next_anon_vma << 2 | 2);
+		v->anon_forked = true;
+	}
+	return v;
+}
+
+/* dup_mmap's loop over the parent's VMAs. */
+static int dup_mmap(struct umm_mm *child, struct umm_mm *parent)
+{
+	for (const struct vma *pv = parent->first_vma; pv; pv = pv->vm_next) {
+		struct vma *v;
+		int err;
+
+		if (pv->vm_flags & VM_DONTCOPY) {
+			vm_stat_account(child, pv->vm_flags, -(long)vma_pages(pv));
+			continue;
+		}
+		if ((pv->vm_flags & VM_ACCOUNT) && vm_enough_memory(child, vma_pages(pv)))
+			return -ENOMEM;
+		v = dup_vma(child, pv);
+		if (!v)
+			return -ENOMEM;
+		if (vt_reserve(&child->tree)) {
+			vma_free(child, v);
+			return -ENOMEM;
+		}
+		vma_link(child, v);
+		err = copy_page_range(child, v, parent, pv);
+		if (err)
+			return err;
+	}
+	if (parent->gate) {
+		child->gate = vma_alloc(child);
+		if (!child->gate)
+			return -ENOMEM;
+		vma_copy_attrs(child->gate, parent->gate);
+	}
+	return 0;
+}
+
+long umm_mm_fork(struct umm_mm *parent, struct umm_mm **childp)
+{
+	struct umm_config cfg;
+	struct umm_mm *child;
+	int err = -ENOMEM;
+
+	if (!parent || !childp)
+		return -EINVAL;
+	*childp = NULL;
+	mm_lock(parent);
+	cfg = parent->cfg;
+	/* Parent and child share their frames: one physical memory. */
+	cfg.phys = mm_phys(parent);
+	child = cfg.phys ? mm_alloc(&cfg) : NULL;
+	if (child) {
+		mem_init(child);
+		dup_mm_state(child, parent);
+		mm_lock(child);
+		err = dup_mmap(child, parent);
+		mm_unlock(child);
+	}
+	mm_unlock(parent);
+	if (err) {
+		umm_mm_destroy(child);
+		return err;
+	}
+	*childp = child;
+	return 0;
 }

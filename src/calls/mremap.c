@@ -250,6 +250,7 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
 		pgoff = start >> PAGE_SHIFT;
 	vmg = VMG_STATE(mm, prev, next, start, end, v->vm_flags, v->vm_file, pgoff);
 	vmg.anon_vma = v->anon_vma;
+	vmg.anon_forked = v->anon_forked; /* vmg->copied_from's */
 	vmg.anon_name = v->anon_name;
 	if (vma_merge_new_range(&vmg))
 		return 0;

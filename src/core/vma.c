@@ -72,6 +72,7 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->vm_file = src->vm_file ? umm_file_get(src->vm_file) : NULL;
 	dst->special = src->special;
 	dst->anon_vma = src->anon_vma;
+	dst->anon_forked = src->anon_forked;
 	dst->anon_name = anon_vma_name_get(src->anon_name);
 }
 
@@ -135,9 +136,12 @@ void vma_anon_prepare(struct umm_mm *mm, struct vma *v)
 {
 	if (v->anon_vma)
 		return;
-	if (v->vm_next && v->vm_next->anon_vma && anon_vma_compatible(v, v->vm_next))
+	/* reusable_anon_vma: only a neighbour's that no fork chained. */
+	if (v->vm_next && v->vm_next->anon_vma && !v->vm_next->anon_forked &&
+	    anon_vma_compatible(v, v->vm_next))
 		v->anon_vma = v->vm_next->anon_vma;
-	else if (v->vm_prev && v->vm_prev->anon_vma && anon_vma_compatible(v->vm_prev, v))
+	else if (v->vm_prev && v->vm_prev->anon_vma && !v->vm_prev->anon_forked &&
+		 anon_vma_compatible(v->vm_prev, v))
 		v->anon_vma = v->vm_prev->anon_vma;
 	else /* even values: never equal to the import's odd markers */
 		v->anon_vma = (void *)(uintptr_t)(++mm->next_anon_vma << 2 | 2);
@@ -199,10 +203,14 @@ static bool vmg_attrs_match(const struct vma_merge_struct *vmg, const struct vma
 		return false;
 	/*
 	 * is_mergeable_anon_vma (6.18): one side without an anon_vma joins
-	 * the other (the survivor keeps it); two different ones never merge.
-	 * Without fork no VMA is a child, whose anon_vma would block this.
+	 * the other (the survivor keeps it), unless the side that has one is
+	 * a fork child; two different ones never merge.
 	 */
-	return !vmg->anon_vma || !v->anon_vma || v->anon_vma == vmg->anon_vma;
+	if (!v->anon_vma && vmg->anon_vma)
+		return !vmg->anon_forked;
+	if (v->anon_vma && !vmg->anon_vma)
+		return !v->anon_forked;
+	return v->anon_vma == vmg->anon_vma;
 }
 
 bool can_vma_merge_after(const struct vma_merge_struct *vmg)

@@ -25,6 +25,10 @@ struct vma {
 	/* The anon_vma the kernel would have: NULL until pages are faulted in
 	 * (the memory layer); merging needs it NULL on one side or equal. */
 	void *anon_vma;
+	/* Its anon_vma chain reaches a parent's (it was forked with an
+	 * anon_vma: vma_is_fork_child), which bars merges that would share
+	 * an anon_vma with a VMA without one. Copied with the anon_vma. */
+	bool anon_forked;
 	/* The kernel left this VMA apart from an identical left neighbour
 	 * (a failed call's split, a stack grown into it, an order of steps
 	 * that never tried the merge); the checker must not demand it.
@@ -161,6 +165,7 @@ struct vma_merge_struct {
 	vm_flags_t flags;
 	struct umm_file *file;
 	void *anon_vma;
+	bool anon_forked; /* the anon_vma's VMA (middle, or mremap's source) is a fork child */
 	struct anon_vma_name *anon_name;
 	bool merge_prev, merge_next; /* decided by the merge */
 };
@@ -176,7 +181,7 @@ struct vma_merge_struct {
 		.start = (start_), .end = (end_),                                            \
 		.pgoff = (v_)->vm_pgoff + (((start_) - (v_)->vm_start) >> PAGE_SHIFT),       \
 		.flags = (v_)->vm_flags, .file = (v_)->vm_file, .anon_vma = (v_)->anon_vma, \
-		.anon_name = (v_)->anon_name })
+		.anon_forked = (v_)->anon_forked, .anon_name = (v_)->anon_name })
 
 /* can_vma_merge_after: may vmg->prev absorb the range (it ends at start,
  * with equal attributes and a pgoff that continues)? */

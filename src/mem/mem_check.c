@@ -19,7 +19,7 @@ struct census {
 	unsigned long anon;   /* PTEs mapping counted pages */
 	unsigned long bad;    /* the first address found wrong, or 0 */
 	const char *why;
-	bool second_pass;
+	int pass;
 };
 
 static int note_bad(struct census *c, unsigned long addr, const char *why)
@@ -29,14 +29,17 @@ static int note_bad(struct census *c, unsigned long addr, const char *why)
 	return -EUCLEAN;
 }
 
-/* Pages are checked in two passes over the same PTEs: the first clears
- * a scratch count in each page's private word (unused while a page is
- * mapped), the second counts the PTEs that map it. */
+/* Pages are checked in passes over the same PTEs: the first clears a
+ * scratch count in each exclusive page's private word (unused while a
+ * page is mapped; an exclusive page is this space's alone, so no other
+ * space's checker touches it), the second counts its PTEs, the third
+ * wants one. Pages shared after fork are checked on their counts. */
 static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
 	struct census *c = ctx;
 	const struct vma *v = vma_lookup(mm, addr);
 	struct page *page;
+	bool exclusive;
 
 	if (!v)
 		return note_bad(c, addr, "an entry outside every VMA");
@@ -49,28 +52,20 @@ static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *c
 	if (pte_pfn(*pte) >= mm->phys->nr_pages)
 		return note_bad(c, addr, "a frame past the memory");
 	page = pfn_to_page(mm->phys, pte_pfn(*pte));
-	if (!page_test(page, PG_anon) || page->refcount < 1 || page_test(page, PG_buddy | PG_table))
+	if (!page_test(page, PG_anon) || page_test(page, PG_buddy | PG_table))
 		return note_bad(c, addr, "a mapped page that is not an anonymous page in use");
-	if (!c->second_pass) {
-		page->private = 0;
-		return 0;
-	}
-	c->anon++;
-	page->private++;
-	return 0;
-}
-
-/* Until pages are shared by fork, each maps once: its count is 0. */
-static int census_mapcount(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
-{
-	struct page *page;
-
-	if (!pte_maps(*pte) || (*pte & _PAGE_SPECIAL))
-		return 0;
-	page = pfn_to_page(mm->phys, pte_pfn(*pte));
-	if ((long)page->private != page->mapcount + 1)
-		return note_bad(ctx, addr, "a page whose map count is not its PTEs");
-	page->private = 0;
+	exclusive = page_test(page, PG_anon_exclusive);
+	if ((*pte & _PAGE_RW) && !exclusive)
+		return note_bad(c, addr, "a writable PTE of a page that is not exclusive");
+	if (__atomic_load_n(&page->refcount, __ATOMIC_RELAXED) <
+	    __atomic_load_n(&page->mapcount, __ATOMIC_RELAXED) + 1)
+		return note_bad(c, addr, "a page with fewer references than mappings");
+	if (c->pass == 1)
+		c->anon++;
+	if (exclusive && c->pass < 2)
+		page->private = c->pass == 0 ? 0 : page->private + 1;
+	if (c->pass == 2 && exclusive && (page->private != 1 || page->mapcount != 0))
+		return note_bad(c, addr, "an exclusive page mapped more than once");
 	return 0;
 }
 
@@ -79,11 +74,10 @@ static int tables_check(struct umm_mm *mm, char *msg, size_t len)
 	struct census c = { 0 };
 	unsigned long counts[PT_LEVELS], below;
 
-	int err = pt_census(mm, counts, census_pte, &c);
+	int err = 0;
 
-	c.second_pass = true;
-	err = err ? err : pt_census(mm, counts, census_pte, &c);
-	err = err ? err : pt_census(mm, counts, census_mapcount, &c);
+	for (c.pass = 0; c.pass < 3 && !err; c.pass++)
+		err = pt_census(mm, counts, census_pte, &c);
 	if (err && c.bad)
 		return check_fail(msg, len, "page tables: %s at %#lx", c.why, c.bad);
 	if (err)

@@ -12,6 +12,7 @@
  *   populate  the pages of a range are faulted in (mlock, MAP_POPULATE,
  *             MADV_POPULATE_*)
  *   fault     one access (umm_fault), or the kernel writing user memory
+ *   fork      a VMA's entries copied into a child (copy_page_range)
  *
  * The layer holds the page tables (pgtable.c) with the guard markers in
  * them (guard.c), the pages of private anonymous memory (memory.c,
@@ -90,6 +91,14 @@ void pages_resident(struct umm_mm *mm, unsigned long start, unsigned long n, uns
 enum page_advice { ADVISE_FREE, ADVISE_COLD, ADVISE_PAGEOUT };
 void advise_pages(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
 		  enum page_advice advice);
+
+/*
+ * copy_page_range: fork's copy of sv's entries in src into dv of dst
+ * (the child, sharing src's physical memory). 0, or -ENOMEM when a
+ * table could not be made (the child is then thrown away).
+ */
+int copy_page_range(struct umm_mm *dst, const struct vma *dv, struct umm_mm *src,
+		    const struct vma *sv);
 
 /*
  * unmap_region: the pages of the VMAs from first up to stop (not

@@ -1,0 +1,203 @@
+/*
+ * fork_probe.c - the kernel's side of test_fork: sets up a window of
+ * mappings at 0x300000000000, forks, and measures with raw syscalls and
+ * static buffers what the child and then the parent see (fork_probe.h
+ * lists the observations), printing them in order on one line. Built
+ * without sanitizers: their shadow memory would add page tables.
+ */
+#define _GNU_SOURCE
+#include "fork_probe.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define W FORK_W
+#define PG FORK_PG
+#define GIG FORK_GIG
+#define WINDOW FORK_WINDOW
+#define MADV_GUARD_INSTALL_ 102
+
+static char status[8192];
+
+static long status_kb(const char *name)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/status", O_RDONLY);
+	long n = syscall(SYS_read, fd, status, sizeof(status) - 1);
+	const char *p;
+	long v = 0;
+
+	syscall(SYS_close, fd);
+	status[n > 0 ? n : 0] = '\0';
+	p = strstr(status, name);
+	if (!p)
+		return -1;
+	for (p += strlen(name); *p == ' ' || *p == '\t'; p++)
+		;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+static long minflt(void)
+{
+	static struct rusage ru;
+
+	syscall(SYS_getrusage, RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+static char maps[65536];
+
+/* VMAs of /proc/self/maps that start inside the window. */
+static long window_vmas(void)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/maps", O_RDONLY);
+	long n, total = 0, count = 0;
+
+	while ((n = syscall(SYS_read, fd, maps + total, sizeof(maps) - 1 - (size_t)total)) > 0)
+		total += n;
+	syscall(SYS_close, fd);
+	maps[total] = '\0';
+	for (const char *p = maps; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		unsigned long a = strtoul(p, NULL, 16);
+
+		count += a >= W && a < W + WINDOW;
+	}
+	return count;
+}
+
+static long k_map(unsigned long addr, unsigned long len, int flags)
+{
+	return syscall(SYS_mmap, addr, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS | MAP_FIXED,
+		       -1, 0);
+}
+
+static long flt_of_write(volatile char *p, char v)
+{
+	long f = minflt();
+
+	*p = v;
+	return minflt() - f;
+}
+
+static long flt_of_read(volatile char *p, long *val)
+{
+	long f = minflt();
+
+	*val = *p;
+	return minflt() - f;
+}
+
+/* pagemap bit 58: a guard region. */
+static long guard_bit(unsigned long addr)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	syscall(SYS_pread64, fd, &e, sizeof(e), (addr / PG) * 8);
+	syscall(SYS_close, fd);
+	return (long)((e >> 58) & 1);
+}
+
+static void k_setup(long *o)
+{
+	long pte = status_kb("VmPTE:"), anon = status_kb("RssAnon:");
+
+	k_map(W, 16 * PG, MAP_PRIVATE);
+	for (unsigned long i = 0; i < 8; i++)
+		*(volatile char *)(W + i * PG) = (char)(i + 1);
+	syscall(SYS_madvise, W + 15 * PG, PG, MADV_GUARD_INSTALL_);
+	k_map(W + GIG, 4 * PG, MAP_PRIVATE);
+	k_map(W + 2 * GIG, 4 * PG, MAP_SHARED);
+	k_map(W + 3 * GIG, 4 * PG, MAP_PRIVATE);
+	*(volatile char *)(W + 3 * GIG) = 1;
+	syscall(SYS_madvise, W + 3 * GIG, 4 * PG, MADV_DONTFORK);
+	k_map(W + 4 * GIG, 4 * PG, MAP_PRIVATE);
+	*(volatile char *)(W + 4 * GIG) = 9;
+	syscall(SYS_madvise, W + 4 * GIG, 4 * PG, MADV_WIPEONFORK);
+	o[P_SETUP_PTE] = status_kb("VmPTE:") - pte;
+	o[P_SETUP_ANON] = status_kb("RssAnon:") - anon;
+}
+
+/* The steps both sides of a fork take in the window, then its munmap. */
+static void k_tail(long *o, int vmas, int anon_freed, int pte_freed)
+{
+	long pte, anon;
+
+	k_map(W + 16 * PG, PG, MAP_PRIVATE);
+	o[vmas] = window_vmas();
+	pte = status_kb("VmPTE:");
+	anon = status_kb("RssAnon:");
+	syscall(SYS_munmap, W, WINDOW);
+	o[anon_freed] = anon - status_kb("RssAnon:");
+	o[pte_freed] = pte - status_kb("VmPTE:");
+}
+
+/* After a fork every page of this process is copy-on-write: the
+ * buffers and the stack the measurements use are written once first,
+ * so that their faults are not counted as the steps'. */
+static __attribute__((noinline)) void k_pretouch(void)
+{
+	volatile char pad[32768];
+
+	for (size_t i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+	memset(status, 0, sizeof(status));
+	memset(maps, 0, sizeof(maps));
+	minflt();
+	minflt();
+}
+
+static void k_child(long *o)
+{
+	long v;
+
+	k_pretouch();
+	o[C_WRITE0_FLT] = flt_of_write((volatile char *)W, 'c');
+	o[C_READ1_FLT] = flt_of_read((volatile char *)(W + PG), &v);
+	o[C_WRITE1_FLT] = flt_of_write((volatile char *)(W + PG), 'c');
+	flt_of_read((volatile char *)(W + 2 * PG), &o[C_BYTE2]);
+	o[C_WIPE_FLT] = flt_of_read((volatile char *)(W + 4 * GIG), &o[C_WIPE_BYTE]);
+	o[C_GUARD] = guard_bit(W + 15 * PG);
+	k_tail(o, C_NEIGHBOUR_VMAS, C_MUNMAP_ANON, C_MUNMAP_PTE);
+}
+
+static void k_parent_after(long *o)
+{
+	k_pretouch();
+	o[P_WRITE0_FLT] = flt_of_write((volatile char *)W, 'p');
+	o[P_WRITE0_AGAIN_FLT] = flt_of_write((volatile char *)W, 'q');
+	o[P_BYTE0] = *(volatile char *)W;
+	k_tail(o, P_NEIGHBOUR_VMAS, P_MUNMAP_ANON, P_MUNMAP_PTE);
+}
+
+int main(void)
+{
+	long *o = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t c;
+
+	if (o == MAP_FAILED)
+		return 2;
+	memset(o, 0, PG);
+	k_pretouch();
+	k_setup(o);
+	c = (pid_t)syscall(SYS_fork);
+	if (c == 0) {
+		k_child(o);
+		_exit(0);
+	}
+	if (c < 0 || waitpid(c, NULL, 0) != c)
+		return 2;
+	k_parent_after(o);
+	for (int i = 0; i < NOBS; i++)
+		printf("%ld%c", o[i], i + 1 < NOBS ? ' ' : '\n');
+	return 0;
+}
