@@ -248,29 +248,27 @@ static struct space *space_from_maps(struct replay *r, const char *text, struct 
 	return sp;
 }
 
-/* A copy through maps text: see replay.h for what is lost. */
+/* fork's copy (umm_mm_fork): the child's space, sharing its pages with
+ * the parent's, with the parent's replay state. */
 static struct space *space_copy(struct space *parent, char *err, size_t errlen)
 {
 	struct space *sp = calloc(1, sizeof(*sp));
-	struct umm_mm_stats st;
+	long rc;
 
 	if (!sp)
 		return NULL;
 	sp->refs = 1;
 	umm_mm_config(parent->mm, &sp->cfg);
-	umm_mm_stats(parent->mm, &st);
-	sp->iopts.start_brk = st.start_brk;
-	sp->iopts.brk = st.brk;
-	sp->iopts.start_stack = st.start_stack;
+	sp->iopts = parent->iopts;
 	sp->calls = parent->calls;
 	sp->brk_unknown = parent->brk_unknown;
 	sp->brk_seen = parent->brk_seen;
-	sp->snapshot = umm_maps_string(parent->mm);
-	if (!sp->snapshot || space_build(sp, err, errlen)) {
+	rc = umm_mm_fork(parent->mm, &sp->mm);
+	if (rc) {
+		snprintf(err, errlen, "fork: %s", strerror((int)-rc));
 		space_put(sp);
 		return NULL;
 	}
-	umm_mm_inherit(sp->mm, parent->mm);
 	return sp;
 }
 

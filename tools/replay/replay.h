@@ -5,14 +5,11 @@
  * It knows nothing of strace's text: `usermm replay` feeds it parsed
  * trace lines, a live tracer can feed it calls as they happen.
  *
- * Approximations (there is no fork in the library yet):
- *  - fork/clone without CLONE_VM copies the parent's space by exporting
- *    its maps text (umm_maps_string) and importing it into a new space
- *    with the parent's configuration, brk and stack. What maps text does
- *    not carry is lost: which VMAs had anonymous pages (an anon_vma),
- *    which decides later merges, and the identity of file handles (the
- *    child's inherited mappings get fresh handles, so they do not merge
- *    with new mappings of the same open file).
+ * Processes:
+ *  - fork/clone without CLONE_VM gives the child umm_mm_fork's copy of
+ *    the parent's space: its VMAs as fork leaves them (anon_vmas chained
+ *    to the parent's, which decides later merges; the same file
+ *    handles), its pages shared copy-on-write.
  *  - CLONE_VM (threads, vfork) shares the parent's space.
  *  - execve replaces the pid's space by one imported from the maps text
  *    the caller gives (NULL: an empty space).
