@@ -380,7 +380,8 @@ enum op {
 	OP_PKEY_FREE, OP_PKRU_SET, OP_MREMAP, OP_BRK, OP_MADVISE, OP_MSEAL, OP_MLOCK,
 	OP_MLOCK2, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSYNC, OP_MINCORE,
 	OP_MINCORE_USER, OP_ANON_NAME, OP_FAULT, OP_MAPS, OP_SMAPS, OP_FIND_VMA, OP_ITER,
-	OP_STATS, OP_SWITCH, OP_MMAP_FIXED_OVER, OP_MREMAP_VMA, OP_MADVISE_VMA, OP_NOP,
+	OP_STATS, OP_SWITCH, OP_MMAP_FIXED_OVER, OP_MREMAP_VMA, OP_MADVISE_VMA, OP_WRITE, OP_READ,
+	OP_TRANSLATE, OP_ACCESS_VM, OP_FORK, OP_NOP,
 	NOPS
 };
 
@@ -752,6 +753,74 @@ static void do_op(struct world *w, struct in *in, int *cur)
 		what = "mm_stats";
 		break;
 	}
+	case OP_WRITE:
+	case OP_READ: {
+		static unsigned char buf[3 * PG];
+		size_t n = u16(in) % sizeof(buf);
+		long fault = 0;
+
+		a = gen_addr(in, mm, cfg) + (u8(in) & 0x80 ? 0 : u16(in) % PG);
+		memset(buf, u8(in), n);
+		r = op == OP_WRITE ? umm_write(mm, a, buf, n, &fault) : umm_read(mm, a, buf, n, &fault);
+		say("mm%d: %s(%#lx, %zu) = %ld, fault %#lx\n", which, op == OP_WRITE ? "write" : "read",
+		    a, n, r, (unsigned long)fault);
+		if (r > (long)n)
+			abort();
+		what = op == OP_WRITE ? "write" : "read";
+		break;
+	}
+	case OP_TRANSLATE: {
+		static const int acc[] = { 1, 2, 4, 3 };
+		int ac = acc[u8(in) % 4];
+		size_t left = 0;
+		void *host = NULL;
+
+		a = gen_addr(in, mm, cfg) + u16(in) % PG;
+		r = umm_translate(mm, a, ac, &host, &left);
+		say("mm%d: translate(%#lx, %d) = %ld, %zu left\n", which, a, ac, r, left);
+		if (!r && (!host || !left || left > PG))
+			abort();
+		/* The pointer is good for its page: touch both ends. */
+		if (!r && ac == 2) {
+			((volatile unsigned char *)host)[0] = 1;
+			((volatile unsigned char *)host)[left - 1] = 2;
+		} else if (!r) {
+			(void)((volatile unsigned char *)host)[left - 1];
+		}
+		what = "translate";
+		break;
+	}
+	case OP_ACCESS_VM: {
+		static unsigned char buf[2 * PG];
+		size_t n = u16(in) % sizeof(buf);
+		bool wr = u8(in) & 1;
+
+		a = gen_addr(in, mm, cfg) + u16(in) % PG;
+		r = umm_access_process_vm(mm, a, buf, n, wr);
+		say("mm%d: access_process_vm(%#lx, %zu, %d) = %ld\n", which, a, n, wr, r);
+		if (r > (long)n)
+			abort();
+		what = "access_process_vm";
+		break;
+	}
+	case OP_FORK: {
+		struct umm_mm *child = NULL;
+		int slot = w->nmm == 2 ? 1 - which : 1;
+
+		r = umm_mm_fork(mm, &child);
+		say("mm%d: fork -> mm%d = %ld\n", which, slot, r);
+		if (r)
+			break;
+		if (slot < w->nmm)
+			umm_mm_destroy(w->mm[slot]);
+		w->mm[slot] = child;
+		w->nmm = 2;
+		umm_mm_config(child, &w->cfg[slot]);
+		w->future_locked[slot] = false;
+		check_mm(child, "fork (child)");
+		what = "fork";
+		break;
+	}
 	case OP_SWITCH:
 		*cur = (*cur + 1) % w->nmm;
 		say("switch to mm%d\n", *cur);
@@ -792,8 +861,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t setup = u8(&in), vb = u8(&in);
 	int cur = 0;
 
+	struct umm_phys_config pc;
+	struct umm_phys *phys;
+
+	/* Both spaces draw on one small memory: running out is part of the
+	 * game, and it is quick to make. */
+	umm_phys_config_init(&pc);
+	pc.bytes = (16UL << 20) << (vb & 3);
+	phys = umm_phys_create(&pc);
+	if (!phys)
+		abort();
 	umm_config_init(&w.cfg[0]);
 	make_variant(&w.cfg[1], setup, vb);
+	w.cfg[0].phys = w.cfg[1].phys = phys;
 	make_files(&w, &in);
 	w.mm[0] = make_mm(&w.cfg[0], setup & 2);
 	if (!w.mm[0])
@@ -827,5 +907,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (int i = 0; i < NFILES; i++)
 		umm_file_put(w.files[i]);
+	umm_phys_put(phys);
 	return 0;
 }

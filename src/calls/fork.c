@@ -78,8 +78,7 @@ void umm_mm_destroy(struct umm_mm *mm)
 /* ---- fork: dup_mm and dup_mmap ---- */
 
 /* What the child takes over from the parent before its VMAs: the
- * layout, the break, the counters dup_mmap starts from, the keys, and
- * what umm_mm_inherit passes on. */
+ * layout, the break, the keys, and what umm_mm_inherit passes on. */
 static void dup_mm_state(struct umm_mm *child, const struct umm_mm *parent)
 {
 	child->mmap_base = parent->mmap_base;
@@ -87,10 +86,6 @@ static void dup_mm_state(struct umm_mm *child, const struct umm_mm *parent)
 	child->start_brk = parent->start_brk;
 	child->brk = parent->brk;
 	child->start_stack = parent->start_stack;
-	child->total_vm = parent->total_vm;
-	child->data_vm = parent->data_vm;
-	child->exec_vm = parent->exec_vm;
-	child->stack_vm = parent->stack_vm;
 	child->pkey_map = parent->pkey_map;
 	child->execute_only_pkey = parent->execute_only_pkey;
 	child->pkru = parent->pkru;
@@ -114,7 +109,9 @@ static struct vma *dup_vma(struct umm_mm *child, const struct vma *pv)
 	if (!v)
 		return NULL;
 	vma_copy_attrs(v, pv);
-	v->kept_apart = pv->kept_apart;
+	/* dup_mmap never merges: two neighbours that differed only in what
+	 * fork clears (VM_LOCKED) stay two. */
+	v->kept_apart = child->last_vma && child->last_vma->vm_end == v->vm_start;
 	v->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
 	v->anon_vma = NULL;
 	v->anon_forked = false;
@@ -134,10 +131,8 @@ static int dup_mmap(struct umm_mm *child, struct umm_mm *parent)
 		struct vma *v;
 		int err;
 
-		if (pv->vm_flags & VM_DONTCOPY) {
-			vm_stat_account(child, pv->vm_flags, -(long)vma_pages(pv));
+		if (pv->vm_flags & VM_DONTCOPY)
 			continue;
-		}
 		if ((pv->vm_flags & VM_ACCOUNT) && vm_enough_memory(child, vma_pages(pv)))
 			return -ENOMEM;
 		v = dup_vma(child, pv);
@@ -148,6 +143,10 @@ static int dup_mmap(struct umm_mm *child, struct umm_mm *parent)
 			return -ENOMEM;
 		}
 		vma_link(child, v);
+		/* The parent's counters less its DONTCOPY VMAs, as dup_mmap
+		 * has them, summed as the VMAs come (a failure part-way
+		 * leaves them true to what was copied). */
+		vm_stat_account(child, v->vm_flags, (long)vma_pages(v));
 		err = copy_page_range(child, v, parent, pv);
 		if (err)
 			return err;

@@ -57,6 +57,7 @@ struct umm_mm {
 	unsigned long rss[NR_MM_COUNTERS];
 	unsigned long min_flt;
 	uint64_t generation; /* umm_mm_generation: atomic, bumped by mm_ptes_changed */
+	bool tables_touched; /* the page tables changed since the checker's last walk */
 	int (*mem_check)(struct umm_mm *mm, char *msg, size_t len);
 	/* Protection keys (pkeys.c): mm->context's map and execute-only key,
 	 * and the calling thread's PKRU. */

@@ -43,6 +43,7 @@ int guard_install(struct umm_mm *mm, struct vma *v, unsigned long start, unsigne
 		if (!pte)
 			return err;
 		*pte = PTE_MARKER_GUARD;
+		mm->tables_touched = true;
 	}
 	return 0;
 }
@@ -61,4 +62,5 @@ void guard_remove(struct umm_mm *mm, unsigned long start, unsigned long end)
 {
 	if (mm->phys)
 		walk_ptes(mm, start, end, clear_marker, NULL);
+	mm->tables_touched = true;
 }

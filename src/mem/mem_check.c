@@ -29,11 +29,11 @@ static int note_bad(struct census *c, unsigned long addr, const char *why)
 	return -EUCLEAN;
 }
 
-/* Pages are checked in passes over the same PTEs: the first clears a
- * scratch count in each exclusive page's private word (unused while a
+/* Pages are checked in two passes over the same PTEs: the first clears
+ * a scratch count in each exclusive page's private word (unused while a
  * page is mapped; an exclusive page is this space's alone, so no other
- * space's checker touches it), the second counts its PTEs, the third
- * wants one. Pages shared after fork are checked on their counts. */
+ * space's checker touches it), the second counts its PTEs and wants no
+ * more than one. Pages shared after fork are checked on their counts. */
 static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
 	struct census *c = ctx;
@@ -62,9 +62,9 @@ static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *c
 		return note_bad(c, addr, "a page with fewer references than mappings");
 	if (c->pass == 1)
 		c->anon++;
-	if (exclusive && c->pass < 2)
+	if (exclusive)
 		page->private = c->pass == 0 ? 0 : page->private + 1;
-	if (c->pass == 2 && exclusive && (page->private != 1 || page->mapcount != 0))
+	if (c->pass == 1 && exclusive && (page->private != 1 || page->mapcount != 0))
 		return note_bad(c, addr, "an exclusive page mapped more than once");
 	return 0;
 }
@@ -76,7 +76,7 @@ static int tables_check(struct umm_mm *mm, char *msg, size_t len)
 
 	int err = 0;
 
-	for (c.pass = 0; c.pass < 3 && !err; c.pass++)
+	for (c.pass = 0; c.pass < 2 && !err; c.pass++)
 		err = pt_census(mm, counts, census_pte, &c);
 	if (err && c.bad)
 		return check_fail(msg, len, "page tables: %s at %#lx", c.why, c.bad);
@@ -96,6 +96,9 @@ int mem_check(struct umm_mm *mm, char *msg, size_t len)
 
 	if (!mm->phys)
 		return mm->pgtables_bytes || mm->rss[MM_ANONPAGES] ? check_fail(msg, len, "counts without memory") : 0;
-	err = tables_check(mm, msg, len);
+	/* The walk is long: only after the tables changed. */
+	err = mm->tables_touched ? tables_check(mm, msg, len) : 0;
+	if (!err)
+		mm->tables_touched = false;
 	return err ? err : phys_check(mm->phys, msg, len);
 }

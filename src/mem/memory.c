@@ -170,6 +170,7 @@ enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long a
 		ret = VM_FAULT_DONE;
 	if (ret == VM_FAULT_DONE)
 		mm->min_flt++;
+	mm->tables_touched = true;
 	return ret;
 }
 

@@ -70,6 +70,7 @@ long do_user_addr_fault(struct umm_mm *mm, unsigned long addr, int access,
 static inline void mm_ptes_changed(struct umm_mm *mm)
 {
 	__atomic_fetch_add(&mm->generation, 1, __ATOMIC_RELEASE);
+	mm->tables_touched = true;
 }
 /* Is addr's page guard-marked? */
 bool pte_guard_marked(struct umm_mm *mm, unsigned long addr);

@@ -23,6 +23,7 @@ unsigned long pt_alloc(struct umm_mm *mm, enum pt_level level)
 		return NO_PFN;
 	page_set(page, PG_table);
 	page->private = level;
+	mm->tables_touched = true;
 	mod_node_page_state(mm->phys, NR_PAGETABLE, 1);
 	/* mm_pgtables_bytes: the PGD is not counted (VmPTE). */
 	if (level != PT_PGD)
@@ -34,6 +35,7 @@ static void pt_free(struct umm_mm *mm, unsigned long pfn)
 {
 	struct page *page = pfn_to_page(mm->phys, pfn);
 
+	mm->tables_touched = true;
 	if (page->private != PT_PGD)
 		mm->pgtables_bytes -= PAGE_SIZE;
 	mod_node_page_state(mm->phys, NR_PAGETABLE, -1);
@@ -196,6 +198,12 @@ static int census_table(struct umm_mm *mm, unsigned long pfn, enum pt_level leve
 	for (int i = 0; !rc && i < PTRS_PER_TABLE; i++) {
 		unsigned long a = base + ((unsigned long)i << PT_ENTRY_SHIFT(level));
 
+		/* Most of a table is empty: skip it eight entries at a time. */
+		if (!(i & 7) && !(table[i] | table[i + 1] | table[i + 2] | table[i + 3] | table[i + 4] |
+				  table[i + 5] | table[i + 6] | table[i + 7])) {
+			i += 7;
+			continue;
+		}
 		if (!table[i])
 			continue;
 		if (level == PT_PTE)
