@@ -12,6 +12,11 @@
  *                 frames used before (the mapping unmapped and made again);
  *                 then over 256 KiB, where the frames stay in the caches.
  *   memset 4 KiB  the zeroing alone, on host memory touched before.
+ *   fork          of a space with 100,000 resident private pages, and the
+ *                 first write to each page afterwards (a copy on write),
+ *                 against the kernel's fork of a process with the same
+ *                 pages (its child holds them until the parent has
+ *                 written) and its copies on write.
  *   8-byte load/store  through pointers from umm_translate, cached per
  *                 page, against the same loads and stores to host memory.
  *   metadata      bytes per 4 KiB frame and per page-table page.
@@ -28,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PG 4096UL
 #define REGION (64UL << 20)
@@ -194,6 +201,78 @@ out:
 	free(host);
 }
 
+/* fork of a space with FORK_PAGES resident private pages, then the
+ * first write to each page in the parent (each a copy on write): ns for
+ * the fork, and ns per page for the writes. */
+#define FORK_PAGES 100000UL
+
+/* phys is kept across the rounds: from the second on, its frames' host
+ * memory has been touched (the minimum reported is that case). */
+static int usermm_fork(struct umm_phys *phys, double *fork_ns, double *write_ns)
+{
+	struct umm_config cfg;
+	struct umm_mm *mm, *child = NULL;
+	const unsigned long len = FORK_PAGES * PG;
+	uint64_t t0;
+	int rc = -1;
+
+	umm_config_init(&cfg);
+	cfg.phys = phys;
+	mm = phys ? umm_mm_create(&cfg) : NULL;
+	if (!mm || umm_mmap(mm, BASE, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, NULL, 0) != (long)BASE)
+		goto out;
+	t0 = ns_now();
+	if (umm_mm_fork(mm, &child))
+		goto out;
+	*fork_ns = (double)(ns_now() - t0);
+	t0 = ns_now();
+	for (unsigned long a = BASE; a < BASE + len; a += PG)
+		if (umm_fault(mm, a, UMM_ACCESS_WRITE, NULL))
+			goto out;
+	*write_ns = (double)(ns_now() - t0) / FORK_PAGES;
+	rc = 0;
+out:
+	umm_mm_destroy(child);
+	umm_mm_destroy(mm);
+	return rc;
+}
+
+static int kernel_fork(double *fork_ns, double *write_ns)
+{
+	const unsigned long len = FORK_PAGES * PG;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		       -1, 0);
+	int pipefd[2];
+	uint64_t t0;
+	pid_t pid;
+
+	if (p == MAP_FAILED || pipe(pipefd))
+		return -1;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	t0 = ns_now();
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		/* The child holds its copy until the parent has written. */
+		close(pipefd[1]);
+		if (read(pipefd[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	*fork_ns = (double)(ns_now() - t0);
+	t0 = ns_now();
+	for (unsigned long off = 0; off < len; off += PG)
+		((volatile char *)p)[off] = 1;
+	*write_ns = (double)(ns_now() - t0) / FORK_PAGES;
+	close(pipefd[1]);
+	close(pipefd[0]);
+	waitpid(pid, NULL, 0);
+	munmap(p, len);
+	return pid < 0 ? -1 : 0;
+}
+
 static void row(const char *what, double u, double k, const char *yardstick)
 {
 	printf("  %-40s %10.1f %10.1f %7.2f  (%s)\n", what, u, k, u > 0 ? k / u : 0, yardstick);
@@ -215,6 +294,28 @@ void run_memory_bench(void)
 		row("write fault, frames used before", f.warm, f.memset_ns, "memset 4 KiB");
 		row("write fault, 256 KiB, in cache", small.warm, small.kernel, "kernel page fault");
 		row("write fault, 256 KiB, in cache", small.warm, small.memset_ns, "memset 4 KiB");
+	}
+	{
+		double uf[ROUNDS], uw[ROUNDS], kf[ROUNDS], kw[ROUNDS];
+		struct umm_phys_config pc;
+		struct umm_phys *phys;
+		int ok;
+
+		umm_phys_config_init(&pc);
+		pc.bytes = 3 * FORK_PAGES * PG;
+		phys = umm_phys_create(&pc);
+		ok = phys != NULL;
+		for (int r = 0; r < ROUNDS && ok; r++)
+			ok = !usermm_fork(phys, &uf[r], &uw[r]) && !kernel_fork(&kf[r], &kw[r]);
+		umm_phys_put(phys);
+		if (ok) {
+			row("fork, 100,000 resident pages (us)", min_of(uf, ROUNDS) / 1000,
+			    min_of(kf, ROUNDS) / 1000, "kernel fork");
+			row("first write after fork, per page", min_of(uw, ROUNDS), min_of(kw, ROUNDS),
+			    "kernel copy on write");
+		} else {
+			printf("  fork: could not be measured\n");
+		}
 	}
 	access_figures(&ul, &us, &hl, &hs);
 	row("8-byte load via cached umm_translate", ul, hl, "host load");
