@@ -171,6 +171,29 @@ ORACLE_SCENARIO(lazyfree_and_pageout,
 	"madvise a 64K MADV_PAGEOUT => 0\n"
 	"munmap a 64K => 0\n")
 
+/* smaps' counters of the window's VMAs, line for line: Rss, Pss,
+ * Private_Dirty and Referenced of written pages, none for the zero
+ * page, Locked, PROT_NONE pages still resident. (Not MADV_FREE, COLD or
+ * PAGEOUT here: what LazyFree and Referenced show right after them
+ * depends on whether the kernel's per-CPU LRU batches have drained,
+ * which the runner's own faults decide; usermm shows them drained.) */
+ORACLE_SCENARIO(smaps_counters,
+	"memstat\n"
+	"smaps\n"
+	"a=mmap " W " 64K PROT_RW MAP_PAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a+4K PROT_READ => 0\n"
+	"madvise a+8K 16K MADV_POPULATE_WRITE => 0\n"
+	"madvise a+24K 8K MADV_POPULATE_READ => 0\n"
+	"touch a+12K PROT_WRITE => 0\n"
+	"mlock a+32K 16K => 0\n"
+	"mprotect a+48K 16K PROT_NONE => 0\n"
+	"madvise a+8K 8K MADV_DONTNEED => 0\n"
+	"b=mmap " W "+1M 16K PROT_READ MAP_PAF|MAP_POPULATE -1 0\n"
+	"c=mmap " W "+2M 16K PROT_RW MAP_PAF|MAP_LOCKED -1 0\n"
+	"mprotect c 16K PROT_READ => 0\n"
+	"munmap a 64K => 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +205,7 @@ int main(void)
 		cmocka_unit_test(populate_counts),
 		cmocka_unit_test(guard_markers),
 		cmocka_unit_test(lazyfree_and_pageout),
+		cmocka_unit_test(smaps_counters),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

@@ -13,9 +13,12 @@
 #include "core/mm.h"
 #include "core/mmap_lock.h"
 #include "core/vma.h"
+#include "mem/memory.h"
+#include "mem/pgtable.h"
 #include "proc/proc.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Bit order, as the kernel walks vm_flags. Not kept here, so never
  * printed: um (bit 9), uw (12), ar (24), the pkey bits, ui, ss. "sd" only
@@ -36,14 +39,84 @@ const struct vmflag_code vmflag_codes[] = {
 };
 const size_t vmflag_ncodes = sizeof(vmflag_codes) / sizeof(vmflag_codes[0]);
 
-/* The memory counters, in the kernel's order; all 0 until usermm models
- * pages. */
-static const char *const counter_names[] = {
+/* The memory counters, in the kernel's order (mem_size_stats), in
+ * bytes; the Pss ones in bytes << PSS_SHIFT, as the kernel sums them. */
+enum smaps_counter {
+	SM_RSS, SM_PSS, SM_PSS_DIRTY, SM_SHARED_CLEAN, SM_SHARED_DIRTY, SM_PRIVATE_CLEAN,
+	SM_PRIVATE_DIRTY, SM_REFERENCED, SM_ANONYMOUS, SM_KSM, SM_LAZYFREE, SM_ANON_HUGE,
+	SM_SHMEM_PMD, SM_FILE_PMD, SM_SHARED_HUGETLB, SM_PRIVATE_HUGETLB, SM_SWAP, SM_SWAP_PSS,
+	SM_LOCKED, NR_SMAPS_COUNTERS
+};
+
+static const char *const counter_names[NR_SMAPS_COUNTERS] = {
 	"Rss",		 "Pss",		    "Pss_Dirty",     "Shared_Clean",   "Shared_Dirty",
 	"Private_Clean", "Private_Dirty",   "Referenced",    "Anonymous",      "KSM",
 	"LazyFree",	 "AnonHugePages",   "ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
 	"Private_Hugetlb", "Swap",	    "SwapPss",	     "Locked",
 };
+
+#define PSS_SHIFT 12
+
+static bool counter_is_pss(int i)
+{
+	return i == SM_PSS || i == SM_PSS_DIRTY || i == SM_SWAP_PSS || i == SM_LOCKED;
+}
+
+/* smaps_account for one PTE that maps a counted page. */
+static void smaps_account(uint64_t *mss, const struct page *page, pte_t pte, bool locked)
+{
+	uint32_t flags = page_flags(page);
+	bool dirty = (pte & _PAGE_DIRTY) || (flags & PG_dirty);
+	int mapcount = __atomic_load_n(&page->mapcount, __ATOMIC_RELAXED) + 1;
+	bool private = __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) == 1 || mapcount < 2;
+	uint64_t pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
+
+	if (flags & PG_anon) {
+		mss[SM_ANONYMOUS] += PAGE_SIZE;
+		if (!(flags & PG_swapbacked) && !dirty)
+			mss[SM_LAZYFREE] += PAGE_SIZE;
+	}
+	mss[SM_RSS] += PAGE_SIZE;
+	if ((pte & _PAGE_ACCESSED) || (flags & PG_referenced))
+		mss[SM_REFERENCED] += PAGE_SIZE;
+	if (!private)
+		pss /= (uint64_t)mapcount;
+	mss[SM_PSS] += pss;
+	if (locked)
+		mss[SM_LOCKED] += pss;
+	if (dirty) {
+		mss[SM_PSS_DIRTY] += pss;
+		mss[private ? SM_PRIVATE_DIRTY : SM_SHARED_DIRTY] += PAGE_SIZE;
+	} else {
+		mss[private ? SM_PRIVATE_CLEAN : SM_SHARED_CLEAN] += PAGE_SIZE;
+	}
+}
+
+struct smaps_walk {
+	uint64_t *mss;
+	bool locked;
+};
+
+static int smaps_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
+{
+	struct smaps_walk *w = ctx;
+
+	(void)addr;
+	/* Present (PROT_NONE too) and not the zero page: vm_normal_page. */
+	if (pte_maps(*pte) && !(*pte & _PAGE_SPECIAL))
+		smaps_account(w->mss, pfn_to_page(mm->phys, pte_pfn(*pte)), *pte, w->locked);
+	return 0;
+}
+
+/* smap_gather_stats: v's counters from its page tables. */
+static void smap_gather_stats(struct umm_mm *mm, const struct vma *v, uint64_t *mss)
+{
+	struct smaps_walk w = { mss, (v->vm_flags & VM_LOCKED) != 0 };
+
+	memset(mss, 0, NR_SMAPS_COUNTERS * sizeof(*mss));
+	if (mm->phys && vma_has_pages(v))
+		walk_ptes(mm, v->vm_start, v->vm_end, smaps_pte, &w);
+}
 
 /* "Name:" padded to 16 columns, the value in 8 (the two share 24). */
 static int put_field(FILE *out, const char *name, unsigned long value, const char *unit)
@@ -87,10 +160,13 @@ static int put_vmflags(FILE *out, vm_flags_t flags)
 }
 
 /* show_smap: one VMA's block. */
-static int show_smap(const struct umm_mm *mm, const struct vma *v, FILE *out)
+static int show_smap(struct umm_mm *mm, const struct vma *v, FILE *out)
 {
 	unsigned long page_kb = vma_kernel_pagesize(v) >> 10;
+	uint64_t mss[NR_SMAPS_COUNTERS];
 	int rc = show_map_vma(mm, v, out);
+
+	smap_gather_stats(mm, v, mss);
 
 	if (!rc)
 		rc = put_field(out, "Size", (v->vm_end - v->vm_start) >> 10, " kB");
@@ -98,8 +174,10 @@ static int show_smap(const struct umm_mm *mm, const struct vma *v, FILE *out)
 		rc = put_field(out, "KernelPageSize", page_kb, " kB");
 	if (!rc)
 		rc = put_field(out, "MMUPageSize", page_kb, " kB");
-	for (size_t i = 0; !rc && i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
-		rc = put_field(out, counter_names[i], 0, " kB");
+	for (int i = 0; !rc && i < NR_SMAPS_COUNTERS; i++)
+		rc = put_field(out, counter_names[i],
+			       (unsigned long)((counter_is_pss(i) ? mss[i] >> PSS_SHIFT : mss[i]) >> 10),
+			       " kB");
 	if (!rc)
 		rc = put_field(out, "THPeligible", thp_eligible(mm, v), "");
 	/* Only where the CPU has keys (arch_pkeys_enabled). */

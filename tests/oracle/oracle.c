@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "oracle.h"
+#include <ctype.h>
 #include <errno.h>
 
 #include <stdarg.h>
@@ -390,17 +391,38 @@ static bool is_counter_line(const char *p, size_t n)
 	return true;
 }
 
-/* An smaps text with the counters' values dropped (usermm has no pages
- * yet: only which counters there are, in what order, must agree).
- * Malloc'ed. */
-static char *smaps_skeleton(const char *text)
+/* The window of a "memstat" scenario: the VMAs whose pages usermm and
+ * the runner both know from the start (imported VMAs hold pages in the
+ * kernel that usermm never saw). */
+#define MEMSTAT_WINDOW_START 0x300000000000UL
+#define MEMSTAT_WINDOW_END 0x400000000000UL
+
+/* Does this line start an smaps block of a VMA inside the window? */
+static bool block_in_window(const char *p)
+{
+	char *end;
+	unsigned long a = strtoul(p, &end, 16);
+
+	return end != p && *end == '-' && a >= MEMSTAT_WINDOW_START && a < MEMSTAT_WINDOW_END;
+}
+
+/* An smaps text with the counters' values dropped, except (with
+ * window) in the blocks of VMAs inside the memstat window: there every
+ * counter must agree, elsewhere only which counters there are, in what
+ * order. Malloc'ed. */
+static char *smaps_skeleton(const char *text, bool window)
 {
 	char *out = malloc(strlen(text) + 1), *o = out;
+	bool in_window = false;
 
 	for (const char *p = text; out && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		size_t keep = is_counter_line(p, n) ? (size_t)(strchr(p, ':') - p + 1) : n;
+		size_t keep;
+
+		if (isxdigit((unsigned char)*p) && strchr(p, '-') && strchr(p, '-') < p + n)
+			in_window = window && block_in_window(p);
+		keep = is_counter_line(p, n) && !in_window ? (size_t)(strchr(p, ':') - p + 1) : n;
 
 		memcpy(o, p, keep);
 		o += keep;
@@ -417,9 +439,10 @@ static char *smaps_skeleton(const char *text)
  * idx, counters by name only; 0 if equal. */
 static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
 {
+	bool window = rp->run->scn->memstat;
 	char *text = umm_smaps_string(rp->mm);
-	char *mine = text ? smaps_skeleton(text) : NULL;
-	char *theirs = rp->run->maps[idx] ? smaps_skeleton(rp->run->maps[idx]) : NULL;
+	char *mine = text ? smaps_skeleton(text, window) : NULL;
+	char *theirs = rp->run->maps[idx] ? smaps_skeleton(rp->run->maps[idx], window) : NULL;
 	int bad = !mine || !theirs || !maps_text_equal(theirs, mine);
 
 	if (bad)
