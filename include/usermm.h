@@ -1047,6 +1047,24 @@ long umm_fault(struct umm_mm *mm, unsigned long addr, int access, struct umm_fau
 /* The PTE that maps addr's page, or 0 where there is none (no table, or
  * an empty entry). */
 uint64_t umm_mm_pte(struct umm_mm *mm, unsigned long addr);
+/*
+ * /proc/PID/pagemap for n pages from addr (page aligned) into out, one
+ * entry per page as the kernel gives it to a process without
+ * CAP_SYS_ADMIN (the frame number left 0): UMM_PM_PRESENT for an entry
+ * that maps a page (the zero page and PROT_NONE ones too),
+ * UMM_PM_MMAP_EXCLUSIVE when the page is mapped exactly once,
+ * UMM_PM_SWAP and UMM_PM_GUARD_REGION for a guard marker, UMM_PM_FILE
+ * for a page of a file or of shared memory; 0 for no entry or no VMA.
+ * This kernel has no soft-dirty: UMM_PM_SOFT_DIRTY is never set.
+ * Returns 0, or -EINVAL (NULL, unaligned, or a range that wraps).
+ */
+#define UMM_PM_PRESENT        (1ULL << 63)
+#define UMM_PM_SWAP           (1ULL << 62)
+#define UMM_PM_FILE           (1ULL << 61)
+#define UMM_PM_GUARD_REGION   (1ULL << 58)
+#define UMM_PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define UMM_PM_SOFT_DIRTY     (1ULL << 55)
+int umm_pagemap(struct umm_mm *mm, unsigned long addr, unsigned long n, uint64_t *out);
 /* The frame number of the space's top table (its CR3), or -1 before its
  * first page table was needed. */
 long umm_mm_pgd(struct umm_mm *mm);

@@ -247,6 +247,36 @@ void unmap_region(struct umm_mm *mm, struct vma *first, struct vma *stop, unsign
 	free_pgtables(mm, first, stop, floor, ceiling);
 }
 
+/* pte_to_pagemap_entry, the frame number hidden. */
+static uint64_t pagemap_entry(struct umm_mm *mm, pte_t pte)
+{
+	const struct page *page;
+
+	if (pte_is_guard(pte))
+		return UMM_PM_SWAP | UMM_PM_GUARD_REGION;
+	if (!pte_maps(pte))
+		return 0;
+	if (pte & _PAGE_SPECIAL)
+		return UMM_PM_PRESENT;
+	page = pfn_to_page(mm->phys, pte_pfn(pte));
+	return UMM_PM_PRESENT | (page_test(page, PG_anon) ? 0 : UMM_PM_FILE) |
+	       (page_mapped_once(page) ? UMM_PM_MMAP_EXCLUSIVE : 0);
+}
+
+int umm_pagemap(struct umm_mm *mm, unsigned long addr, unsigned long n, uint64_t *out)
+{
+	if (!mm || (!out && n) || offset_in_page(addr) || n > (~addr >> PAGE_SHIFT))
+		return -EINVAL;
+	mm_lock(mm);
+	for (unsigned long i = 0; i < n; i++) {
+		pte_t *pte = mm->phys ? pte_offset(mm, addr + (i << PAGE_SHIFT), false, NULL) : NULL;
+
+		out[i] = pte ? pagemap_entry(mm, *pte) : 0;
+	}
+	mm_unlock(mm);
+	return 0;
+}
+
 uint64_t umm_mm_pte(struct umm_mm *mm, unsigned long addr)
 {
 	pte_t *pte, val = 0;

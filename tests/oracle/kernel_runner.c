@@ -23,9 +23,11 @@
  *   snap 0 LEN\n<LEN bytes>            maps before the first op
  *   res I RESULT                       op I: address/0, or -errno
  *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
- *   mem I VMPTE RSSANON MINFLT         with "memstat", after each snap I:
- *                                      VmPTE and RssAnon in kB, and the
- *                                      minor faults of op I-1 (0 for I 0)
+ *   mem I VMPTE RSSANON MINFLT PAGEMAP with "memstat", after each snap I:
+ *                                      VmPTE and RssAnon in kB, the minor
+ *                                      faults of op I-1 (0 for I 0), and
+ *                                      the pagemap of 0x300000000000's
+ *                                      first 64 pages (pagemap_code)
  *   vec I BITS                         with "memstat", after the mem line
  *                                      of a mincore op: bit 0 of the
  *                                      vector's first 64 bytes, as 0/1
@@ -45,6 +47,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +298,12 @@ static unsigned char mincore_vec[16384];
 #define MINCORE_KEPT 64
 static long mem_pte[SCN_MAX_OPS + 1], mem_anon[SCN_MAX_OPS + 1], mem_flt[SCN_MAX_OPS + 1];
 static unsigned char mincore_kept[SCN_MAX_OPS + 1][MINCORE_KEPT];
+/* pagemap of the window's first PAGEMAP_KEPT pages after each op, as
+ * pagemap_code() condenses them. */
+#define PAGEMAP_KEPT 64
+#define PAGEMAP_WINDOW 0x300000000000UL
+static char pagemap_kept[SCN_MAX_OPS + 1][PAGEMAP_KEPT + 1];
+static uint64_t pagemap_buf[PAGEMAP_KEPT];
 static char status_buf[8192];
 
 static long status_kb(const char *name)
@@ -311,6 +320,33 @@ static long status_kb(const char *name)
 	return v;
 }
 
+
+/* The pagemap bits compared (present, swap, file, guard, exclusive) as
+ * one base-32 digit; oracle.c has the same table. */
+static char pagemap_code(uint64_t e)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
+	unsigned v = (unsigned)((e >> 63) & 1) | (unsigned)((e >> 62) & 1) << 1 |
+		     (unsigned)((e >> 61) & 1) << 2 | (unsigned)((e >> 58) & 1) << 3 |
+		     (unsigned)((e >> 56) & 1) << 4;
+
+	return digits[v];
+}
+
+static void read_pagemap(int i)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	long n = fd < 0 ? -1
+			: syscall(SYS_pread64, fd, pagemap_buf, sizeof(pagemap_buf),
+				  (PAGEMAP_WINDOW / RUNNER_PAGE) * 8);
+
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+	for (int k = 0; k < PAGEMAP_KEPT; k++)
+		pagemap_kept[i][k] = n == (long)sizeof(pagemap_buf) ? pagemap_code(pagemap_buf[k]) : '?';
+	pagemap_kept[i][PAGEMAP_KEPT] = '\0';
+}
+
 static void read_memstat(int i)
 {
 	int fd = (int)syscall(SYS_open, "/proc/self/status", O_RDONLY | O_CLOEXEC);
@@ -321,6 +357,7 @@ static void read_memstat(int i)
 	status_buf[n > 0 ? n : 0] = '\0';
 	mem_pte[i] = status_kb("VmPTE:");
 	mem_anon[i] = status_kb("RssAnon:");
+	read_pagemap(i);
 }
 
 static long minflt_now(void)
@@ -391,6 +428,8 @@ static void pretouch_statics(void)
 	memset(mem_anon, 0, sizeof(mem_anon));
 	memset(mem_flt, 0, sizeof(mem_flt));
 	memset(mincore_kept, 0, sizeof(mincore_kept));
+	memset(pagemap_kept, 0, sizeof(pagemap_kept));
+	memset(pagemap_buf, 0, sizeof(pagemap_buf));
 	memset(snap_off, 0, sizeof(snap_off));
 	memset(snap_len, 0, sizeof(snap_len));
 	minflt_now();
@@ -587,7 +626,8 @@ static void write_snap(int i)
 	if (snap_len[i] > 0)
 		out_bytes(snap_buf + snap_off[i], (size_t)snap_len[i]);
 	if (scn.memstat)
-		out_fmt("mem %d %ld %ld %ld\n", i, mem_pte[i], mem_anon[i], mem_flt[i]);
+		out_fmt("mem %d %ld %ld %ld %s\n", i, mem_pte[i], mem_anon[i], mem_flt[i],
+			pagemap_kept[i]);
 	if (scn.memstat && i > 0 && scn.ops[i - 1].kind == SCN_MINCORE) {
 		out_fmt("vec %d ", i);
 		for (int k = 0; k < MINCORE_KEPT; k++)

@@ -453,6 +453,37 @@ static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
 	return bad;
 }
 
+/* kernel_runner's pagemap_code: the bits compared as one base-32 digit. */
+static char pagemap_code(uint64_t e)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
+	unsigned v = (unsigned)((e >> 63) & 1) | (unsigned)((e >> 62) & 1) << 1 |
+		     (unsigned)((e >> 61) & 1) << 2 | (unsigned)((e >> 58) & 1) << 3 |
+		     (unsigned)((e >> 56) & 1) << 4;
+
+	return digits[v];
+}
+
+/* The window's first 64 pages' pagemap against the kernel's. */
+static int compare_pagemap(const struct replay *rp, int idx, const struct scn_op *op)
+{
+	uint64_t e[64];
+	char mine[65];
+
+	if (umm_pagemap(rp->mm, MEMSTAT_WINDOW_START, 64, e))
+		return 1;
+	for (int k = 0; k < 64; k++)
+		mine[k] = pagemap_code(e[k]);
+	mine[64] = '\0';
+	if (strcmp(mine, rp->run->pagemap[idx]) == 0)
+		return 0;
+	fprintf(stderr, "DIVERGENCE (pagemap of the window's first 64 pages; bits present 1, "
+			"swap 2, file 4, guard 8, exclusive 16):\n");
+	print_op(rp, op, idx - 1);
+	fprintf(stderr, "  kernel: %s\n  usermm: %s\n", rp->run->pagemap[idx], mine);
+	return 1;
+}
+
 /* With "memstat": how VmPTE and RssAnon moved since the import, and the
  * op's minor faults, against usermm's counts; 0 if equal. */
 static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
@@ -473,7 +504,7 @@ static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
 	}
 	if (pte == run->vm_pte[idx] - run->vm_pte[0] && anon == run->rss_anon[idx] - run->rss_anon[0] &&
 	    flt == run->min_flt[idx])
-		return compare_mincore(rp, idx, op);
+		return compare_mincore(rp, idx, op) || compare_pagemap(rp, idx, op);
 	fprintf(stderr, "DIVERGENCE (memory counters after the op):\n");
 	print_op(rp, op, idx - 1);
 	fprintf(stderr, "  kernel: VmPTE %+ld kB, RssAnon %+ld kB, minor faults %ld\n",

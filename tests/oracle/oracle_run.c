@@ -264,8 +264,8 @@ static void take_mem(struct cursor *c, struct oracle_run *run, int want)
 
 	if (!run->scn->memstat || c->bad)
 		return;
-	if (sscanf(next_line(c), "mem %d %ld %ld %ld", &i, &run->vm_pte[want], &run->rss_anon[want],
-		   &run->min_flt[want]) != 4 || i != want || run->vm_pte[want] < 0 ||
+	if (sscanf(next_line(c), "mem %d %ld %ld %ld %64s", &i, &run->vm_pte[want], &run->rss_anon[want],
+		   &run->min_flt[want], run->pagemap[want]) != 5 || i != want || run->vm_pte[want] < 0 ||
 	    run->rss_anon[want] < 0)
 		c->bad = true;
 	if (want > 0 && !c->bad && run->scn->ops[want - 1].kind == SCN_MINCORE &&
@@ -312,8 +312,9 @@ static int alloc_run(struct oracle_run *run, const char *text)
 	run->rss_anon = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->min_flt = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->mincore = calloc((size_t)run->scn->nops + 1, sizeof(*run->mincore));
+	run->pagemap = calloc((size_t)run->scn->nops + 1, sizeof(*run->pagemap));
 	return run->results && run->maps && run->vm_pte && run->rss_anon && run->min_flt &&
-			       run->mincore ? 0 : -1;
+			       run->mincore && run->pagemap ? 0 : -1;
 }
 
 static int run_in_temp(const char *text, struct oracle_run *run)
@@ -358,6 +359,7 @@ void oracle_run_free(struct oracle_run *run)
 	free(run->rss_anon);
 	free(run->min_flt);
 	free(run->mincore);
+	free(run->pagemap);
 	free(run->raw);
 	memset(run, 0, sizeof(*run));
 }
