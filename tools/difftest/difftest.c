@@ -24,6 +24,7 @@ struct session {
 	struct dt_child kid;
 	struct dt_umm u;
 	char *smaps0, *maps0;      /* the child's start */
+	unsigned long steps;       /* steps that compared the maps */
 	struct dt_range *prot;
 	int nprot;
 	unsigned long brk0;
@@ -160,27 +161,71 @@ struct outcome {
 	long k, u;   /* the kernel's and usermm's results */
 	char *kmaps; /* the maps texts after the call (when asked for) */
 	char *umaps;
+	char *kmem;  /* with the maps: the memory views (difftest_mem.c) */
+	char *umem;
 };
 
 static void outcome_free(struct outcome *r)
 {
 	free(r->kmaps);
 	free(r->umaps);
-	r->kmaps = r->umaps = NULL;
+	free(r->kmem);
+	free(r->umem);
+	r->kmaps = r->umaps = r->kmem = r->umem = NULL;
 }
 
-/* Runs c on both sides; with maps, reads both maps texts. False if the
+/* The memory views of both sides now (NULL where a side gave none). */
+static void mem_views(struct session *s, char **k, char **u)
+{
+	char *ks = dt_child_proc(&s->kid, "smaps"), *us = umm_smaps_string(s->u.mm);
+
+	*k = ks ? dt_mem_view(ks, s->prot, s->nprot) : NULL;
+	*u = us ? dt_mem_view(us, s->prot, s->nprot) : NULL;
+	free(ks);
+	free(us);
+}
+
+static bool mem_differ(struct session *s)
+{
+	char *k, *u;
+	bool differ;
+
+	mem_views(s, &k, &u);
+	differ = k && u && strcmp(k, u) != 0;
+	free(k);
+	free(u);
+	return differ;
+}
+
+/* The memory views are compared every MEM_EVERY steps that compare the
+ * maps (reading two smaps texts is the slow part of a step), and at
+ * every step of a reproducer's rerun. */
+#define MEM_EVERY 16
+
+/* Runs c on both sides; with maps, reads both maps texts, and on every
+ * MEM_EVERY-th such step (or with mem) the memory views. False if the
  * two disagree. */
-static bool step(struct session *s, const struct dt_call *c, bool maps, struct outcome *r)
+static bool step_mem(struct session *s, const struct dt_call *c, bool maps, bool mem,
+		     struct outcome *r)
 {
 	r->k = dt_child_syscall(&s->kid, dt_kinds[c->kind].nr, c->a, &s->dead);
 	r->u = dt_kinds[c->kind].umm(&s->u, c);
-	r->kmaps = r->umaps = NULL;
+	r->kmaps = r->umaps = r->kmem = r->umem = NULL;
 	if (!maps || s->dead)
 		return r->k == r->u;
 	r->kmaps = dt_child_proc(&s->kid, "maps");
 	r->umaps = umm_maps_string(s->u.mm);
-	return r->k == r->u && r->kmaps && r->umaps && maps_text_equal(r->kmaps, r->umaps);
+	if (r->k != r->u || !r->kmaps || !r->umaps || !maps_text_equal(r->kmaps, r->umaps))
+		return false;
+	if (!mem && ++s->steps % MEM_EVERY)
+		return true;
+	mem_views(s, &r->kmem, &r->umem);
+	return r->kmem && r->umem && strcmp(r->kmem, r->umem) == 0;
+}
+
+static bool step(struct session *s, const struct dt_call *c, bool maps, struct outcome *r)
+{
+	return step_mem(s, c, maps, false, r);
 }
 
 /* ---- reports ---------------------------------------------------------- */
@@ -194,10 +239,15 @@ static void report(FILE *out, const struct dt_call *c, const struct outcome *r)
 	fputs("\n  usermm:", out);
 	dt_print_result(out, c, r->u);
 	fputc('\n', out);
-	if (r->kmaps && r->umaps && !maps_text_equal(r->kmaps, r->umaps))
+	if (r->kmaps && r->umaps && !maps_text_equal(r->kmaps, r->umaps)) {
 		maps_text_print_diff(out, r->kmaps, r->umaps);
-	else if (r->kmaps && r->umaps)
+	} else if (r->kmem && r->umem && strcmp(r->kmem, r->umem)) {
+		fputs("  (the maps texts agree; the smaps counters of the VMAs of pages do not)\n",
+		      out);
+		maps_text_print_diff(out, r->kmem, r->umem);
+	} else if (r->kmaps && r->umaps) {
 		fputs("  (the maps texts agree)\n", out);
+	}
 }
 
 static bool import_agrees(const struct session *s)
@@ -278,7 +328,7 @@ static void verbose_line(const struct dt_opts *o, size_t i, const struct dt_call
 /* How a sequence diverged at its last call: in the result, or only in
  * the maps text. A reduction must keep it, so that it does not drift to
  * another divergence. */
-enum dt_sig { SIG_RESULT, SIG_MAPS };
+enum dt_sig { SIG_RESULT, SIG_MAPS, SIG_MEM };
 
 /*
  * Generates and runs calls until o->calls or the first divergence.
@@ -313,7 +363,9 @@ static long run_calls(const struct dt_opts *o, struct session *s, const struct d
 		verbose_line(o, i, &c, r.k);
 		if (!same || s->dead) {
 			progress_clear(o->progress);
-			*sig = r.k != r.u ? SIG_RESULT : SIG_MAPS;
+			*sig = r.k != r.u ? SIG_RESULT
+			       : r.kmaps && r.umaps && maps_text_equal(r.kmaps, r.umaps) ? SIG_MEM
+											 : SIG_MAPS;
 			if (s->dead)
 				dead_report(o, i, &c, r.k);
 			if (!s->dead) {
@@ -379,7 +431,9 @@ static bool still_diverges(const struct dt_opts *o, const struct dt_files *f, co
 	fails = same && !s.dead && dt_call_safe(&q->v[last], s.prot, s.nprot);
 	if (fails) {
 		same = step(&s, &q->v[last], false, &r);
-		fails = sig == SIG_RESULT ? !same : same && maps_differ(&s);
+		fails = sig == SIG_RESULT ? !same
+			: sig == SIG_MAPS ? same && maps_differ(&s)
+					  : same && !maps_differ(&s) && mem_differ(&s);
 	}
 	fails = fails && !s.dead;
 	session_end(&s);
@@ -449,7 +503,7 @@ struct rerun {
 static void rerun_call(struct session *s, const struct dt_call *c, struct rerun *rr)
 {
 	struct outcome r;
-	bool same = step(s, c, true, &r);
+	bool same = step_mem(s, c, true, true, &r);
 
 	rr->calls[rr->n] = *c;
 	rr->res[rr->n++] = r.k;

@@ -121,6 +121,10 @@ bool dt_call_reach(const struct dt_call *c, struct dt_range *out);
 /* Whether the call leaves every protected range alone. */
 bool dt_call_safe(const struct dt_call *c, const struct dt_range *prot, int nprot);
 
+/* difftest_mem.c: the part of an smaps text the memory comparison
+ * looks at (see there), malloc'ed. */
+char *dt_mem_view(const char *smaps, const struct dt_range *prot, int nprot);
+
 /* ---- files ------------------------------------------------------------ */
 
 /* One fd the calls may pass (the same number in the parent and child). */

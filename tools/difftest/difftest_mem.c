@@ -1,0 +1,112 @@
+/*
+ * difftest_mem.c - owns the memory comparison of `usermm difftest`: after
+ * a call, the smaps counters of the VMAs whose pages usermm holds on both
+ * sides, the kernel child's and usermm's. Those are the private
+ * anonymous VMAs the calls made (no name: not [heap] or [stack], whose
+ * pages the child had before the import) that touch none of the child's
+ * own mappings. Compared: Rss, Pss, Pss_Dirty, Shared_Clean,
+ * Shared_Dirty, Private_Clean, Private_Dirty, Anonymous, Locked. Left
+ * out: Referenced and LazyFree, which the kernel updates when its
+ * per-CPU LRU batches drain (measured); VMAs the kernel gave transparent
+ * huge pages (MADV_HUGEPAGE, MADV_COLLAPSE: usermm has none);
+ * MAP_DROPPABLE ones, whose pages reclaim drops as it finds them; and
+ * MADV_MERGEABLE ones, whose pages ksmd merges in its own time.
+ */
+#define _GNU_SOURCE
+#include "difftest/difftest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const compared[] = {
+	"Rss:", "Pss:", "Pss_Dirty:", "Shared_Clean:", "Shared_Dirty:", "Private_Clean:",
+	"Private_Dirty:", "Anonymous:", "Locked:",
+};
+
+static bool starts(const char *p, const char *word)
+{
+	return strncmp(p, word, strlen(word)) == 0;
+}
+
+/* Does this maps line describe a private anonymous VMA clear of prot? */
+static bool block_compared(const char *line, size_t len, const struct dt_range *prot, int nprot)
+{
+	unsigned long a, b;
+	char perms[8] = "";
+	int name_at = 0;
+
+	if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perms, &name_at) != 3 ||
+	    perms[3] != 'p' || (name_at && (size_t)name_at < len))
+		return false;
+	for (int i = 0; i < nprot; i++)
+		if (a < prot[i].end && prot[i].start < b)
+			return false;
+	return true;
+}
+
+static bool line_compared(const char *p)
+{
+	for (size_t i = 0; i < sizeof(compared) / sizeof(compared[0]); i++)
+		if (starts(p, compared[i]))
+			return true;
+	return false;
+}
+
+/* Appends n bytes and a newline. */
+static void put(char **o, const char *p, size_t n)
+{
+	memcpy(*o, p, n);
+	*o += n;
+	*(*o)++ = '\n';
+}
+
+/* Does the VmFlags line at p hold this code (" hg ")? */
+static bool has_flag(const char *p, const char *code)
+{
+	const char *nl = strchr(p, '\n'), *hit = strstr(p, code);
+
+	return hit && (!nl || hit < nl);
+}
+
+/* One block: its header and compared lines, or nothing where the kernel
+ * shows huge pages. Returns where the next block starts. */
+static const char *take_block(const char *p, char **o, const struct dt_range *prot, int nprot)
+{
+	const char *nl = strchr(p, '\n');
+	size_t len = nl ? (size_t)(nl - p) : strlen(p);
+	bool keep = block_compared(p, len, prot, nprot);
+	char *start = *o;
+
+	if (keep)
+		put(o, p, len);
+	for (p += len + (nl ? 1 : 0); *p && !starts(p, "VmFlags:");) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (starts(p, "AnonHugePages:") && strtoul(p + 14, NULL, 10))
+			keep = false;
+		if (keep && line_compared(p))
+			put(o, p, len);
+		p += len + (nl ? 1 : 0);
+	}
+	/* MADV_HUGEPAGE: the kernel may fault huge pages; MAP_DROPPABLE: it
+	 * drops what reclaim finds of it on its LRU lists; MADV_MERGEABLE:
+	 * ksmd (running here, with use_zero_pages) merges its pages when it
+	 * gets to them. */
+	if (*p && (has_flag(p, " hg ") || has_flag(p, " dp ") || has_flag(p, " mg ")))
+		keep = false;
+	if (!keep)
+		*o = start;
+	nl = strchr(p, '\n');
+	return nl ? nl + 1 : p + strlen(p);
+}
+
+char *dt_mem_view(const char *smaps, const struct dt_range *prot, int nprot)
+{
+	char *out = malloc(strlen(smaps) + 1), *o = out;
+
+	for (const char *p = smaps; out && *p;)
+		p = take_block(p, &o, prot, nprot);
+	if (out)
+		*o = '\0';
+	return out;
+}
