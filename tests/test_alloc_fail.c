@@ -448,6 +448,59 @@ static void everything_fails_from(void **state)
 }
 
 /*
+ * fork with each of its allocations failing in turn (the child, its
+ * VMAs, its index, its page tables come from the parent's allocator and
+ * physical memory): -ENOMEM, no child, the parent as it was (its maps,
+ * its pages' contents), nothing leaked once the parent is gone.
+ */
+static void fork_fails_cleanly(void **state)
+{
+	long n, forked = 0;
+
+	(void)state;
+	for (n = 1; !forked && n < 2000; n++) {
+		struct fail_alloc fa;
+		struct run r;
+		struct umm_mm *child = NULL;
+		char *before, *after, why[128], byte = 0;
+		long rc;
+
+		fail_alloc_init(&fa, 0, false);
+		r.mm = space(&fa.a);
+		r.file = test_file();
+		assert_non_null(r.mm);
+		for (size_t i = 0; i < NSTEPS; i++)
+			steps[i].call(&r);
+		assert_int_equal(umm_write(r.mm, A, "x", 1, NULL), 1);
+		before = umm_maps_string(r.mm);
+		fa.fail_at = fa.calls + n;
+		rc = umm_mm_fork(r.mm, &child);
+		fa.fail_at = 0;
+		if (rc == 0) {
+			forked = n;
+			assert_int_equal(umm_mm_check(child, why, sizeof(why)), 0);
+			umm_mm_destroy(child);
+		} else {
+			assert_int_equal(rc, -ENOMEM_);
+			assert_null(child);
+		}
+		after = umm_maps_string(r.mm);
+		assert_string_equal(before, after);
+		assert_int_equal(umm_read(r.mm, A, &byte, 1, NULL), 1);
+		assert_int_equal(byte, 'x');
+		assert_int_equal(umm_mm_check(r.mm, why, sizeof(why)), 0);
+		free(before);
+		free(after);
+		umm_mm_destroy(r.mm);
+		umm_file_put(r.file);
+		assert_false(fa.bad_free);
+		assert_int_equal(fa.live, 0);
+	}
+	assert_true(forked > 1); /* some allocations did fail first */
+	print_message("fork failed cleanly at each of its first %ld allocations\n", forked - 1);
+}
+
+/*
  * mremap whose unmap of the old range cannot get its memory (the split
  * of the source): the kernel (unmap_source_vma) carries on. mremap
  * returns the new address, the old range stays mapped beside the new
@@ -495,6 +548,7 @@ int main(void)
 		cmocka_unit_test(mremap_source_unmap_fails),
 		cmocka_unit_test(every_allocation_fails_once),
 		cmocka_unit_test(everything_fails_from),
+		cmocka_unit_test(fork_fails_cleanly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,12 +133,15 @@ static int dup_mmap(struct umm_mm *child, struct umm_mm *parent)
 
 		if (pv->vm_flags & VM_DONTCOPY)
 			continue;
-		if ((pv->vm_flags & VM_ACCOUNT) && vm_enough_memory(child, vma_pages(pv)))
-			return -ENOMEM;
 		v = dup_vma(child, pv);
 		if (!v)
 			return -ENOMEM;
+		if ((pv->vm_flags & VM_ACCOUNT) && vm_enough_memory(child, vma_pages(pv))) {
+			vma_free(child, v);
+			return -ENOMEM;
+		}
 		if (vt_reserve(&child->tree)) {
+			vm_unacct_memory(child, vma_charge(v)); /* with the VMA it was for */
 			vma_free(child, v);
 			return -ENOMEM;
 		}
