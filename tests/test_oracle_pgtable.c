@@ -194,6 +194,40 @@ ORACLE_SCENARIO(smaps_counters,
 	"mprotect c 16K PROT_READ => 0\n"
 	"munmap a 64K => 0\n")
 
+/* The bytes: new memory reads zero, a write reads back, mremap carries
+ * it, MADV_DONTNEED zeroes it, MADV_FREE keeps it until MADV_PAGEOUT
+ * drops the clean pages, a write since keeps it, a guard marker faults,
+ * PROT_NONE faults and keeps the byte for later. */
+ORACLE_SCENARIO(bytes,
+	"memstat\n"
+	"a=mmap " W " 64K PROT_RW MAP_PAF -1 0\n"
+	"peek a+100 => 0\n"
+	"poke a+100 0x5a => 0\n"
+	"peek a+100 => 0x5a\n"
+	"poke a+4K 0x11 => 0\n"
+	"poke a+8K 0x22 => 0\n"
+	"poke a+12K 0x33 => 0\n"
+	"b=mremap a 64K 64K MREMAP_MAYMOVE|MREMAP_FIXED " W "+1G => " W "+1G\n"
+	"peek b+100 => 0x5a\n"
+	"peek a+100 => 0xb01\n"
+	"madvise b 4K MADV_DONTNEED => 0\n"
+	"peek b+100 => 0\n"
+	"madvise b+4K 12K MADV_FREE => 0\n"
+	"peek b+4K => 0x11\n"
+	"poke b+8K 0x44 => 0\n"
+	"madvise b 64K MADV_PAGEOUT => 0\n"
+	"peek b+4K => 0\n"
+	"peek b+8K => 0x44\n"
+	"peek b+12K => 0\n"
+	"mprotect b+8K 4K PROT_NONE => 0\n"
+	"peek b+8K => 0xb02\n"
+	"mprotect b+8K 4K PROT_READ => 0\n"
+	"peek b+8K => 0x44\n"
+	"poke b+8K 1 => 0xb02\n"
+	"madvise b+16K 4K MADV_GUARD_INSTALL => 0\n"
+	"poke b+16K 1 => 0xb01\n"
+	"munmap b 64K => 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +240,7 @@ int main(void)
 		cmocka_unit_test(guard_markers),
 		cmocka_unit_test(lazyfree_and_pageout),
 		cmocka_unit_test(smaps_counters),
+		cmocka_unit_test(bytes),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

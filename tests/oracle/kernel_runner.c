@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -414,6 +415,19 @@ static long touch(unsigned long addr, unsigned long access)
 	return 0;
 }
 
+/* memstat: the kernel batches pages per CPU on their way to its LRU
+ * lists, and an op such as MADV_PAGEOUT drains only the batches of the
+ * CPU it runs on: on one CPU throughout, what it finds is decided. */
+static void pin_to_one_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu < 0 ? 0 : cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* memstat: the runner's own static memory gets its pages now, so that
  * neither RssAnon nor the minor faults of an op count them later. */
 static void pretouch_statics(void)
@@ -437,6 +451,24 @@ static void pretouch_statics(void)
 	 * the alternate stack, the jump back) has run once. */
 	touch((unsigned long)&probe, PROT_READ);
 	touch(0, PROT_READ);
+}
+
+/* peek and poke: one byte read (its value) or written, as touch does. */
+static long peek(unsigned long addr)
+{
+	touch_result = 0;
+	if (sigsetjmp(touch_env, 1))
+		return touch_result;
+	return *(volatile unsigned char *)addr;
+}
+
+static long poke(unsigned long addr, unsigned char value)
+{
+	touch_result = 0;
+	if (sigsetjmp(touch_env, 1))
+		return touch_result;
+	*(volatile unsigned char *)addr = value;
+	return 0;
 }
 
 /* The effective set's three capabilities become mask's; raw syscalls. */
@@ -497,6 +529,10 @@ static long run_op(const struct scn_op *op)
 					  op->name_null ? NULL : op->name));
 	case SCN_TOUCH:
 		return touch(addr, prot);
+	case SCN_PEEK:
+		return peek(addr);
+	case SCN_POKE:
+		return poke(addr, (unsigned char)prot);
 	case SCN_PRCTL:
 		return raw_result(syscall(SYS_prctl, addr, len, prot, scn_eval(&op->flags, vals),
 					  scn_eval(&op->off, vals)));
@@ -661,6 +697,8 @@ int main(int argc, char **argv)
 	}
 	read_scenario(argv[1]);
 	ensure_fixed_layout(argv);
+	if (scn.memstat)
+		pin_to_one_cpu();
 	open_files();
 	out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0)

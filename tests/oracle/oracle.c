@@ -175,7 +175,7 @@ static void print_op(const struct replay *rp, const struct scn_op *op, int idx)
 		fprintf(stderr, ", %s", op->name_null ? "NULL" : op->name);
 	if (op->kind == SCN_MPROTECT || op->kind == SCN_MSEAL || op->kind == SCN_MLOCK2 ||
 	    op->kind == SCN_MSYNC || op->kind == SCN_PKEY_MPROTECT || op->kind == SCN_MADVISE ||
-	    op->kind == SCN_TOUCH)
+	    op->kind == SCN_TOUCH || op->kind == SCN_POKE)
 		fprintf(stderr, ", %s %#lx", op->kind == SCN_MSEAL ? "flags" : "prot",
 			scn_eval(&op->prot, v));
 	fprintf(stderr, ")\n");
@@ -227,6 +227,18 @@ static int compare_mincore(const struct replay *rp, int idx, const struct scn_op
 	return 1;
 }
 
+/* peek and poke through umm_read and umm_write: the byte, 0, or the
+ * fault's (signal << 8) | si_code, as the runner's. */
+static long oracle_peek_poke(struct umm_mm *mm, bool write, unsigned long addr, unsigned char v)
+{
+	long fault = 0, done;
+
+	done = write ? umm_write(mm, addr, &v, 1, &fault) : umm_read(mm, addr, &v, 1, &fault);
+	if (done == 1)
+		return write ? 0 : v;
+	return fault;
+}
+
 static long umm_do(struct replay *rp, const struct scn_op *op)
 {
 	const unsigned long *v = rp->vals;
@@ -270,6 +282,9 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_set_anon_name(rp->mm, addr, len, op->name_null ? NULL : op->name);
 	case SCN_TOUCH: /* the same 0 or (signal << 8) | si_code as the runner */
 		return umm_fault(rp->mm, addr, prot, NULL);
+	case SCN_PEEK:
+	case SCN_POKE:
+		return oracle_peek_poke(rp->mm, op->kind == SCN_POKE, addr, (unsigned char)prot);
 	case SCN_PRCTL:
 		return umm_prctl(rp->mm, (int)addr, len, (unsigned long)prot,
 				 scn_eval(&op->flags, v), scn_eval(&op->off, v));

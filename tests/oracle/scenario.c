@@ -323,6 +323,7 @@ static int op_arity(enum scn_kind k)
 	case SCN_MADVISE: return 3;       /* ADDR LEN ADVICE */
 	case SCN_ANON_NAME: return 3;     /* ADDR LEN NAME */
 	case SCN_TOUCH: return 2;         /* ADDR ACCESS */
+	case SCN_POKE: return 2;          /* ADDR VALUE */
 	case SCN_PRCTL: return 5;         /* OPTION ARG2 ARG3 ARG4 ARG5 */
 	case SCN_REMAP_FILE_PAGES: return 5; /* ADDR LEN PROT PGOFF FLAGS */
 	case SCN_SETRLIMIT: return 3;     /* RESOURCE CUR MAX */
@@ -362,6 +363,7 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_ANON_NAME:
 		return parse_anon_name(s, line, a, op);
+	case SCN_POKE: /* its value goes where mprotect's prot goes */
 	case SCN_TOUCH: /* its access goes where mprotect's prot goes */
 		if (parse_expr(s, line, a[1], &op->prot))
 			return -1;
@@ -393,6 +395,7 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 			return -1;
 		/* fall through */
 	case SCN_BRK:
+	case SCN_PEEK:
 	case SCN_PERSONALITY:
 	case SCN_CAPSET:
 	case SCN_MLOCKALL: /* its flags go where brk's address goes */
@@ -441,7 +444,7 @@ static const char *const kind_names[] = {"mmap", "munmap", "mprotect", "brk", "m
 					 "mlock", "mlock2", "munlock", "mlockall", "munlockall",
 					 "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
 					 "anon_name", "touch", "prctl", "personality", "setrlimit",
-					 "capset", "remap_file_pages"};
+					 "capset", "remap_file_pages", "peek", "poke"};
 
 static int kind_of(struct tok t, enum scn_kind *k)
 {
@@ -605,7 +608,8 @@ const char *scn_kind_name(enum scn_kind kind)
 
 bool scn_is_errno(enum scn_kind kind, long result)
 {
-	return kind != SCN_BRK && kind != SCN_TOUCH && kind != SCN_PERSONALITY && result < 0 &&
+	return kind != SCN_BRK && kind != SCN_TOUCH && kind != SCN_PEEK && kind != SCN_POKE &&
+	       kind != SCN_PERSONALITY && result < 0 &&
 	       result >= -4095;
 }
 

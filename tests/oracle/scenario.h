@@ -43,6 +43,11 @@
  *                              or (signal << 8) | si_code: SIGSEGV_MAPERR,
  *                              SIGSEGV_ACCERR, SIGBUS_ADRERR, ...
  *
+ *   [VAR=]peek ADDR            a read of the byte at ADDR: its value
+ *                              (0-255), or (signal << 8) | si_code
+ *   [VAR=]poke ADDR VALUE      a write of the byte VALUE at ADDR: 0, or
+ *                              (signal << 8) | si_code
+ *
  *   [VAR=]prctl OPTION ARG2 ARG3 ARG4 ARG5            [=> EXPECT]
  *                              prctl() with numbers (PR_SET_MDWE, ...)
  *   [VAR=]remap_file_pages ADDR LEN PROT PGOFF FLAGS [=> EXPECT]
@@ -87,7 +92,7 @@ enum scn_kind {
 	SCN_MLOCK, SCN_MLOCK2, SCN_MUNLOCK, SCN_MLOCKALL, SCN_MUNLOCKALL,
 	SCN_MSYNC, SCN_MINCORE, SCN_PKEY_MPROTECT, SCN_MREMAP, SCN_MADVISE,
 	SCN_ANON_NAME, SCN_TOUCH, SCN_PRCTL, SCN_PERSONALITY, SCN_SETRLIMIT, SCN_CAPSET,
-	SCN_REMAP_FILE_PAGES
+	SCN_REMAP_FILE_PAGES, SCN_PEEK, SCN_POKE
 };
 
 #define SCN_MAX_ANON_NAME 128
