@@ -48,7 +48,7 @@ static long kernel_call(struct session *s, long nr, unsigned long a0)
 {
 	unsigned long a[6] = { a0 };
 
-	return dt_child_syscall(&s->kid, nr, a, &s->dead);
+	return dt_child_syscall(&s->kid, nr, a, &s->dead, NULL);
 }
 
 /*
@@ -158,7 +158,8 @@ static int session_start(struct session *s, const struct dt_opts *o, const struc
 /* ---- one call --------------------------------------------------------- */
 
 struct outcome {
-	long k, u;   /* the kernel's and usermm's results */
+	long k, u;   /* the kernel's and usermm's results (u DT_BYTE_DIFFERS: the bytes) */
+	long kbyte, ubyte; /* a touch's byte on each side, or -1 */
 	char *kmaps; /* the maps texts after the call (when asked for) */
 	char *umaps;
 	char *kmem;  /* with the maps: the memory views (difftest_mem.c) */
@@ -208,8 +209,13 @@ static bool mem_differ(struct session *s)
 static bool step_mem(struct session *s, const struct dt_call *c, bool maps, bool mem,
 		     struct outcome *r)
 {
-	r->k = dt_child_syscall(&s->kid, dt_kinds[c->kind].nr, c->a, &s->dead);
+	s->u.byte = -1;
+	r->k = dt_child_syscall(&s->kid, dt_kinds[c->kind].nr, c->a, &s->dead, &r->kbyte);
 	r->u = dt_kinds[c->kind].umm(&s->u, c);
+	r->ubyte = s->u.byte;
+	/* The bytes, where usermm holds the page (not shared or file memory). */
+	if (r->k == r->u && r->kbyte >= 0 && r->ubyte >= 0 && r->kbyte != r->ubyte)
+		r->u = DT_BYTE_DIFFERS;
 	r->kmaps = r->umaps = r->kmem = r->umem = NULL;
 	if (!maps || s->dead)
 		return r->k == r->u;
@@ -237,8 +243,10 @@ static void report(FILE *out, const struct dt_call *c, const struct outcome *r)
 	fputs("\n  kernel:", out);
 	dt_print_result(out, c, r->k);
 	fputs("\n  usermm:", out);
-	dt_print_result(out, c, r->u);
+	dt_print_result(out, c, r->u == DT_BYTE_DIFFERS ? r->k : r->u);
 	fputc('\n', out);
+	if (r->u == DT_BYTE_DIFFERS)
+		fprintf(out, "  the byte: kernel %#lx, usermm %#lx\n", r->kbyte, r->ubyte);
 	if (r->kmaps && r->umaps && !maps_text_equal(r->kmaps, r->umaps)) {
 		maps_text_print_diff(out, r->kmaps, r->umaps);
 	} else if (r->kmem && r->umem && strcmp(r->kmem, r->umem)) {

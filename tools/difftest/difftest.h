@@ -60,6 +60,9 @@ enum dt_kind {
  * whose name argument a[4] is an index into dt_anon_names (the child has
  * no memory of its own to put a string in). */
 #define DT_NR_TOUCH (-2L)
+/* usermm's result when both sides' results agree but a touch's bytes do
+ * not (difftest.c). */
+#define DT_BYTE_DIFFERS (-1000000L)
 #define DT_NR_ANON_NAME (-3L)
 #define DT_PR_SET_VMA 0x53564d41UL
 #define DT_NANON_NAMES 12
@@ -92,6 +95,7 @@ struct dt_call {
 struct dt_umm {
 	struct umm_mm *mm;
 	struct umm_file *files[DT_FD_LIMIT]; /* by fd number; NULL: not open */
+	long byte; /* a touch's byte (read, or 0xc3 written), or -1: none known */
 };
 
 struct dt_kind_info {
@@ -166,15 +170,19 @@ struct dt_child_opts {
 
 int dt_child_spawn(struct dt_child *c, const struct dt_child_opts *o);
 /* Runs one raw syscall in the child: its result, or -errno. Sets *dead
- * if the child is gone (-EIO) or did not answer in 30 s (-ETIMEDOUT). */
-long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], bool *dead);
+ * if the child is gone (-EIO) or did not answer in 30 s (-ETIMEDOUT).
+ * *byte (if not NULL): after a touch that read or wrote, the byte there
+ * afterwards; otherwise -1. */
+long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], bool *dead,
+		      long *byte);
 /* /proc/PID/<name> of the child, malloc'ed; NULL on failure. */
 char *dt_child_proc(const struct dt_child *c, const char *name);
 void dt_child_stop(struct dt_child *c);
 /* The child's touch (difftest_touch.c): the handlers, set up before the
- * child's snapshot, and one access: 0 or (signal << 8) | si_code. */
+ * child's snapshot, and one access: 0 or (signal << 8) | si_code; *byte
+ * gets the byte a completed read saw or a write left (else -1). */
 int dt_touch_setup(void);
-long dt_touch(unsigned long addr, unsigned long access);
+long dt_touch(unsigned long addr, unsigned long access, long *byte);
 /* The child's side: `usermm difftest --internal-child ...`. */
 int dt_child_main(int argc, char **argv);
 #define DT_CHILD_ARG "--internal-child"

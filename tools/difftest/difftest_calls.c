@@ -129,7 +129,16 @@ static long umm_do_mincore(struct dt_umm *u, const struct dt_call *c)
 /* The access by the child (difftest_touch.c) against umm_fault. */
 static long umm_do_touch(struct dt_umm *u, const struct dt_call *c)
 {
-	return umm_fault(u->mm, c->a[0], (int)c->a[1], NULL);
+	unsigned char b = 0xc3;
+	long r = umm_fault(u->mm, c->a[0], (int)c->a[1], NULL);
+
+	/* The access itself, where usermm holds the page: the child's write
+	 * stores 0xc3, its read tells the byte. */
+	if (r == 0 && c->a[1] == UMM_ACCESS_READ && umm_read(u->mm, c->a[0], &b, 1, NULL) == 1)
+		u->byte = b;
+	else if (r == 0 && c->a[1] == UMM_ACCESS_WRITE && umm_write(u->mm, c->a[0], &b, 1, NULL) == 1)
+		u->byte = b;
+	return r;
 }
 
 /* Names for the anon-name prctl, by index: valid ones, the longest valid

@@ -63,13 +63,15 @@ __attribute__((no_sanitize("address", "undefined"))) static int raw_io(long nr, 
 }
 
 /* One request: a system call, or one of difftest's pseudo calls. */
-__attribute__((no_sanitize("address", "undefined"))) static long run_request(const struct dt_req *q)
+__attribute__((no_sanitize("address", "undefined"))) static long run_request(const struct dt_req *q,
+									     long *byte)
 {
 	const char *name;
 	long r;
 
+	*byte = -1;
 	if (q->nr == DT_NR_TOUCH)
-		return dt_touch(q->a[0], q->a[1]);
+		return dt_touch(q->a[0], q->a[1], byte);
 	if (q->nr == DT_NR_ANON_NAME) {
 		name = q->a[4] < DT_NANON_NAMES ? dt_anon_names[q->a[4]] : NULL;
 		r = syscall(SYS_prctl, q->a[0], q->a[1], q->a[2], q->a[3], name);
@@ -82,13 +84,13 @@ __attribute__((no_sanitize("address", "undefined"))) static long run_request(con
 __attribute__((no_sanitize("address", "undefined"), noreturn)) static void serve(int rfd, int wfd)
 {
 	struct dt_req q;
-	long r;
+	long r[2];
 
 	for (;;) {
 		if (raw_io(SYS_read, rfd, &q, sizeof(q)) || q.nr == REQ_EXIT)
 			syscall(SYS_exit_group, 0);
-		r = run_request(&q);
-		if (raw_io(SYS_write, wfd, &r, sizeof(r)))
+		r[0] = run_request(&q, &r[1]);
+		if (raw_io(SYS_write, wfd, r, sizeof(r)))
 			syscall(SYS_exit_group, 0);
 	}
 }
@@ -178,11 +180,12 @@ int dt_child_spawn(struct dt_child *c, const struct dt_child_opts *o)
 	return 0;
 }
 
-long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], bool *dead)
+long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], bool *dead,
+		      long *byte)
 {
 	struct dt_req q = { nr, { a[0], a[1], a[2], a[3], a[4], a[5] } };
 	struct pollfd p = { c->resp_fd, POLLIN, 0 };
-	long r;
+	long r[2];
 
 	if (raw_io(SYS_write, c->req_fd, &q, sizeof(q))) {
 		*dead = true;
@@ -192,11 +195,13 @@ long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], boo
 		*dead = true;
 		return -ETIMEDOUT;
 	}
-	if (raw_io(SYS_read, c->resp_fd, &r, sizeof(r))) {
+	if (raw_io(SYS_read, c->resp_fd, r, sizeof(r))) {
 		*dead = true;
 		return -EIO;
 	}
-	return r;
+	if (byte)
+		*byte = r[1];
+	return r[0];
 }
 
 char *dt_child_proc(const struct dt_child *c, const char *name)

@@ -2,7 +2,8 @@
  * difftest_touch.c - owns the kernel side of difftest's "touch" pseudo
  * call: one access (read, write or instruction fetch) by the kernel
  * child, whose outcome is what umm_fault() predicts: 0, or
- * (signal << 8) | si_code for the SIGSEGV or SIGBUS it raised.
+ * (signal << 8) | si_code for the SIGSEGV or SIGBUS it raised; a read
+ * also reports the byte it saw, which difftest compares with usermm's.
  *
  * The access is a few instructions of assembly, so that a fault can be
  * resumed without any library call: the handler (on an alternate stack,
@@ -47,7 +48,6 @@ __asm__(".text\n"
 	"dt_touch_read:\n"
 	"dt_touch_read_at:\n"
 	"	movzbl (%rdi), %eax\n"
-	"	xorl %eax, %eax\n"
 	"dt_touch_ret:\n"
 	"	ret\n"
 	"dt_touch_write:\n"
@@ -132,14 +132,24 @@ int dt_touch_setup(void)
 }
 
 __attribute__((no_sanitize("address", "undefined"))) long dt_touch(unsigned long addr,
-								   unsigned long access)
+								   unsigned long access, long *byte)
 {
 	long r;
 
-	if (access == UMM_ACCESS_READ)
-		return dt_touch_read(addr);
-	if (access == UMM_ACCESS_WRITE)
-		return dt_touch_write(addr);
+	*byte = -1;
+	if (access == UMM_ACCESS_READ) {
+		/* The byte read, or the fault's code (0x100 and up). */
+		r = dt_touch_read(addr);
+		if (r > 0xff)
+			return r;
+		*byte = r;
+		return 0;
+	}
+	if (access == UMM_ACCESS_WRITE) {
+		r = dt_touch_write(addr);
+		*byte = r ? -1 : 0xc3;
+		return r;
+	}
 	if (access != UMM_ACCESS_EXEC)
 		return -22; /* EINVAL, as umm_fault */
 	touch_page = addr & ~(DT_PAGE - 1);
