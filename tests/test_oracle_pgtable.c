@@ -228,6 +228,19 @@ ORACLE_SCENARIO(bytes,
 	"poke b+16K 1 => 0xb01\n"
 	"munmap b 64K => 0\n")
 
+/* mprotect making part of a locked PROT_NONE VMA writable populates
+ * that part only, even when it then merges into a locked writable
+ * neighbour whose pages mlock never faulted in (the mlock stopped at a
+ * hole: ENOMEM after locking). Found by difftest. */
+ORACLE_SCENARIO(mprotect_locked_populates_range,
+	"memstat\n"
+	"smaps\n"
+	"a=mmap " W "+16K 16K PROT_RW MAP_PAF -1 0\n"
+	"b=mmap " W " 16K PROT_NONE MAP_PAF -1 0\n"
+	"mlock " W "+8K 1M => -ENOMEM\n"
+	"mprotect " W "+12K 4K PROT_RW => 0\n"
+	"munmap " W " 32K => 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +254,7 @@ int main(void)
 		cmocka_unit_test(lazyfree_and_pageout),
 		cmocka_unit_test(smaps_counters),
 		cmocka_unit_test(bytes),
+		cmocka_unit_test(mprotect_locked_populates_range),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

@@ -75,7 +75,7 @@ static int mprotect_fixup(struct umm_mm *mm, struct vma *vma, unsigned long star
 		vm_unacct_memory(mm, (unsigned long)charged);
 		return err;
 	}
-	change_protection(mm, vma, oldflags);
+	change_protection(mm, vma, start, end, oldflags);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		vm_unacct_memory(mm, nrpages);
 	vm_stat_account(mm, oldflags, -(long)nrpages);

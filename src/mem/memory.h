@@ -116,11 +116,13 @@ void unmap_region(struct umm_mm *mm, struct vma *first, struct vma *stop, unsign
 int move_page_tables(struct umm_mm *mm, unsigned long old, unsigned long new, unsigned long len);
 
 /*
- * change_protection: v (just changed by mprotect from oldflags) gets
- * page-table entries that follow its new flags; a locked private VMA
- * made writable is populated for writing, as mprotect_fixup does.
+ * change_protection: [start, end) of v (just changed by mprotect from
+ * oldflags; v may have merged beyond the range) gets page-table entries
+ * that follow its new flags; a locked private range made writable is
+ * populated for writing, as mprotect_fixup does, the range only.
  */
-void change_protection(struct umm_mm *mm, struct vma *v, vm_flags_t oldflags);
+void change_protection(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		       vm_flags_t oldflags);
 
 /*
  * __mm_populate over [start, end): faults each VMA's pages in as

@@ -36,7 +36,8 @@ static int protect_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *
 	return 0;
 }
 
-void change_protection(struct umm_mm *mm, struct vma *v, vm_flags_t oldflags)
+void change_protection(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end,
+		       vm_flags_t oldflags)
 {
 	struct protect_walk w = {
 		.prot = vma_page_prot(mm, v),
@@ -44,13 +45,13 @@ void change_protection(struct umm_mm *mm, struct vma *v, vm_flags_t oldflags)
 	};
 
 	if (mm->phys && vma_has_pages(v)) {
-		walk_ptes(mm, v->vm_start, v->vm_end, protect_pte, &w);
+		walk_ptes(mm, start, end, protect_pte, &w);
 		mm_ptes_changed(mm);
 	}
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) != VM_LOCKED || !(v->vm_flags & VM_WRITE))
 		return;
 	if (vma_has_pages(v))
-		populate_vma_page_range(mm, v, v->vm_start, v->vm_end);
+		populate_vma_page_range(mm, v, start, end);
 	else if (vma_populate_allocates(mm, v))
 		vma_anon_prepare(mm, v); /* the write faults give it one */
 }
