@@ -867,7 +867,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Both spaces draw on one small memory: running out is part of the
 	 * game, and it is quick to make. */
 	umm_phys_config_init(&pc);
-	pc.bytes = (16UL << 20) << (vb & 3);
+	pc.bytes = (4UL << 20) << (vb & 3);
 	phys = umm_phys_create(&pc);
 	if (!phys)
 		abort();

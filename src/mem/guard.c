@@ -37,13 +37,19 @@ int guard_install(struct umm_mm *mm, struct vma *v, unsigned long start, unsigne
 	/* madvise_guard_install zaps what is mapped, then marks the
 	 * now empty entries. */
 	zap_page_range(mm, v, start, end);
-	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+	/* A PTE table at a time: its entries lie side by side. */
+	for (unsigned long a = start; a < end;) {
 		pte_t *pte = pte_offset(mm, a, true, &err);
+		unsigned long n = PTRS_PER_TABLE - ((a >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
 
 		if (!pte)
 			return err;
-		*pte = PTE_MARKER_GUARD;
+		if (n > (end - a) >> PAGE_SHIFT)
+			n = (end - a) >> PAGE_SHIFT;
+		for (unsigned long i = 0; i < n; i++)
+			pte[i] = PTE_MARKER_GUARD;
 		mm->tables_touched = true;
+		a += n << PAGE_SHIFT;
 	}
 	return 0;
 }

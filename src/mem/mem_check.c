@@ -20,6 +20,7 @@ struct census {
 	unsigned long bad;    /* the first address found wrong, or 0 */
 	const char *why;
 	int pass;
+	const struct vma *last; /* the VMA of the previous entry */
 };
 
 static int note_bad(struct census *c, unsigned long addr, const char *why)
@@ -37,12 +38,15 @@ static int note_bad(struct census *c, unsigned long addr, const char *why)
 static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
 	struct census *c = ctx;
-	const struct vma *v = vma_lookup(mm, addr);
+	const struct vma *v = c->last && addr >= c->last->vm_start && addr < c->last->vm_end
+				      ? c->last
+				      : vma_lookup(mm, addr);
 	struct page *page;
 	bool exclusive;
 
 	if (!v)
 		return note_bad(c, addr, "an entry outside every VMA");
+	c->last = v; /* entries come in address order: most share a VMA */
 	if (pte_is_guard(*pte))
 		return 0;
 	if (!pte_maps(*pte) || !vma_has_pages(v))
