@@ -254,6 +254,11 @@ static bool mmap_reach(const struct dt_call *c, struct dt_range *out)
 		return false;
 	if (flags & MAP_HUGETLB_BIT)
 		align = ((flags >> 26) & 0x3f) == 30 ? 1UL << 30 : 2UL << 20;
+	/* A file may be a hugetlbfs one (the huge memfd): its mapping is
+	 * rounded to 2 MiB without MAP_HUGETLB (it replaced the child's
+	 * libc once). Taken so for every file, which costs little. */
+	else if (!(flags & MAP_ANON_BIT))
+		align = 2UL << 20;
 	return aligned_range(c->a[0], c->a[1], align, out);
 }
 
