@@ -27,7 +27,7 @@
  *                                      VmPTE and RssAnon in kB, the minor
  *                                      faults of op I-1 (0 for I 0), and
  *                                      the pagemap of 0x300000000000's
- *                                      first 64 pages (pagemap_code)
+ *                                      first 64 pages (scn_pagemap_code)
  *   vec I BITS                         with "memstat", after the mem line
  *                                      of a mincore op: bit 0 of the
  *                                      vector's first 64 bytes, as 0/1
@@ -300,7 +300,7 @@ static unsigned char mincore_vec[16384];
 static long mem_pte[SCN_MAX_OPS + 1], mem_anon[SCN_MAX_OPS + 1], mem_flt[SCN_MAX_OPS + 1];
 static unsigned char mincore_kept[SCN_MAX_OPS + 1][MINCORE_KEPT];
 /* pagemap of the window's first PAGEMAP_KEPT pages after each op, as
- * pagemap_code() condenses them. */
+ * scn_pagemap_code() condenses them. */
 #define PAGEMAP_KEPT 64
 #define PAGEMAP_WINDOW 0x300000000000UL
 static char pagemap_kept[SCN_MAX_OPS + 1][PAGEMAP_KEPT + 1];
@@ -322,17 +322,6 @@ static long status_kb(const char *name)
 }
 
 
-/* The pagemap bits compared (present, swap, file, guard, exclusive) as
- * one base-32 digit; oracle.c has the same table. */
-static char pagemap_code(uint64_t e)
-{
-	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
-	unsigned v = (unsigned)((e >> 63) & 1) | (unsigned)((e >> 62) & 1) << 1 |
-		     (unsigned)((e >> 61) & 1) << 2 | (unsigned)((e >> 58) & 1) << 3 |
-		     (unsigned)((e >> 56) & 1) << 4;
-
-	return digits[v];
-}
 
 static void read_pagemap(int i)
 {
@@ -344,7 +333,7 @@ static void read_pagemap(int i)
 	if (fd >= 0)
 		syscall(SYS_close, fd);
 	for (int k = 0; k < PAGEMAP_KEPT; k++)
-		pagemap_kept[i][k] = n == (long)sizeof(pagemap_buf) ? pagemap_code(pagemap_buf[k]) : '?';
+		pagemap_kept[i][k] = n == (long)sizeof(pagemap_buf) ? scn_pagemap_code(pagemap_buf[k]) : '?';
 	pagemap_kept[i][PAGEMAP_KEPT] = '\0';
 }
 

@@ -468,16 +468,6 @@ static int compare_smaps(struct replay *rp, int idx, const struct scn_op *op)
 	return bad;
 }
 
-/* kernel_runner's pagemap_code: the bits compared as one base-32 digit. */
-static char pagemap_code(uint64_t e)
-{
-	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
-	unsigned v = (unsigned)((e >> 63) & 1) | (unsigned)((e >> 62) & 1) << 1 |
-		     (unsigned)((e >> 61) & 1) << 2 | (unsigned)((e >> 58) & 1) << 3 |
-		     (unsigned)((e >> 56) & 1) << 4;
-
-	return digits[v];
-}
 
 /* The window's first 64 pages' pagemap against the kernel's. */
 static int compare_pagemap(const struct replay *rp, int idx, const struct scn_op *op)
@@ -488,7 +478,7 @@ static int compare_pagemap(const struct replay *rp, int idx, const struct scn_op
 	if (umm_pagemap(rp->mm, MEMSTAT_WINDOW_START, 64, e))
 		return 1;
 	for (int k = 0; k < 64; k++)
-		mine[k] = pagemap_code(e[k]);
+		mine[k] = scn_pagemap_code(e[k]);
 	mine[64] = '\0';
 	if (strcmp(mine, rp->run->pagemap[idx]) == 0)
 		return 0;

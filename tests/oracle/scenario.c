@@ -621,3 +621,13 @@ const char *scn_errno_name(long err)
 	}
 	return NULL;
 }
+
+char scn_pagemap_code(uint64_t e)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
+	unsigned v = (unsigned)((e >> 63) & 1) | (unsigned)((e >> 62) & 1) << 1 |
+		     (unsigned)((e >> 61) & 1) << 2 | (unsigned)((e >> 58) & 1) << 3 |
+		     (unsigned)((e >> 56) & 1) << 4;
+
+	return digits[v];
+}

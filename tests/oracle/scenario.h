@@ -70,6 +70,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SCN_MAX_FILES 16
 #define SCN_MAX_OPS 4096
@@ -162,6 +163,11 @@ const char *scn_kind_name(enum scn_kind kind);
 
 /* Whether a syscall result of this kind is an errno (-4095..-1). */
 bool scn_is_errno(enum scn_kind kind, long result);
+
+/* The pagemap bits a memstat scenario compares (present 1, swap 2,
+ * file 4, guard 8, exclusive 16) as one base-32 digit: what the runner
+ * records and the oracle computes from umm_pagemap alike. */
+char scn_pagemap_code(uint64_t entry);
 
 /* Symbolic errno name for a positive errno value, or NULL. */
 const char *scn_errno_name(long err);
