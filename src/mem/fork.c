@@ -17,6 +17,10 @@
 struct copy_walk {
 	struct umm_mm *dst;
 	bool cow; /* is_cow_mapping: private and may be written */
+	/* The child's PTE table last used, and the address of its first
+	 * entry: the walk goes a table at a time. */
+	pte_t *dst_table;
+	unsigned long dst_base;
 };
 
 /* folio_try_dup_anon_rmap_pte: the child maps the page too. */
@@ -46,16 +50,21 @@ static pte_t copy_one(struct copy_walk *w, struct umm_mm *src, pte_t *pte)
 static int copy_pte(struct umm_mm *src, pte_t *pte, unsigned long addr, void *ctx)
 {
 	struct copy_walk *w = ctx;
-	pte_t *dst;
+	unsigned long base = addr & ~(PMD_SIZE - 1);
 	int err = 0;
 
 	/* The child's table for this PMD slot, made even where the
 	 * parent's entries are all empty. */
-	dst = pte_offset(w->dst, addr, true, &err);
-	if (!dst)
-		return err;
+	if (!w->dst_table || base != w->dst_base) {
+		pte_t *first = pte_offset(w->dst, addr, true, &err);
+
+		if (!first)
+			return err;
+		w->dst_table = first - ((addr - base) >> PAGE_SHIFT);
+		w->dst_base = base;
+	}
 	if (*pte)
-		*dst = copy_one(w, src, pte);
+		w->dst_table[(addr - base) >> PAGE_SHIFT] = copy_one(w, src, pte);
 	return 0;
 }
 
