@@ -501,6 +501,115 @@ static void fork_fails_cleanly(void **state)
 }
 
 /*
+ * Frames refused by the physical memory (its fail_alloc, the buddy
+ * allocator's failure on demand) at each frame a sequence asks for:
+ * pages and page tables for faults, a guard install, an mremap move, a
+ * fork and the copies on write after it, a MAP_POPULATE. Each call gives
+ * its normal result or the kernel's error for no memory, the checker
+ * holds after it, and when all is destroyed every frame is free again.
+ */
+struct frame_fail {
+	long calls, fail_at;
+};
+
+static int refuse_frame(void *ctx, unsigned int order)
+{
+	struct frame_fail *f = ctx;
+
+	(void)order;
+	return ++f->calls == f->fail_at;
+}
+
+#define G (1UL << 30)
+#define PA_ (0x02 | 0x20 | 0x10) /* MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED */
+
+static void frames_checked(struct umm_mm *mm)
+{
+	char why[128];
+
+	if (mm && umm_mm_check(mm, why, sizeof(why)))
+		fail_msg("%s", why);
+}
+
+/* The sequence, on a space of its own over phys. */
+static void frame_sequence(struct umm_phys *phys)
+{
+	struct umm_config cfg;
+	struct umm_mm *mm, *child = NULL;
+	long r, fault;
+
+	umm_config_init(&cfg);
+	cfg.phys = phys;
+	mm = umm_mm_create(&cfg);
+	assert_non_null(mm);
+	assert_int_equal(umm_mmap(mm, A, 64 * K, 3, PA_, NULL, 0), (long)A);
+	r = umm_write(mm, A, "abcdefgh", 8, &fault);
+	assert_true(r == 8 || (r == 0 && fault == -ENOMEM_));
+	for (unsigned long p = 1; p < 4; p++) {
+		r = umm_fault(mm, A + p * 4 * K, 2, NULL);
+		assert_true(r == 0 || r == -ENOMEM_);
+		frames_checked(mm);
+	}
+	assert_int_equal(umm_mmap(mm, A + G, 64 * K, 3, PA_, NULL, 0), (long)(A + G));
+	r = umm_madvise(mm, A + G, 16 * K, 102 /* MADV_GUARD_INSTALL */);
+	assert_true(r == 0 || r == -ENOMEM_);
+	frames_checked(mm);
+	r = umm_mremap(mm, A, 64 * K, 64 * K, 3, A + 2 * G + 4 * K);
+	assert_true(r == (long)(A + 2 * G + 4 * K) || r == -ENOMEM_);
+	frames_checked(mm);
+	r = umm_mm_fork(mm, &child);
+	assert_true((r == 0 && child) || (r == -ENOMEM_ && !child));
+	frames_checked(mm);
+	for (unsigned long p = 0; child && p < 4; p++) {
+		r = umm_write(child, A + 2 * G + 4 * K + p * 4 * K, "z", 1, &fault);
+		assert_true(r == 1 || (r == 0 && (fault == -ENOMEM_ || fault == 0xb01)));
+		frames_checked(child);
+	}
+	r = umm_mmap(mm, A + 3 * G, 32 * K, 3, PA_ | 0x8000 /* MAP_POPULATE */, NULL, 0);
+	assert_int_equal(r, (long)(A + 3 * G));
+	frames_checked(mm);
+	umm_mm_destroy(child);
+	umm_mm_destroy(mm);
+}
+
+static void frames_fail_cleanly(void **state)
+{
+	struct frame_fail ff = { 0, 0 };
+	struct umm_phys_config pc;
+	long total;
+
+	(void)state;
+	umm_phys_config_init(&pc);
+	pc.bytes = 16UL << 20;
+	pc.fail_alloc = refuse_frame;
+	pc.fail_ctx = &ff;
+	{
+		struct umm_phys *phys = umm_phys_create(&pc);
+
+		assert_non_null(phys);
+		frame_sequence(phys);
+		umm_phys_put(phys);
+	}
+	total = ff.calls;
+	assert_true(total > 20);
+	for (long n = 1; n <= total; n++) {
+		struct umm_zone_info z0, z1;
+		struct umm_phys *phys;
+
+		ff = (struct frame_fail){ 0, n };
+		phys = umm_phys_create(&pc);
+		assert_non_null(phys);
+		assert_int_equal(umm_phys_zone(phys, 0, &z0), 0);
+		frame_sequence(phys);
+		assert_int_equal(umm_phys_zone(phys, 0, &z1), 0);
+		if (z1.free != z0.free)
+			fail_msg("frame %ld refused: %lu frames not given back", n, z0.free - z1.free);
+		umm_phys_put(phys);
+	}
+	print_message("refused each of the sequence's %ld frames in turn\n", total);
+}
+
+/*
  * mremap whose unmap of the old range cannot get its memory (the split
  * of the source): the kernel (unmap_source_vma) carries on. mremap
  * returns the new address, the old range stays mapped beside the new
@@ -549,6 +658,7 @@ int main(void)
 		cmocka_unit_test(every_allocation_fails_once),
 		cmocka_unit_test(everything_fails_from),
 		cmocka_unit_test(fork_fails_cleanly),
+		cmocka_unit_test(frames_fail_cleanly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
