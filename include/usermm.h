@@ -390,8 +390,8 @@ int umm_phys_zone(struct umm_phys *phys, unsigned int i, struct umm_zone_info *o
  * zone's free blocks per order), the zones of /proc/zoneinfo (free pages,
  * watermarks, sizes, protection and nr_free_pages; the kernel's other
  * counters are left out), and the lines of /proc/meminfo this layer
- * knows (MemTotal, MemFree, MemAvailable, AnonPages, Mapped, Shmem,
- * PageTables). 0 or a negative errno.
+ * knows (MemTotal, MemFree, MemAvailable, Cached, AnonPages, Mapped,
+ * Shmem, PageTables; the page cache is shared memory's pages). 0 or a negative errno.
  */
 int umm_phys_buddyinfo_write(struct umm_phys *phys, FILE *out);
 int umm_phys_zoneinfo_write(struct umm_phys *phys, FILE *out);

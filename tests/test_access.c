@@ -42,6 +42,9 @@ static void map(struct umm_mm *mm, unsigned long addr, unsigned long len, int pr
 
 static void translate_and_generation(void **state)
 {
+	struct umm_file_desc desc = {.path = "/data", .ino = 7, .size = 1 << 20,
+				     .mode = UMM_FILE_READ | UMM_FILE_WRITE, .kind = UMM_FILE_REGULAR};
+	struct umm_file *file = umm_file_create(&desc);
 	struct umm_mm *mm = space();
 	unsigned char *r, *w;
 	size_t left;
@@ -71,10 +74,15 @@ static void translate_and_generation(void **state)
 	assert_int_equal(left, 0);
 	assert_int_equal(umm_translate(mm, A + 8 * PAGE, UMM_ACCESS_READ, (void **)&r, NULL), MAPERR);
 	assert_int_equal(umm_translate(mm, A, 3, (void **)&r, NULL), -EINVAL);
-	/* Shared memory has no pages here yet. */
+	/* Shared memory has pages; a file's page cache is not modelled. */
 	map(mm, A + 16 * PAGE, PAGE, RW, SA);
-	assert_int_equal(umm_translate(mm, A + 16 * PAGE, UMM_ACCESS_READ, (void **)&r, NULL),
+	assert_int_equal(umm_translate(mm, A + 16 * PAGE, UMM_ACCESS_READ, (void **)&r, NULL), 0);
+	assert_int_equal(*r, 0);
+	assert_int_equal(umm_mmap(mm, A + 20 * PAGE, PAGE, RW, UMM_MAP_SHARED | UMM_MAP_FIXED, file, 0),
+			 (long)(A + 20 * PAGE));
+	assert_int_equal(umm_translate(mm, A + 20 * PAGE, UMM_ACCESS_READ, (void **)&r, NULL),
 			 -EOPNOTSUPP);
+	umm_file_put(file);
 	umm_mm_destroy(mm);
 }
 

@@ -101,11 +101,43 @@ static void u_tail(struct umm_mm *mm, long *o, int vmas, int anon_freed, int pte
 	o[pte_freed] = (long)(a.pgtables_bytes - b.pgtables_bytes) / 1024;
 }
 
+static long u_shmem(struct umm_mm *mm)
+{
+	struct umm_mm_stats st;
+
+	umm_mm_stats(mm, &st);
+	return (long)st.rss_shmem * 4;
+}
+
+static void u_child_shared(struct umm_mm *child, long *o)
+{
+	long shmem = u_shmem(child);
+
+	o[C_SHM_READ_FLT] = u_read(child, W + 2 * GIG, &o[C_SHM_BYTE]);
+	o[C_SHM_READ_SHMEM] = u_shmem(child) - shmem;
+	o[C_SHM_WRITE_FLT] = u_write(child, W + 2 * GIG + 2 * PG, 'c');
+	shmem = u_shmem(child);
+	assert_int_equal(umm_madvise(child, W + 2 * GIG + PG, PG, UMM_MADV_REMOVE), 0);
+	o[C_SHM_REMOVE_SHMEM] = shmem - u_shmem(child);
+}
+
+static void u_parent_shared(struct umm_mm *parent, long *o, long shmem_setup)
+{
+	long f, v;
+
+	o[P_SHM_SHMEM] = u_shmem(parent) - shmem_setup;
+	f = u_flt(parent);
+	u_read(parent, W + 2 * GIG + PG, &o[P_SHM_BYTE1]);
+	u_read(parent, W + 2 * GIG + 2 * PG, &v);
+	o[P_SHM_READ_FLT] = u_flt(parent) - f;
+	o[P_SHM_BYTE2] = v;
+}
+
 static void usermm_side(long *o)
 {
 	struct umm_mm *parent = umm_mm_create(NULL), *child = NULL;
 	struct umm_mm_stats st;
-	long v;
+	long v, shmem_setup;
 
 	assert_non_null(parent);
 	u_map(parent, W, 16 * PG, UMM_MAP_PRIVATE);
@@ -113,7 +145,11 @@ static void usermm_side(long *o)
 		u_write(parent, W + i * PG, (char)(i + 1));
 	assert_int_equal(umm_madvise(parent, W + 15 * PG, PG, UMM_MADV_GUARD_INSTALL), 0);
 	u_map(parent, W + GIG, 4 * PG, UMM_MAP_PRIVATE);
+	umm_mm_stats(parent, &st);
+	shmem_setup = (long)st.rss_shmem * 4;
 	u_map(parent, W + 2 * GIG, 4 * PG, UMM_MAP_SHARED);
+	u_write(parent, W + 2 * GIG, 5);
+	u_write(parent, W + 2 * GIG + PG, 6);
 	u_map(parent, W + 3 * GIG, 4 * PG, UMM_MAP_PRIVATE);
 	u_write(parent, W + 3 * GIG, 1);
 	assert_int_equal(umm_madvise(parent, W + 3 * GIG, 4 * PG, UMM_MADV_DONTFORK), 0);
@@ -123,6 +159,8 @@ static void usermm_side(long *o)
 	umm_mm_stats(parent, &st);
 	o[P_SETUP_PTE] = (long)st.pgtables_bytes / 1024;
 	o[P_SETUP_ANON] = (long)st.rss_anon * 4;
+	o[P_SETUP_SHMEM] = (long)st.rss_shmem * 4 - shmem_setup;
+	shmem_setup = (long)st.rss_shmem * 4;
 
 	assert_int_equal(umm_mm_fork(parent, &child), 0);
 	o[C_WRITE0_FLT] = u_write(child, W, 'c');
@@ -131,9 +169,11 @@ static void usermm_side(long *o)
 	u_read(child, W + 2 * PG, &o[C_BYTE2]);
 	o[C_WIPE_FLT] = u_read(child, W + 4 * GIG, &o[C_WIPE_BYTE]);
 	o[C_GUARD] = umm_mm_pte(child, W + 15 * PG) == UMM_PTE_MARKER_GUARD;
+	u_child_shared(child, o);
 	u_tail(child, o, C_NEIGHBOUR_VMAS, C_MUNMAP_ANON, C_MUNMAP_PTE);
 	umm_mm_destroy(child);
 
+	u_parent_shared(parent, o, shmem_setup);
 	o[P_WRITE0_FLT] = u_write(parent, W, 'p');
 	o[P_WRITE0_AGAIN_FLT] = u_write(parent, W, 'q');
 	u_read(parent, W, &o[P_BYTE0]);
@@ -166,6 +206,15 @@ static void fork_against_kernel(void **state)
 	assert_int_equal(k[C_BYTE2], 3);
 	assert_int_equal(k[C_WIPE_BYTE], 0);
 	assert_int_equal(k[C_GUARD], 1);
+	assert_int_equal(k[P_SETUP_SHMEM], 8);
+	assert_int_equal(k[C_SHM_READ_FLT], 1);
+	assert_int_equal(k[C_SHM_BYTE], 5);
+	assert_int_equal(k[C_SHM_READ_SHMEM], 8);
+	assert_int_equal(k[C_SHM_WRITE_FLT], 1);
+	assert_int_equal(k[C_SHM_REMOVE_SHMEM], 4);
+	assert_int_equal(k[P_SHM_SHMEM], -4);
+	assert_int_equal(k[P_SHM_BYTE1], 0);
+	assert_int_equal(k[P_SHM_BYTE2], 'c');
 	assert_int_equal(k[C_NEIGHBOUR_VMAS], 5);
 	assert_int_equal(k[P_WRITE0_FLT], 1);
 	assert_int_equal(k[P_WRITE0_AGAIN_FLT], 0);

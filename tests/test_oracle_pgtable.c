@@ -241,6 +241,69 @@ ORACLE_SCENARIO(mprotect_locked_populates_range,
 	"mprotect " W "+12K 4K PROT_RW => 0\n"
 	"munmap " W " 32K => 0\n")
 
+/* Shared anonymous memory: its pages are its hidden file's cache. A read
+ * of a hole allocates a clean page, a write a dirty one; MADV_DONTNEED
+ * unmaps and the cache keeps the pages (mincore still 1, the bytes
+ * stay); a read fault then maps the cached pages around it (fault-around,
+ * one fault); MADV_REMOVE punches the hole (zeros); MADV_PAGEOUT unmaps
+ * everything and drops the pages never written. */
+ORACLE_SCENARIO(shared_anon_pages,
+	"memstat\n"
+	"smaps\n"
+	"a=mmap " W " 64K PROT_RW MAP_SAF -1 0\n"
+	"touch a PROT_READ => 0\n"
+	"poke a+4K 0x11 => 0\n"
+	"mincore a 64K => 0\n"
+	"poke a+16K 0x16 => 0\n"
+	"poke a+20K 0x20 => 0\n"
+	"poke a+24K 0x24 => 0\n"
+	"poke a 0x1 => 0\n"
+	"madvise a 64K MADV_DONTNEED => 0\n"
+	"mincore a 64K => 0\n"
+	"peek a+4K => 0x11\n"
+	"peek a+36K => 0\n"
+	"madvise a+16K 4K MADV_REMOVE => 0\n"
+	"mincore a 64K => 0\n"
+	"peek a+16K => 0\n"
+	"madvise a 64K MADV_COLD => 0\n"
+	"madvise a 64K MADV_PAGEOUT => 0\n"
+	"mincore a 64K => 0\n"
+	"peek a+20K => 0x20\n"
+	"peek a+36K => 0\n"
+	"mprotect a 64K PROT_READ => 0\n"
+	"mprotect a 64K PROT_RW => 0\n"
+	"poke a+60K 1 => 0\n"
+	"b=mremap a 64K 64K MREMAP_MAYMOVE|MREMAP_FIXED " W "+128K => " W "+128K\n"
+	"peek b+24K => 0x24\n"
+	"madvise b 64K MADV_FREE => -EINVAL\n"
+	"munmap b 64K => 0\n")
+
+/* Fault-around's block: 16 entries aligned in the PTE table, clipped to
+ * the VMA (a VMA starting inside a block gets the 16 from its start) and
+ * to the file's end, where a fault past it is SIGBUS yet maps what lies
+ * before. Populating shared memory reads: clean pages. */
+ORACLE_SCENARIO(shared_anon_fault_around,
+	"memstat\n"
+	"smaps\n"
+	"c=mmap " W "+8K 128K PROT_RW MAP_SAF|MAP_POPULATE -1 0\n"
+	"madvise c 128K MADV_DONTNEED => 0\n"
+	"peek c+8K => 0\n"
+	"peek c+100K => 0\n"
+	"mincore c 128K => 0\n"
+	"mlock c 128K => 0\n"
+	"munlock c 128K => 0\n"
+	"d=mmap " W "+192K 16K PROT_RW MAP_SAF -1 0\n"
+	"poke d 1 => 0\n"
+	"poke d+8K 2 => 0\n"
+	"madvise d 16K MADV_DONTNEED => 0\n"
+	"e=mremap d 16K 32K 0 0 => " W "+192K\n"
+	"peek e+20K => 0x702\n"
+	"peek e+8K => 0x2\n"
+	"madvise e 16K MADV_POPULATE_WRITE => 0\n"
+	"madvise e 32K MADV_POPULATE_READ => -EFAULT\n"
+	"munmap c 128K => 0\n"
+	"munmap e 32K => 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +318,8 @@ int main(void)
 		cmocka_unit_test(smaps_counters),
 		cmocka_unit_test(bytes),
 		cmocka_unit_test(mprotect_locked_populates_range),
+		cmocka_unit_test(shared_anon_pages),
+		cmocka_unit_test(shared_anon_fault_around),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

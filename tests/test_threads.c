@@ -679,6 +679,98 @@ static void cow_across_threads(void **state)
 	umm_mm_destroy(parent);
 }
 
+/* Shared memory of a parent and its forked child, each worked on by its
+ * own thread: faults of both fill one page cache while the parent
+ * punches holes (which the child's entries must drop), unmaps and pages
+ * out; in the end every page comes back to the physical memory. */
+#define SHM_AT 0x300000000000UL
+#define SHM_PAGES 64UL
+
+struct shm_worker {
+	struct umm_mm *mm;
+	unsigned int seed;
+	bool puncher;
+};
+
+static void *shm_main(void *arg)
+{
+	struct shm_worker *w = arg;
+	unsigned char vec[SHM_PAGES], b = 1;
+
+	for (int i = 0; i < 2000; i++) {
+		unsigned long pg = (unsigned long)rand_r(&w->seed) % SHM_PAGES;
+		unsigned long n = 1 + (unsigned long)rand_r(&w->seed) % 8;
+		unsigned long at = SHM_AT + pg * 4096;
+
+		if (pg + n > SHM_PAGES)
+			n = SHM_PAGES - pg;
+		switch (rand_r(&w->seed) % (w->puncher ? 6 : 3)) {
+		case 0:
+			umm_write(w->mm, at, &b, 1, NULL);
+			break;
+		case 1:
+			umm_read(w->mm, at, &b, 1, NULL);
+			break;
+		case 2:
+			umm_mincore(w->mm, SHM_AT, SHM_PAGES * 4096, vec);
+			break;
+		case 3:
+			umm_madvise(w->mm, at, n * 4096, UMM_MADV_REMOVE);
+			break;
+		case 4:
+			umm_madvise(w->mm, at, n * 4096, UMM_MADV_DONTNEED);
+			break;
+		default:
+			umm_madvise(w->mm, at, n * 4096, UMM_MADV_PAGEOUT);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void shared_memory_across_threads(void **state)
+{
+	struct umm_phys_config pcfg;
+	struct umm_zone_info z0, z1;
+	struct umm_config cfg;
+	struct umm_mm *parent, *child = NULL;
+	struct shm_worker w[2];
+	pthread_t t[2];
+	struct umm_phys *phys;
+	char msg[128];
+
+	(void)state;
+	umm_phys_config_init(&pcfg);
+	pcfg.bytes = 64UL << 20;
+	phys = umm_phys_create(&pcfg);
+	assert_non_null(phys);
+	assert_int_equal(umm_phys_zone(phys, 1, &z0), 0);
+	umm_config_init(&cfg);
+	cfg.phys = phys;
+	parent = umm_mm_create(&cfg);
+	assert_non_null(parent);
+	assert_int_equal(umm_mmap(parent, SHM_AT, SHM_PAGES * 4096, 3,
+				  UMM_MAP_SHARED | UMM_MAP_ANONYMOUS | UMM_MAP_FIXED, NULL, 0),
+			 (long)SHM_AT);
+	for (int round = 0; round < 10; round++) {
+		assert_int_equal(umm_mm_fork(parent, &child), 0);
+		w[0] = (struct shm_worker){ parent, (unsigned int)round + 1, true };
+		w[1] = (struct shm_worker){ child, (unsigned int)round + 50, false };
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, shm_main, &w[i]), 0);
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(umm_mm_check(child, msg, sizeof(msg)), 0);
+		umm_mm_destroy(child);
+	}
+	assert_int_equal(umm_mm_check(parent, msg, sizeof(msg)), 0);
+	umm_mm_destroy(parent);
+	assert_int_equal(phys_check(phys, msg, sizeof(msg)), 0);
+	assert_int_equal(umm_phys_zone(phys, 1, &z1), 0);
+	assert_int_equal(z1.free, z0.free);
+	umm_phys_put(phys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +781,7 @@ int main(void)
 		cmocka_unit_test(phys_across_threads),
 		cmocka_unit_test(faults_across_threads),
 		cmocka_unit_test(cow_across_threads),
+		cmocka_unit_test(shared_memory_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,10 @@
 /*
  * msync.c - msync(2) and mincore(2): the two calls that look at a range
  * without changing it. mincore reports the pages of private anonymous
- * memory from the page tables; the page cache is not modelled yet, so
- * for files and shared memory, and for msync, what they decide is the
- * kernel's argument and range rules: which errno, and where a hole is
- * only reported at the end.
+ * memory from the page tables, and of shared anonymous memory from its
+ * page cache; the page cache of files is not modelled yet, so for them,
+ * and for msync, what they decide is the kernel's argument and range
+ * rules: which errno, and where a hole is only reported at the end.
  */
 #include "core/file.h"
 #include "core/lookup.h"
@@ -131,7 +131,7 @@ static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, struct vma *v,
 {
 	if (o->buf) {
 		if (vma_has_pages(v))
-			pages_resident(mm, start, n, o->buf);
+			pages_resident(mm, v, start, n, o->buf);
 		else
 			memset(o->buf, hidden_residency(v), n);
 	}

@@ -78,6 +78,8 @@ void umm_file_put(struct umm_file *file)
 	/* acq_rel: the last dropper must see every other user's writes
 	 * before it frees. */
 	if (file && atomic_fetch_sub_explicit(&file->refcount, 1, memory_order_acq_rel) == 1) {
+		if (file->release_mapping)
+			file->release_mapping(file);
 		range_set_destroy(&file->cached);
 		pthread_mutex_destroy(&file->cache_lock);
 		kfree(file->alloc, file, sizeof(*file) + strlen(file->path) + 1);

@@ -24,6 +24,11 @@ struct umm_file {
 	 * decides MADV_COLLAPSE. Shared by every space that maps the file. */
 	pthread_mutex_t cache_lock;
 	struct range_set cached;
+	/* The hidden file of shared anonymous memory: its pages (the memory
+	 * layer's page cache, mem/shmem.c, under cache_lock; NULL until the
+	 * first fault), freed with the file by release_mapping. */
+	struct address_space *mapping;
+	void (*release_mapping)(struct umm_file *file);
 };
 
 /* ext4_max_size with extents and huge_file: 2^32 - 1 blocks. A file

@@ -11,6 +11,8 @@
 void mm_lock(struct umm_mm *mm)
 {
 	pthread_mutex_lock(&mm->lock);
+	if (mm->mem_sync)
+		mm->mem_sync(mm);
 }
 
 #ifdef UMM_CHECK_INVARIANTS

@@ -9,6 +9,7 @@
 
 struct umm_mm;
 
+/* Takes the lock, then lets the memory layer catch up (mm->mem_sync). */
 void mm_lock(struct umm_mm *mm);
 /* Runs the invariant checker in test builds, then unlocks. */
 void mm_unlock(struct umm_mm *mm);

@@ -1,12 +1,14 @@
 /*
  * filemap.c - the page cache of shmem files (see filemap.h): a range set
  * of page indices on each umm_file, under the file's cache_lock, since
- * spaces in several threads may map one file.
+ * spaces in several threads may map one file. The hidden file of shared
+ * anonymous memory has real pages instead (shmem.c).
  */
 #include "core/file.h"
 #include "core/range_set.h"
 #include "core/vma.h"
 #include "mem/filemap.h"
+#include "mem/shmem.h"
 
 #include <pthread.h>
 
@@ -39,6 +41,10 @@ void vma_cache_fault(const struct vma *v, unsigned long start, unsigned long end
 
 void file_cache_remove(struct umm_file *f, unsigned long first, unsigned long n)
 {
+	if (f->shmem_anon) {
+		shmem_punch_hole(f, first, n);
+		return;
+	}
 	pthread_mutex_lock(&f->cache_lock);
 	if (!range_set_reserve(&f->cached))
 		range_set_remove(&f->cached, first, first + n);
@@ -49,6 +55,8 @@ bool file_cache_any(struct umm_file *f, unsigned long first, unsigned long n)
 {
 	bool any;
 
+	if (f->shmem_anon)
+		return shmem_cached_any(f, first, n);
 	pthread_mutex_lock(&f->cache_lock);
 	any = range_set_first(&f->cached, first, first + n) < first + n;
 	pthread_mutex_unlock(&f->cache_lock);

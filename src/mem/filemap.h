@@ -3,6 +3,8 @@
  * indices it holds (filemap.c): faults and populates put pages there,
  * MADV_REMOVE takes them out, MADV_COLLAPSE asks. The record lives on
  * the umm_file, shared by every space that maps it, under its own lock.
+ * For the hidden file of shared anonymous memory, which has real pages
+ * (shmem.c), removing punches the hole and asking looks at them.
  */
 #ifndef UMM_MEM_FILEMAP_H
 #define UMM_MEM_FILEMAP_H

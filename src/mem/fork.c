@@ -23,13 +23,17 @@ struct copy_walk {
 	unsigned long dst_base;
 };
 
-/* folio_try_dup_anon_rmap_pte: the child maps the page too. */
+/* folio_try_dup_anon_rmap_pte, folio_dup_file_rmap_pte: the child maps
+ * the page too. */
 static void page_dup_rmap(struct umm_mm *dst, struct page *page)
 {
-	page_clear(page, PG_anon_exclusive);
+	bool anon = page_test(page, PG_anon);
+
+	if (anon)
+		page_clear(page, PG_anon_exclusive);
 	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&page->mapcount, 1, __ATOMIC_RELAXED);
-	dst->rss[MM_ANONPAGES]++;
+	dst->rss[anon ? MM_ANONPAGES : MM_SHMEMPAGES]++;
 }
 
 static pte_t copy_one(struct copy_walk *w, struct umm_mm *src, pte_t *pte)

@@ -5,14 +5,17 @@
  * (no swap): MADV_FREE leaves the pages mapped and readable but clean
  * and lazily freed; MADV_PAGEOUT then discards those still clean (they
  * read back as zeros) and keeps those written since; with nothing to
- * swap to, it leaves other anonymous pages alone; MADV_COLD only ages
- * them. Pages shared with another space are never touched.
+ * swap to, it leaves other anonymous pages alone. Pages of shared
+ * memory it unmaps, and drops from the cache those never written (they
+ * too read back as zeros). MADV_COLD only ages pages. Pages mapped by
+ * another space too are never touched.
  */
 #include "core/mm.h"
 #include "core/vma.h"
 #include "mem/memory.h"
 #include "mem/pgtable.h"
 #include "mem/rmap.h"
+#include "mem/shmem.h"
 
 /* The page a PTE maps if this space alone maps it, else NULL. */
 static struct page *own_page(struct umm_mm *mm, pte_t pte)
@@ -52,19 +55,36 @@ static int cold_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx
 	return 0;
 }
 
+/* shrink_folio_list for a page of shared memory: unmapped, then, with
+ * nothing to write it to, kept in the cache if dirty and dropped if
+ * clean. */
+static void pageout_shared(struct umm_mm *mm, pte_t *pte, struct page *page)
+{
+	/* Held across the unmap: a hole punched meanwhile may take the
+	 * cache's reference. */
+	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+	zap_pte_entry(mm, pte);
+	shmem_reclaim_page(mm->phys, page);
+	put_page(mm->phys, page);
+}
+
 /* shrink_folio_list for one page, with no swap: a lazily freed page
  * still clean is dropped; one written since becomes swap-backed again
- * and stays, as does every other page. */
+ * and stays, as does every other anonymous page. */
 static int pageout_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
 	struct page *page = own_page(mm, *pte);
 
 	(void)addr;
 	(void)ctx;
-	if (!page || !page_test(page, PG_anon))
+	if (!page)
 		return 0;
-	*pte &= ~(pte_t)_PAGE_ACCESSED;
 	page_clear(page, PG_referenced);
+	if (!page_test(page, PG_anon)) {
+		pageout_shared(mm, pte, page);
+		return 0;
+	}
+	*pte &= ~(pte_t)_PAGE_ACCESSED;
 	if (page_test(page, PG_swapbacked))
 		return 0;
 	if ((*pte & _PAGE_DIRTY) || page_test(page, PG_dirty)) {

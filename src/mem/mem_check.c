@@ -2,9 +2,10 @@
  * mem_check.c - the memory layer's part of the invariant checker, run by
  * the core's after every call in test builds: every table is a table of
  * its level, entries lie only inside VMAs (pages only in VMAs that have
- * pages), VmPTE and the RSS counters equal what the tables hold, each
- * mapped page is an anonymous page whose map count equals its PTEs, and
- * the physical memory's free lists hold.
+ * pages), VmPTE and the RSS counters equal what the tables hold, an
+ * exclusive anonymous page is mapped once, a page of shared memory is
+ * its file's at the entry's file page, and the physical memory's free
+ * lists hold.
  */
 #include "core/check.h"
 #include "core/lookup.h"
@@ -13,10 +14,12 @@
 #include "mem/memory.h"
 #include "mem/page_alloc.h"
 #include "mem/pgtable.h"
+#include "mem/shmem.h"
 
 
 struct census {
-	unsigned long anon;   /* PTEs mapping counted pages */
+	unsigned long anon;   /* PTEs mapping anonymous pages */
+	unsigned long shmem;  /* PTEs mapping pages of shared memory */
 	unsigned long bad;    /* the first address found wrong, or 0 */
 	const char *why;
 	int pass;
@@ -28,6 +31,25 @@ static int note_bad(struct census *c, unsigned long addr, const char *why)
 	c->bad = addr ? addr : 1;
 	c->why = why;
 	return -EUCLEAN;
+}
+
+/* A page of shared memory: its file's at its index, or punched (a hole
+ * punched by another space on another thread, which this space's
+ * entries drop at its next lock). */
+static int census_shared(struct census *c, const struct vma *v, struct page *page,
+			 unsigned long addr)
+{
+	const void *owner = __atomic_load_n(&page->mapping, __ATOMIC_ACQUIRE);
+
+	if (!vma_is_anon_shmem(v))
+		return note_bad(c, addr, "a page of shared memory outside it");
+	if (owner && (owner != v->vm_file || page->index != linear_page_index(v, addr)))
+		return note_bad(c, addr, "a page of shared memory at another file page");
+	if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) < 1)
+		return note_bad(c, addr, "a page of shared memory without a reference");
+	if (c->pass == 1)
+		c->shmem++;
+	return 0;
 }
 
 /* Pages are checked in two passes over the same PTEs: the first clears
@@ -56,8 +78,10 @@ static int census_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *c
 	if (pte_pfn(*pte) >= mm->phys->nr_pages)
 		return note_bad(c, addr, "a frame past the memory");
 	page = pfn_to_page(mm->phys, pte_pfn(*pte));
-	if (!page_test(page, PG_anon) || page_test(page, PG_buddy | PG_table))
-		return note_bad(c, addr, "a mapped page that is not an anonymous page in use");
+	if (page_test(page, PG_buddy | PG_table | PG_reserved))
+		return note_bad(c, addr, "a mapped page that is not a page in use");
+	if (!page_test(page, PG_anon))
+		return census_shared(c, v, page, addr);
 	exclusive = page_test(page, PG_anon_exclusive);
 	if ((*pte & _PAGE_RW) && !exclusive)
 		return note_bad(c, addr, "a writable PTE of a page that is not exclusive");
@@ -92,6 +116,8 @@ static int tables_check(struct umm_mm *mm, char *msg, size_t len)
 		return check_fail(msg, len, "VmPTE %lu bytes, tables below the PGD %lu", mm->pgtables_bytes, below);
 	if (c.anon != mm->rss[MM_ANONPAGES])
 		return check_fail(msg, len, "RssAnon %lu pages, anonymous PTEs %lu", mm->rss[MM_ANONPAGES], c.anon);
+	if (c.shmem != mm->rss[MM_SHMEMPAGES])
+		return check_fail(msg, len, "RssShmem %lu pages, PTEs of shared memory %lu", mm->rss[MM_SHMEMPAGES], c.shmem);
 	return 0;
 }
 
@@ -100,7 +126,7 @@ int mem_check(struct umm_mm *mm, char *msg, size_t len)
 	int err;
 
 	if (!mm->phys)
-		return mm->pgtables_bytes || mm->rss[MM_ANONPAGES] ? check_fail(msg, len, "counts without memory") : 0;
+		return mm->pgtables_bytes || mm->rss[MM_ANONPAGES] || mm->rss[MM_SHMEMPAGES] ? check_fail(msg, len, "counts without memory") : 0;
 	/* The walk is long: only after the tables changed. */
 	err = mm->tables_touched ? tables_check(mm, msg, len) : 0;
 	if (!err)

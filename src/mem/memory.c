@@ -15,6 +15,7 @@
 #include "mem/pgtable.h"
 #include "mem/populate.h"
 #include "mem/rmap.h"
+#include "mem/shmem.h"
 
 #include <string.h>
 
@@ -39,7 +40,9 @@ void mem_exit(struct umm_mm *mm)
 
 bool vma_has_pages(const struct vma *v)
 {
-	return vma_is_anonymous(v) && !(v->vm_flags & (VM_SHARED | VM_HUGETLB | VM_PFNMAP | VM_IO));
+	if (v->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_IO))
+		return false;
+	return vma_is_anon_shmem(v) || (vma_is_anonymous(v) && !(v->vm_flags & VM_SHARED));
 }
 
 pte_t vma_page_prot(const struct umm_mm *mm, const struct vma *v)
@@ -144,8 +147,93 @@ static bool pte_faults(pte_t pte, bool write)
 	return !(pte & _PAGE_PRESENT) || (write && !(pte & _PAGE_RW));
 }
 
+/* ---- shared anonymous memory: pages of its file's cache ---- */
+
+#define FAULT_AROUND_PAGES 16 /* fault_around_bytes: 64 KiB */
+
+/*
+ * do_fault_around with filemap_map_pages: a read fault first maps the
+ * cached pages of the 16-entry block of the PTE table around addr
+ * (clipped to v, the table and the file), where the entries are empty.
+ * Did that map addr's page?
+ */
+static bool do_fault_around(struct umm_mm *mm, struct vma *v, pte_t *pte, unsigned long addr)
+{
+	unsigned long pte_off = (addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	unsigned long vma_off = (addr - v->vm_start) >> PAGE_SHIFT;
+	unsigned long from = pte_off & ~(FAULT_AROUND_PAGES - 1UL), to, first, eof;
+	struct page *pages[FAULT_AROUND_PAGES];
+	pte_t *table = pte - pte_off, prot = vma_page_prot(mm, v);
+
+	if (pte_off - from > vma_off)
+		from = pte_off - vma_off;
+	to = from + FAULT_AROUND_PAGES;
+	if (to > PTRS_PER_TABLE)
+		to = PTRS_PER_TABLE;
+	if (to > pte_off + vma_pages(v) - vma_off)
+		to = pte_off + vma_pages(v) - vma_off;
+	first = linear_page_index(v, addr) - (pte_off - from);
+	eof = shmem_eof(v->vm_file);
+	if (first >= eof)
+		return false;
+	if (to - from > eof - first)
+		to = from + (eof - first);
+	shmem_find_get_pages(v->vm_file, first, to - from, pages);
+	for (unsigned long i = from; i < to; i++) {
+		struct page *page = pages[i - from];
+
+		if (!page)
+			continue;
+		if (table[i]) {
+			put_page(mm->phys, page);
+			continue;
+		}
+		page_add_file_rmap(mm, page);
+		table[i] = mk_pte(mm->phys, page, prot);
+	}
+	return table[pte_off] != 0;
+}
+
+/* do_read_fault and do_shared_fault: the page of the file (made if the
+ * cache has none; SIGBUS past its end) mapped; a write makes the entry
+ * and the page dirty (fault_dirty_shared_page). */
+static enum vm_fault do_shared_fault(struct umm_mm *mm, struct vma *v, pte_t *pte,
+				     unsigned long addr, bool write)
+{
+	unsigned long index = linear_page_index(v, addr);
+	pte_t prot = vma_page_prot(mm, v);
+	struct page *page;
+	enum vm_fault ret;
+
+	if (!write && do_fault_around(mm, v, pte, addr))
+		return VM_FAULT_DONE;
+	if (index >= shmem_eof(v->vm_file))
+		return VM_FAULT_SIGBUS;
+	ret = shmem_get_page(mm, v->vm_file, index, &page);
+	if (ret != VM_FAULT_DONE)
+		return ret;
+	if (write) {
+		prot |= _PAGE_DIRTY;
+		page_set(page, PG_dirty);
+	}
+	page_add_file_rmap(mm, page);
+	*pte = mk_pte(mm->phys, page, prot);
+	return VM_FAULT_DONE;
+}
+
+/* wp_page_shared: a write through a write-protected entry of shared
+ * memory only makes it writable and dirty. */
+static enum vm_fault wp_page_shared(struct umm_mm *mm, pte_t *pte)
+{
+	page_set(pte_page(mm, *pte), PG_dirty);
+	*pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+	mm_ptes_changed(mm);
+	return VM_FAULT_DONE;
+}
+
 enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long addr, bool write)
 {
+	bool shared = vma_is_anon_shmem(v);
 	enum vm_fault ret;
 	int err = 0;
 	pte_t *pte;
@@ -163,9 +251,10 @@ enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long a
 		return VM_FAULT_DONE;
 	}
 	if (!pte_maps(*pte))
-		ret = do_anonymous_page(mm, v, pte, addr, write);
+		ret = shared ? do_shared_fault(mm, v, pte, addr, write)
+			     : do_anonymous_page(mm, v, pte, addr, write);
 	else if (write)
-		ret = do_wp_page(mm, v, pte, addr);
+		ret = shared ? wp_page_shared(mm, pte) : do_wp_page(mm, v, pte, addr);
 	else
 		ret = VM_FAULT_DONE;
 	if (ret == VM_FAULT_DONE)
@@ -181,29 +270,43 @@ bool pte_guard_marked(struct umm_mm *mm, unsigned long addr)
 	return pte && pte_is_guard(*pte);
 }
 
-void pages_resident(struct umm_mm *mm, unsigned long start, unsigned long n, unsigned char *vec)
+void pages_resident(struct umm_mm *mm, const struct vma *v, unsigned long start, unsigned long n,
+		    unsigned char *vec)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		pte_t *pte = mm->phys ? pte_offset(mm, start + (i << PAGE_SHIFT), false, NULL) : NULL;
+		unsigned long addr = start + (i << PAGE_SHIFT);
+		pte_t *pte = mm->phys ? pte_offset(mm, addr, false, NULL) : NULL;
 
 		vec[i] = pte && pte_maps(*pte);
+		/* Shared memory: the page cache's, mapped here or not. */
+		if (!vec[i] && vma_is_anon_shmem(v))
+			vec[i] = shmem_cached(v->vm_file, linear_page_index(v, addr));
 	}
 }
 
 /* ---- zap and unmap ---- */
 
+void zap_pte_entry(struct umm_mm *mm, pte_t *pte)
+{
+	struct page *page = pte_page(mm, *pte);
+
+	/* A page of shared memory keeps what its entry knew: it was written. */
+	if (page && !page_test(page, PG_anon) && (*pte & _PAGE_DIRTY))
+		page_set(page, PG_dirty);
+	*pte = 0;
+	if (page)
+		page_remove_rmap(mm, page);
+}
+
 /* zap_pte_range's step: ctx says whether guard markers go too. */
 static int zap_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
-	struct page *page = pte_page(mm, *pte);
 	bool markers_too = *(bool *)ctx;
 
 	(void)addr;
 	if (pte_is_guard(*pte) && !markers_too)
 		return 0;
-	*pte = 0;
-	if (page)
-		page_remove_rmap(mm, page);
+	zap_pte_entry(mm, pte);
 	return 0;
 }
 

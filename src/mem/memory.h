@@ -16,7 +16,8 @@
  *
  * The layer holds the page tables (pgtable.c) with the guard markers in
  * them (guard.c), the pages of private anonymous memory (memory.c,
- * rmap.c) and the shmem page-cache record (filemap.c).
+ * rmap.c), the pages of shared anonymous memory (shmem.c) and the
+ * page-cache record of other shmem files (filemap.c).
  *
  * All expect mm->lock held.
  */
@@ -50,8 +51,9 @@ struct umm_phys *mm_phys(struct umm_mm *mm);
 /* mem_check.c: the layer's invariant checker (mm->mem_check). */
 int mem_check(struct umm_mm *mm, char *msg, size_t len);
 
-/* Does the layer keep pages for v? Private anonymous memory only, until
- * the page cache moves in. */
+/* Does the layer keep pages for v? Private anonymous memory, and shared
+ * anonymous memory (its hidden file's cache, shmem.c); files and
+ * hugetlb have none until the page cache and the huge page pool move in. */
 bool vma_has_pages(const struct vma *v);
 /* vm_page_prot: the bits of v's present PTEs. */
 pte_t vma_page_prot(const struct umm_mm *mm, const struct vma *v);
@@ -81,11 +83,16 @@ bool pte_guard_marked(struct umm_mm *mm, unsigned long addr);
  * them; the page tables, and the guard markers in them, stay.
  */
 void zap_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsigned long end);
+/* zap_present_pte: one entry that maps a page goes, with its page's
+ * mapping (a page of shared memory keeps the entry's dirty bit). */
+void zap_pte_entry(struct umm_mm *mm, pte_t *pte);
 
-/* mincore_pte_range: one byte per page from start, 1 where a PTE maps
- * a page (the zero page and PROT_NONE entries too), 0 for an empty one
- * or a guard marker. */
-void pages_resident(struct umm_mm *mm, unsigned long start, unsigned long n, unsigned char *vec);
+/* mincore_pte_range: one byte per page from start inside v, 1 where a
+ * PTE maps a page (the zero page and PROT_NONE entries too), 0 for an
+ * empty one or a guard marker, unless v is shared memory whose cache
+ * holds the page. */
+void pages_resident(struct umm_mm *mm, const struct vma *v, unsigned long start, unsigned long n,
+		    unsigned char *vec);
 
 /* What MADV_FREE, MADV_COLD and MADV_PAGEOUT do to the pages of
  * [start, end) inside v (madvise.c). */

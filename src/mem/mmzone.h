@@ -52,6 +52,9 @@ struct umm_phys {
 	unsigned long totalreserve_pages;
 	struct zone zones[MAX_NR_ZONES];
 	unsigned long node_stat[NR_NODE_STATS]; /* atomic: see mod_node_page_state */
+	/* Holes punched in shared memory whose pages other spaces still
+	 * mapped (atomic; mem/shmem.c). */
+	unsigned long truncate_seq;
 };
 
 static inline unsigned long page_to_pfn(const struct umm_phys *phys, const struct page *page)

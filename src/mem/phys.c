@@ -10,6 +10,7 @@
 #include "mem/memory.h"
 #include "mem/mmzone.h"
 #include "mem/page_alloc.h"
+#include "mem/shmem.h"
 
 #include <string.h>
 
@@ -166,6 +167,7 @@ void mem_phys_init(struct umm_mm *mm)
 {
 	mm->phys = umm_phys_get(mm->cfg.phys);
 	mm->mem_check = mem_check;
+	mm->mem_sync = shmem_sync_truncation;
 }
 
 void mem_phys_exit(struct umm_mm *mm)

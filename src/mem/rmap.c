@@ -19,11 +19,20 @@ void page_add_new_anon_rmap(struct umm_mm *mm, struct vma *v, struct page *page,
 	mod_node_page_state(mm->phys, NR_ANON_MAPPED, 1);
 }
 
+void page_add_file_rmap(struct umm_mm *mm, struct page *page)
+{
+	mm->rss[MM_SHMEMPAGES]++;
+	if (__atomic_add_fetch(&page->mapcount, 1, __ATOMIC_ACQ_REL) == 0)
+		mod_node_page_state(mm->phys, NR_FILE_MAPPED, 1);
+}
+
 void page_remove_rmap(struct umm_mm *mm, struct page *page)
 {
-	mm->rss[MM_ANONPAGES]--;
+	bool anon = page_test(page, PG_anon);
+
+	mm->rss[anon ? MM_ANONPAGES : MM_SHMEMPAGES]--;
 	if (__atomic_sub_fetch(&page->mapcount, 1, __ATOMIC_ACQ_REL) < 0)
-		mod_node_page_state(mm->phys, NR_ANON_MAPPED, -1);
+		mod_node_page_state(mm->phys, anon ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
 	put_page(mm->phys, page);
 }
 

@@ -69,6 +69,8 @@ static int write_meminfo(struct umm_phys *phys, FILE *out)
 	show_val_kb(out, "MemTotal:", total);
 	show_val_kb(out, "MemFree:", free);
 	show_val_kb(out, "MemAvailable:", available > 0 ? (unsigned long)available : 0);
+	/* The page cache: shared memory's pages are all it holds here. */
+	show_val_kb(out, "Cached:", node_page_state(phys, NR_SHMEM));
 	show_val_kb(out, "AnonPages:", node_page_state(phys, NR_ANON_MAPPED));
 	show_val_kb(out, "Mapped:", node_page_state(phys, NR_FILE_MAPPED));
 	show_val_kb(out, "Shmem:", node_page_state(phys, NR_SHMEM));

@@ -23,7 +23,7 @@
  *   snap 0 LEN\n<LEN bytes>            maps before the first op
  *   res I RESULT                       op I: address/0, or -errno
  *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
- *   mem I VMPTE RSSANON MINFLT PAGEMAP with "memstat", after each snap I:
+ *   mem I VMPTE RSSANON RSSSHMEM MINFLT PAGEMAP  with "memstat", after snap I:
  *                                      VmPTE and RssAnon in kB, the minor
  *                                      faults of op I-1 (0 for I 0), and
  *                                      the pagemap of 0x300000000000's
@@ -294,10 +294,11 @@ static void snapshot(int i)
 
 static unsigned char mincore_vec[16384];
 
-/* memstat: VmPTE and RssAnon (kB) after each op, and its minor faults;
+/* memstat: VmPTE, RssAnon and RssShmem (kB) after each op, and its minor faults;
  * the first MINCORE_KEPT bytes of each mincore vector. */
 #define MINCORE_KEPT 64
-static long mem_pte[SCN_MAX_OPS + 1], mem_anon[SCN_MAX_OPS + 1], mem_flt[SCN_MAX_OPS + 1];
+static long mem_pte[SCN_MAX_OPS + 1], mem_anon[SCN_MAX_OPS + 1], mem_shmem[SCN_MAX_OPS + 1];
+static long mem_flt[SCN_MAX_OPS + 1];
 static unsigned char mincore_kept[SCN_MAX_OPS + 1][MINCORE_KEPT];
 /* pagemap of the window's first PAGEMAP_KEPT pages after each op, as
  * scn_pagemap_code() condenses them. */
@@ -347,6 +348,7 @@ static void read_memstat(int i)
 	status_buf[n > 0 ? n : 0] = '\0';
 	mem_pte[i] = status_kb("VmPTE:");
 	mem_anon[i] = status_kb("RssAnon:");
+	mem_shmem[i] = status_kb("RssShmem:");
 	read_pagemap(i);
 }
 
@@ -429,6 +431,7 @@ static void pretouch_statics(void)
 	memset(results, 0, sizeof(results));
 	memset(mem_pte, 0, sizeof(mem_pte));
 	memset(mem_anon, 0, sizeof(mem_anon));
+	memset(mem_shmem, 0, sizeof(mem_shmem));
 	memset(mem_flt, 0, sizeof(mem_flt));
 	memset(mincore_kept, 0, sizeof(mincore_kept));
 	memset(pagemap_kept, 0, sizeof(pagemap_kept));
@@ -651,8 +654,8 @@ static void write_snap(int i)
 	if (snap_len[i] > 0)
 		out_bytes(snap_buf + snap_off[i], (size_t)snap_len[i]);
 	if (scn.memstat)
-		out_fmt("mem %d %ld %ld %ld %s\n", i, mem_pte[i], mem_anon[i], mem_flt[i],
-			pagemap_kept[i]);
+		out_fmt("mem %d %ld %ld %ld %ld %s\n", i, mem_pte[i], mem_anon[i], mem_shmem[i],
+			mem_flt[i], pagemap_kept[i]);
 	if (scn.memstat && i > 0 && scn.ops[i - 1].kind == SCN_MINCORE) {
 		out_fmt("vec %d ", i);
 		for (int k = 0; k < MINCORE_KEPT; k++)

@@ -141,7 +141,7 @@ struct replay {
 	struct umm_mm *mm;
 	struct umm_file *files[SCN_MAX_FILES];
 	unsigned long vals[SCN_MAX_VARS]; /* variables, from the kernel's results */
-	long base_pte, base_anon;         /* memstat: usermm's counts after the import */
+	long base_pte, base_anon, base_shmem; /* memstat: usermm's counts after the import */
 	unsigned long last_flt;
 };
 
@@ -489,34 +489,36 @@ static int compare_pagemap(const struct replay *rp, int idx, const struct scn_op
 	return 1;
 }
 
-/* With "memstat": how VmPTE and RssAnon moved since the import, and the
+/* With "memstat": how VmPTE, RssAnon and RssShmem moved since the import, and the
  * op's minor faults, against usermm's counts; 0 if equal. */
 static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
 {
 	const struct oracle_run *run = rp->run;
 	struct umm_mm_stats st;
-	long pte, anon, flt;
+	long pte, anon, shmem, flt;
 
 	umm_mm_stats(rp->mm, &st);
 	pte = (long)(st.pgtables_bytes >> 10) - rp->base_pte;
 	anon = (long)st.rss_anon * 4 - rp->base_anon;
+	shmem = (long)st.rss_shmem * 4 - rp->base_shmem;
 	flt = (long)(st.min_flt - rp->last_flt);
 	rp->last_flt = st.min_flt;
 	if (!op) {
 		rp->base_pte = pte;
 		rp->base_anon = anon;
+		rp->base_shmem = shmem;
 		return 0;
 	}
 	if (pte == run->vm_pte[idx] - run->vm_pte[0] && anon == run->rss_anon[idx] - run->rss_anon[0] &&
-	    flt == run->min_flt[idx])
+	    shmem == run->rss_shmem[idx] - run->rss_shmem[0] && flt == run->min_flt[idx])
 		return compare_mincore(rp, idx, op) || compare_pagemap(rp, idx, op);
 	fprintf(stderr, "DIVERGENCE (memory counters after the op):\n");
 	print_op(rp, op, idx - 1);
-	fprintf(stderr, "  kernel: VmPTE %+ld kB, RssAnon %+ld kB, minor faults %ld\n",
+	fprintf(stderr, "  kernel: VmPTE %+ld kB, RssAnon %+ld kB, RssShmem %+ld kB, minor faults %ld\n",
 		run->vm_pte[idx] - run->vm_pte[0], run->rss_anon[idx] - run->rss_anon[0],
-		run->min_flt[idx]);
-	fprintf(stderr, "  usermm: VmPTE %+ld kB, RssAnon %+ld kB, minor faults %ld\n", pte, anon,
-		flt);
+		run->rss_shmem[idx] - run->rss_shmem[0], run->min_flt[idx]);
+	fprintf(stderr, "  usermm: VmPTE %+ld kB, RssAnon %+ld kB, RssShmem %+ld kB, minor faults %ld\n",
+		pte, anon, shmem, flt);
 	return 1;
 }
 

@@ -25,7 +25,7 @@ struct oracle_run {
 	char **maps;       /* scn->nops + 1 NUL-terminated texts; [0] is the initial one */
 	/* With "memstat", per snapshot: VmPTE and RssAnon in kB, and the
 	 * minor faults of the op before it. */
-	long *vm_pte, *rss_anon, *min_flt;
+	long *vm_pte, *rss_anon, *rss_shmem, *min_flt;
 	char (*mincore)[65]; /* after a mincore op: its vector's first 64 bits, "0101..." */
 	char (*pagemap)[65]; /* the window's first 64 pages' pagemap bits, one digit each */
 	char *raw;         /* the runner's output, which maps[] points into */

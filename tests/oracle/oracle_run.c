@@ -257,16 +257,17 @@ static void parse_header(struct cursor *c, struct oracle_run *run)
 		c->bad = true;
 }
 
-/* With "memstat": "mem I VMPTE RSSANON MINFLT". */
+/* With "memstat": "mem I VMPTE RSSANON RSSSHMEM MINFLT PAGEMAP". */
 static void take_mem(struct cursor *c, struct oracle_run *run, int want)
 {
 	int i = -1;
 
 	if (!run->scn->memstat || c->bad)
 		return;
-	if (sscanf(next_line(c), "mem %d %ld %ld %ld %64s", &i, &run->vm_pte[want], &run->rss_anon[want],
-		   &run->min_flt[want], run->pagemap[want]) != 5 || i != want || run->vm_pte[want] < 0 ||
-	    run->rss_anon[want] < 0)
+	if (sscanf(next_line(c), "mem %d %ld %ld %ld %ld %64s", &i, &run->vm_pte[want],
+		   &run->rss_anon[want], &run->rss_shmem[want], &run->min_flt[want],
+		   run->pagemap[want]) != 6 || i != want || run->vm_pte[want] < 0 ||
+	    run->rss_anon[want] < 0 || run->rss_shmem[want] < 0)
 		c->bad = true;
 	if (want > 0 && !c->bad && run->scn->ops[want - 1].kind == SCN_MINCORE &&
 	    (sscanf(next_line(c), "vec %d %64s", &i, run->mincore[want]) != 2 || i != want))
@@ -310,10 +311,11 @@ static int alloc_run(struct oracle_run *run, const char *text)
 	run->maps = calloc((size_t)run->scn->nops + 1, sizeof(char *));
 	run->vm_pte = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->rss_anon = calloc((size_t)run->scn->nops + 1, sizeof(long));
+	run->rss_shmem = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->min_flt = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->mincore = calloc((size_t)run->scn->nops + 1, sizeof(*run->mincore));
 	run->pagemap = calloc((size_t)run->scn->nops + 1, sizeof(*run->pagemap));
-	return run->results && run->maps && run->vm_pte && run->rss_anon && run->min_flt &&
+	return run->results && run->maps && run->vm_pte && run->rss_anon && run->rss_shmem && run->min_flt &&
 			       run->mincore && run->pagemap ? 0 : -1;
 }
 
@@ -357,6 +359,7 @@ void oracle_run_free(struct oracle_run *run)
 	free(run->maps);
 	free(run->vm_pte);
 	free(run->rss_anon);
+	free(run->rss_shmem);
 	free(run->min_flt);
 	free(run->mincore);
 	free(run->pagemap);

@@ -109,7 +109,7 @@ static long guard_bit(unsigned long addr)
 
 static void k_setup(long *o)
 {
-	long pte = status_kb("VmPTE:"), anon = status_kb("RssAnon:");
+	long pte = status_kb("VmPTE:"), anon = status_kb("RssAnon:"), shmem = status_kb("RssShmem:");
 
 	k_map(W, 16 * PG, MAP_PRIVATE);
 	for (unsigned long i = 0; i < 8; i++)
@@ -117,6 +117,8 @@ static void k_setup(long *o)
 	syscall(SYS_madvise, W + 15 * PG, PG, MADV_GUARD_INSTALL_);
 	k_map(W + GIG, 4 * PG, MAP_PRIVATE);
 	k_map(W + 2 * GIG, 4 * PG, MAP_SHARED);
+	*(volatile char *)(W + 2 * GIG) = 5;
+	*(volatile char *)(W + 2 * GIG + PG) = 6;
 	k_map(W + 3 * GIG, 4 * PG, MAP_PRIVATE);
 	*(volatile char *)(W + 3 * GIG) = 1;
 	syscall(SYS_madvise, W + 3 * GIG, 4 * PG, MADV_DONTFORK);
@@ -125,6 +127,37 @@ static void k_setup(long *o)
 	syscall(SYS_madvise, W + 4 * GIG, 4 * PG, MADV_WIPEONFORK);
 	o[P_SETUP_PTE] = status_kb("VmPTE:") - pte;
 	o[P_SETUP_ANON] = status_kb("RssAnon:") - anon;
+	o[P_SETUP_SHMEM] = status_kb("RssShmem:") - shmem;
+}
+
+/* The shared mapping after fork, in the child: the parent's pages are in
+ * the cache, not in the child's tables; a read maps them around it. */
+static void k_child_shared(long *o)
+{
+	long shmem = status_kb("RssShmem:"), flt;
+
+	o[C_SHM_READ_FLT] = flt_of_read((volatile char *)(W + 2 * GIG), &o[C_SHM_BYTE]);
+	o[C_SHM_READ_SHMEM] = status_kb("RssShmem:") - shmem;
+	flt = flt_of_write((volatile char *)(W + 2 * GIG + 2 * PG), 'c');
+	o[C_SHM_WRITE_FLT] = flt;
+	shmem = status_kb("RssShmem:");
+	syscall(SYS_madvise, W + 2 * GIG + PG, PG, MADV_REMOVE);
+	o[C_SHM_REMOVE_SHMEM] = shmem - status_kb("RssShmem:");
+}
+
+/* The parent after the child: the page the child punched is gone from
+ * its tables too, the child's write is there. */
+static void k_parent_shared(long *o, long shmem_setup)
+{
+	long f, v1, v2;
+
+	o[P_SHM_SHMEM] = status_kb("RssShmem:") - shmem_setup;
+	f = minflt();
+	v1 = *(volatile char *)(W + 2 * GIG + PG);
+	v2 = *(volatile char *)(W + 2 * GIG + 2 * PG);
+	o[P_SHM_READ_FLT] = minflt() - f;
+	o[P_SHM_BYTE1] = v1;
+	o[P_SHM_BYTE2] = v2;
 }
 
 /* The steps both sides of a fork take in the window, then its munmap. */
@@ -193,12 +226,14 @@ static void k_child(long *o)
 	flt_of_read((volatile char *)(W + 2 * PG), &o[C_BYTE2]);
 	o[C_WIPE_FLT] = flt_of_read((volatile char *)(W + 4 * GIG), &o[C_WIPE_BYTE]);
 	o[C_GUARD] = guard_bit(W + 15 * PG);
+	k_child_shared(o);
 	k_tail(o, C_NEIGHBOUR_VMAS, C_MUNMAP_ANON, C_MUNMAP_PTE);
 }
 
-static void k_parent_after(long *o)
+static void k_parent_after(long *o, long shmem_setup)
 {
 	k_pretouch();
+	k_parent_shared(o, shmem_setup);
 	o[P_WRITE0_FLT] = flt_of_write((volatile char *)W, 'p');
 	o[P_WRITE0_AGAIN_FLT] = flt_of_write((volatile char *)W, 'q');
 	o[P_BYTE0] = *(volatile char *)W;
@@ -208,6 +243,7 @@ static void k_parent_after(long *o)
 int main(void)
 {
 	long *o = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long shmem_setup;
 	pid_t c;
 
 	if (o == MAP_FAILED)
@@ -215,6 +251,7 @@ int main(void)
 	memset(o, 0, PG);
 	k_pretouch();
 	k_setup(o);
+	shmem_setup = status_kb("RssShmem:");
 	c = (pid_t)syscall(SYS_fork);
 	if (c == 0) {
 		k_child(o);
@@ -222,7 +259,7 @@ int main(void)
 	}
 	if (c < 0 || waitpid(c, NULL, 0) != c)
 		return 2;
-	k_parent_after(o);
+	k_parent_after(o, shmem_setup);
 	for (int i = 0; i < NOBS; i++)
 		printf("%ld%c", o[i], i + 1 < NOBS ? ' ' : '\n');
 	return 0;
