@@ -304,6 +304,38 @@ ORACLE_SCENARIO(shared_anon_fault_around,
 	"munmap c 128K => 0\n"
 	"munmap e 32K => 0\n")
 
+/* mincore's vector in the scenario's memory is written as the task's own
+ * write would: a shared page is faulted in and dirtied, a read-only
+ * page is EFAULT after the residency bytes before it landed, and a
+ * range with a hole writes the part before the hole (ENOMEM). Found by
+ * difftest (a vector at address 0 mapped shared). */
+ORACLE_SCENARIO(mincore_writes_vector,
+	"memstat\n"
+	"smaps\n"
+	"a=mmap " W " 64K PROT_RW MAP_PAF -1 0\n"
+	"v=mmap " W "+1M 8K PROT_RW MAP_SAF -1 0\n"
+	"touch a PROT_WRITE => 0\n"
+	"touch a+8K PROT_READ => 0\n"
+	"mincore_to a 64K v+100 => 0\n"
+	"peek v+100 => 1\n"
+	"peek v+101 => 0\n"
+	"peek v+102 => 1\n"
+	"r=mmap " W "+2M 4K PROT_READ MAP_PAF -1 0\n"
+	"mincore_to a 64K r => -EFAULT\n"
+	"mincore_to a 64K v+4K-8 => 0\n"
+	"madvise v 8K MADV_REMOVE => 0\n"
+	"mprotect v+4K 4K PROT_READ => 0\n"
+	"mincore_to a 64K v+4K-8 => -EFAULT\n"
+	"peek v+4K-8 => 1\n"
+	"munmap a+16K 4K => 0\n"
+	"madvise v 8K MADV_REMOVE => 0\n"
+	"mincore_to a 64K v+200 => -ENOMEM\n"
+	"peek v+200 => 1\n"
+	"peek v+215 => 0\n"
+	"munmap a 64K => 0\n"
+	"munmap v 8K => 0\n"
+	"munmap r 4K => 0\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +352,7 @@ int main(void)
 		cmocka_unit_test(mprotect_locked_populates_range),
 		cmocka_unit_test(shared_anon_pages),
 		cmocka_unit_test(shared_anon_fault_around),
+		cmocka_unit_test(mincore_writes_vector),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

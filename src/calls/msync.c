@@ -10,10 +10,8 @@
 #include "core/lookup.h"
 #include "core/mm.h"
 #include "core/mmap_lock.h"
-#include "core/pkeys.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
-#include "mem/guard.h"
 #include "mem/memory.h"
 
 #include <string.h>
@@ -78,44 +76,6 @@ static unsigned char hidden_residency(const struct vma *v)
 	return (v->vm_file->desc.mode & UMM_FILE_WRITE) ? 0 : 1;
 }
 
-/* Would a write fault on [addr, end) of v succeed? Not in hugetlb
- * memory (the pool is empty), nor on a file's pages past its end. */
-static bool write_fault_ok(const struct vma *v, unsigned long addr, unsigned long end)
-{
-	const struct umm_file *f = v->vm_file;
-	unsigned long last;
-
-	if (!(v->vm_flags & VM_WRITE) || (v->vm_flags & VM_HUGETLB))
-		return false;
-	if (!f || f->desc.dev_zero)
-		return true;
-	last = v->vm_pgoff + ((PAGE_ALIGN(end) - v->vm_start) >> PAGE_SHIFT);
-	(void)addr;
-	return last <= (f->desc.size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-}
-
-/* Could the kernel copy n bytes to user address addr of this space? */
-static bool user_writable(struct umm_mm *mm, unsigned long addr, unsigned long n)
-{
-	unsigned long end = addr + n;
-	struct vma *v;
-
-	if (end < addr || end > mm->cfg.task_size)
-		return false;
-	if (guard_first(mm, addr, end) < end) /* a guard marker faults */
-		return false;
-	for (v = find_vma(mm, addr); n && addr < end; v = v->vm_next) {
-		if (!v || v->vm_start > addr ||
-		    !write_fault_ok(v, addr, v->vm_end < end ? v->vm_end : end))
-			return false;
-		/* copy_to_user is a data access: the PKRU applies. */
-		if (mm->cfg.pkeys && !pkru_allows(mm, vma_pkey(v), true))
-			return false;
-		addr = v->vm_end;
-	}
-	return true;
-}
-
 /* The copy-out of n residency bytes: to a user address of the space
  * (checked), and to the caller's buffer if there is one. */
 struct mincore_out {
@@ -125,23 +85,34 @@ struct mincore_out {
 };
 
 /* The residency of the n pages from start, all inside v, is worked out
- * first (the kernel's temporary page), then copied out. */
+ * a chunk at a time (the kernel's temporary page), then copied out: to
+ * the guest as the kernel's copy_to_user writes it (faults, and the
+ * bytes before a failing one, included), and to the caller's buffer. */
+#define MINCORE_CHUNK 4096UL
 static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, struct vma *v,
 			unsigned long start, unsigned long n)
 {
-	if (o->buf) {
-		if (vma_has_pages(v))
-			pages_resident(mm, v, start, n, o->buf);
-		else
-			memset(o->buf, hidden_residency(v), n);
-	}
-	if (o->user ? !user_writable(mm, o->vec_addr, n) : !o->buf)
+	unsigned char tmp[MINCORE_CHUNK];
+
+	if (!o->user && !o->buf)
 		return -EFAULT;
-	if (o->user)
-		fault_in_writeable(mm, o->vec_addr, n);
-	if (o->buf)
-		o->buf += n;
-	o->vec_addr += n;
+	while (n) {
+		unsigned long k = n < MINCORE_CHUNK ? n : MINCORE_CHUNK;
+
+		if (vma_has_pages(v))
+			pages_resident(mm, v, start, k, tmp);
+		else
+			memset(tmp, hidden_residency(v), k);
+		if (o->buf) {
+			memcpy(o->buf, tmp, k);
+			o->buf += k;
+		}
+		if (o->user && copy_to_user(mm, o->vec_addr, tmp, k) < k)
+			return -EFAULT;
+		o->vec_addr += k;
+		start += k << PAGE_SHIFT;
+		n -= k;
+	}
 	return 0;
 }
 

@@ -131,6 +131,26 @@ static long cpu_translate(struct umm_mm *mm, unsigned long addr, bool write, uns
 	return translate_locked(mm, addr, write ? UMM_ACCESS_WRITE : UMM_ACCESS_READ, host);
 }
 
+size_t copy_to_user(struct umm_mm *mm, unsigned long addr, const void *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		unsigned long a = addr + done;
+		size_t chunk = PAGE_SIZE - offset_in_page(a);
+		unsigned char *host;
+		long r = translate_locked(mm, a, UMM_ACCESS_WRITE, &host);
+
+		if (r && r != -EOPNOTSUPP)
+			break;
+		chunk = chunk < n - done ? chunk : n - done;
+		if (!r)
+			memcpy(host, (const unsigned char *)buf + done, chunk);
+		done += chunk;
+	}
+	return done;
+}
+
 static bool range_valid(struct umm_mm *mm, unsigned long addr, const void *buf, size_t len)
 {
 	return mm && (buf || !len) && addr + len >= addr;

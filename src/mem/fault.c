@@ -241,22 +241,6 @@ static long user_fault(struct fault *f)
 	return 0;
 }
 
-void fault_in_writeable(struct umm_mm *mm, unsigned long addr, unsigned long n)
-{
-	struct vma *v;
-
-	/* Private writable pages get an anon_vma from the write faults. */
-	for (v = find_vma(mm, addr); v && v->vm_start < addr + n; v = v->vm_next) {
-		unsigned long a = v->vm_start > addr ? v->vm_start : addr & PAGE_MASK;
-
-		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) != VM_WRITE)
-			continue;
-		vma_anon_prepare(mm, v);
-		for (; vma_has_pages(v) && a < v->vm_end && a < addr + n; a += PAGE_SIZE)
-			handle_pte_fault(mm, v, a, true);
-	}
-}
-
 long do_user_addr_fault(struct umm_mm *mm, unsigned long addr, int access,
 			struct umm_fault_info *info)
 {

@@ -149,8 +149,10 @@ int populate_vma_page_range(struct umm_mm *mm, struct vma *v, unsigned long star
  */
 int faultin_page_range(struct umm_mm *mm, unsigned long start, unsigned long end, bool write);
 
-/* The kernel writes n bytes at addr of user memory (copy_to_user, after
- * the access was checked): the pages are write-faulted in. */
-void fault_in_writeable(struct umm_mm *mm, unsigned long addr, unsigned long n);
+/* copy_to_user: the kernel writes n bytes of buf at addr of user memory,
+ * as the task's own write would, faults included; it stops at the first
+ * that fails. Returns the bytes written (where the page is a file's,
+ * which the layer does not hold, the bytes count as written). */
+size_t copy_to_user(struct umm_mm *mm, unsigned long addr, const void *buf, size_t n);
 
 #endif

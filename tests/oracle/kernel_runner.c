@@ -511,6 +511,8 @@ static long run_op(const struct scn_op *op)
 					  (int)scn_eval(&op->flags, vals)));
 	case SCN_MINCORE: /* a vector for up to 64 MiB; larger lengths only for errors */
 		return raw_result(syscall(SYS_mincore, addr, len, mincore_vec));
+	case SCN_MINCORE_TO: /* the vector in the scenario's memory */
+		return raw_result(syscall(SYS_mincore, addr, len, scn_eval(&op->new_addr, vals)));
 	case SCN_MREMAP:
 		return raw_result(syscall(SYS_mremap, addr, len, scn_eval(&op->new_len, vals),
 					  scn_eval(&op->flags, vals), scn_eval(&op->new_addr, vals)));

@@ -271,6 +271,8 @@ static long umm_do(struct replay *rp, const struct scn_op *op)
 		return umm_msync(rp->mm, addr, len, prot);
 	case SCN_MINCORE:
 		return oracle_mincore(rp->mm, addr, len);
+	case SCN_MINCORE_TO:
+		return umm_mincore_user(rp->mm, addr, len, scn_eval(&op->new_addr, v), NULL);
 	case SCN_PKEY_MPROTECT:
 		return umm_pkey_mprotect(rp->mm, addr, len, prot, (int)scn_eval(&op->flags, v));
 	case SCN_MREMAP:

@@ -318,6 +318,7 @@ static int op_arity(enum scn_kind k)
 	case SCN_MUNLOCKALL: return 0;
 	case SCN_MSYNC: return 3; /* ADDR LEN FLAGS */
 	case SCN_MINCORE: return 2;
+	case SCN_MINCORE_TO: return 3;   /* ADDR LEN VEC */
 	case SCN_PKEY_MPROTECT: return 4; /* ADDR LEN PROT PKEY */
 	case SCN_MREMAP: return 5;        /* ADDR OLDLEN NEWLEN FLAGS NEWADDR */
 	case SCN_MADVISE: return 3;       /* ADDR LEN ADVICE */
@@ -402,6 +403,10 @@ static int parse_operands(struct scenario *s, int line, const struct tok *a, str
 		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_MUNLOCKALL:
 		return 0;
+	case SCN_MINCORE_TO: /* the vector's address goes where mremap's new_addr goes */
+		if (parse_expr(s, line, a[2], &op->new_addr) || parse_expr(s, line, a[1], &op->len))
+			return -1;
+		return parse_expr(s, line, a[0], &op->addr);
 	case SCN_MPROTECT:
 	case SCN_MSEAL: /* flags go where mprotect's prot goes */
 	case SCN_MLOCK2:
@@ -444,7 +449,7 @@ static const char *const kind_names[] = {"mmap", "munmap", "mprotect", "brk", "m
 					 "mlock", "mlock2", "munlock", "mlockall", "munlockall",
 					 "msync", "mincore", "pkey_mprotect", "mremap", "madvise",
 					 "anon_name", "touch", "prctl", "personality", "setrlimit",
-					 "capset", "remap_file_pages", "peek", "poke"};
+					 "capset", "remap_file_pages", "peek", "poke", "mincore_to"};
 
 static int kind_of(struct tok t, enum scn_kind *k)
 {

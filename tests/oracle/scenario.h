@@ -47,6 +47,10 @@
  *                              (0-255), or (signal << 8) | si_code
  *   [VAR=]poke ADDR VALUE      a write of the byte VALUE at ADDR: 0, or
  *                              (signal << 8) | si_code
+ *   [VAR=]mincore_to ADDR LEN VEC                    [=> EXPECT]
+ *                              mincore with its vector at VEC, in the
+ *                              scenario's own memory (mincore alone uses
+ *                              the runner's buffer)
  *
  *   [VAR=]prctl OPTION ARG2 ARG3 ARG4 ARG5            [=> EXPECT]
  *                              prctl() with numbers (PR_SET_MDWE, ...)
@@ -93,7 +97,7 @@ enum scn_kind {
 	SCN_MLOCK, SCN_MLOCK2, SCN_MUNLOCK, SCN_MLOCKALL, SCN_MUNLOCKALL,
 	SCN_MSYNC, SCN_MINCORE, SCN_PKEY_MPROTECT, SCN_MREMAP, SCN_MADVISE,
 	SCN_ANON_NAME, SCN_TOUCH, SCN_PRCTL, SCN_PERSONALITY, SCN_SETRLIMIT, SCN_CAPSET,
-	SCN_REMAP_FILE_PAGES, SCN_PEEK, SCN_POKE
+	SCN_REMAP_FILE_PAGES, SCN_PEEK, SCN_POKE, SCN_MINCORE_TO
 };
 
 #define SCN_MAX_ANON_NAME 128

@@ -123,6 +123,7 @@ static void session_end(struct session *s)
 	for (int i = 0; i < DT_FD_LIMIT; i++)
 		umm_file_put(s->u.files[i]);
 	umm_mm_destroy(s->u.mm);
+	umm_mm_destroy(s->u.parent);
 	free(s->smaps0);
 	free(s->maps0);
 	free(s->prot);
@@ -175,15 +176,37 @@ static void outcome_free(struct outcome *r)
 	r->kmaps = r->umaps = r->kmem = r->umem = NULL;
 }
 
-/* The memory views of both sides now (NULL where a side gave none). */
+/* One side's memory view of an smaps text (NULL stays NULL). */
+static char *view_of(struct session *s, char *smaps)
+{
+	char *v = smaps ? dt_mem_view(smaps, s->prot, s->nprot) : NULL;
+
+	free(smaps);
+	return v;
+}
+
+/* Appends the parent's view to a forked child's, after a marker line. */
+static char *with_parent(char *child, char *parent)
+{
+	char *both = child && parent ? malloc(strlen(child) + strlen(parent) + 16) : NULL;
+
+	if (both)
+		sprintf(both, "%s-- parent --\n%s", child, parent);
+	free(child);
+	free(parent);
+	return both;
+}
+
+/* The memory views of both sides now (NULL where a side gave none);
+ * after a fork, the forked child's and then its parent's. */
 static void mem_views(struct session *s, char **k, char **u)
 {
-	char *ks = dt_child_proc(&s->kid, "smaps"), *us = umm_smaps_string(s->u.mm);
-
-	*k = ks ? dt_mem_view(ks, s->prot, s->nprot) : NULL;
-	*u = us ? dt_mem_view(us, s->prot, s->nprot) : NULL;
-	free(ks);
-	free(us);
+	*k = view_of(s, dt_child_proc(&s->kid, "smaps"));
+	*u = view_of(s, umm_smaps_string(s->u.mm));
+	if (s->kid.forked && s->u.parent) {
+		*k = with_parent(*k, view_of(s, dt_child_proc_parent(&s->kid, "smaps")));
+		*u = with_parent(*u, view_of(s, umm_smaps_string(s->u.parent)));
+	}
 }
 
 static bool mem_differ(struct session *s)

@@ -52,6 +52,8 @@ enum dt_kind {
 	DT_PKEY_ALLOC,       /* the key map is the process's: no range */
 	DT_PKEY_FREE,
 	DT_REMAP_FILE_PAGES,
+	DT_FORK,             /* the child forks; its child takes the calls: umm_mm_fork() */
+	DT_JOIN,             /* the forked child exits; its parent takes the calls again */
 	DT_NKINDS
 };
 
@@ -64,6 +66,13 @@ enum dt_kind {
  * not (difftest.c). */
 #define DT_BYTE_DIFFERS (-1000000L)
 #define DT_NR_ANON_NAME (-3L)
+/* fork: the forked child answers 0 (its pid in the byte's place) and
+ * serves the requests until a join, on which it exits; its parent,
+ * waiting for it meanwhile, then answers the join with DT_JOINED. A
+ * fork while forked is -EBUSY, a join while not -ECHILD, on both sides. */
+#define DT_NR_FORK (-4L)
+#define DT_NR_JOIN (-5L)
+#define DT_JOINED (-2000000L)
 #define DT_PR_SET_VMA 0x53564d41UL
 #define DT_NANON_NAMES 12
 extern const char *const dt_anon_names[DT_NANON_NAMES];
@@ -94,6 +103,7 @@ struct dt_call {
 #define DT_FD_LIMIT 64
 struct dt_umm {
 	struct umm_mm *mm;
+	struct umm_mm *parent; /* after a fork: the parent's space, mm the child's */
 	struct umm_file *files[DT_FD_LIMIT]; /* by fd number; NULL: not open */
 	long byte; /* a touch's byte (read, or 0xc3 written), or -1: none known */
 };
@@ -160,6 +170,7 @@ void dt_files_remove(const struct dt_files *f);
 
 struct dt_child {
 	pid_t pid;
+	pid_t forked; /* after a fork: the forked child serving the requests, else 0 */
 	int req_fd, resp_fd;
 };
 
@@ -175,8 +186,11 @@ int dt_child_spawn(struct dt_child *c, const struct dt_child_opts *o);
  * afterwards; otherwise -1. */
 long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], bool *dead,
 		      long *byte);
-/* /proc/PID/<name> of the child, malloc'ed; NULL on failure. */
+/* /proc/PID/<name> of the process serving the requests (the forked
+ * child after a fork), malloc'ed; NULL on failure. */
 char *dt_child_proc(const struct dt_child *c, const char *name);
+/* The same of the child, forked or not. */
+char *dt_child_proc_parent(const struct dt_child *c, const char *name);
 void dt_child_stop(struct dt_child *c);
 /* The child's touch (difftest_touch.c): the handlers, set up before the
  * child's snapshot, and one access: 0 or (signal << 8) | si_code; *byte
@@ -216,6 +230,7 @@ struct dt_gen {
 	unsigned long stack_start;           /* the child's [stack], from maps */
 	unsigned long growsdown[16];         /* MAP_GROWSDOWN mmaps' results */
 	int ngrowsdown;
+	bool forked; /* a fork was generated and no join since */
 };
 
 void dt_gen_init(struct dt_gen *g, uint64_t seed, unsigned long brk0, const struct dt_files *files,

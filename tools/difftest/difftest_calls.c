@@ -165,6 +165,35 @@ static long umm_do_anon_name(struct dt_umm *u, const struct dt_call *c)
 	return umm_set_anon_name(u->mm, c->a[2], c->a[3], name);
 }
 
+/* fork: the child's space takes the calls; the parent's waits. */
+static long umm_do_fork(struct dt_umm *u, const struct dt_call *c)
+{
+	struct umm_mm *child = NULL;
+	long r;
+
+	(void)c;
+	if (u->parent)
+		return -EBUSY;
+	r = umm_mm_fork(u->mm, &child);
+	if (r)
+		return r;
+	u->parent = u->mm;
+	u->mm = child;
+	return 0;
+}
+
+/* The forked child exits: the parent's space takes the calls again. */
+static long umm_do_join(struct dt_umm *u, const struct dt_call *c)
+{
+	(void)c;
+	if (!u->parent)
+		return -ECHILD;
+	umm_mm_destroy(u->mm);
+	u->mm = u->parent;
+	u->parent = NULL;
+	return 0;
+}
+
 const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_MMAP] = { "mmap", SYS_mmap, { DA_ADDR, DA_LEN, DA_PROT, DA_MFLAGS, DA_FD, DA_OFF },
 		      true, 48, umm_do_mmap },
@@ -200,6 +229,10 @@ const struct dt_kind_info dt_kinds[DT_NKINDS] = {
 	[DT_REMAP_FILE_PAGES] = { "remap_file_pages", SYS_remap_file_pages,
 				  { DA_ADDR, DA_LEN, DA_PROT, DA_LEN, DA_MFLAGS }, false, 4,
 				  umm_do_remap_file_pages },
+	/* The generator picks these itself (dt_gen.c): a fork now and then,
+	 * a join while forked. */
+	[DT_FORK] = { "fork", DT_NR_FORK, { DA_NONE }, false, 0, umm_do_fork },
+	[DT_JOIN] = { "exit_group", DT_NR_JOIN, { DA_NONE }, false, 0, umm_do_join },
 };
 
 bool dt_kind_enabled(enum dt_kind k)
@@ -292,6 +325,8 @@ bool dt_call_reach(const struct dt_call *c, struct dt_range *out)
 	case DT_MUNLOCKALL:
 	case DT_PKEY_ALLOC:
 	case DT_PKEY_FREE:
+	case DT_FORK:
+	case DT_JOIN:
 		return false; /* brk moves only the heap; the rest are global */
 	case DT_MREMAP:
 		return mremap_reach(c, out);

@@ -12,7 +12,9 @@
  * Protocol, over two pipes made before the exec: the parent writes a
  * struct dt_req, the child runs it with syscall(2) and writes back the
  * result (or -errno); a touch request is one access instead
- * (difftest_touch.c), whose handlers are installed before the snapshot.
+ * (difftest_touch.c), whose handlers are installed before the snapshot;
+ * a fork request makes the forked child serve the requests until a join
+ * (see DT_NR_FORK).
  * Between the snapshot and its exit the child calls
  * nothing but raw syscalls (no malloc, no stdio, no sanitizer
  * interceptors), so its mappings change only through the requests.
@@ -81,15 +83,58 @@ __attribute__((no_sanitize("address", "undefined"))) static long run_request(con
 	return r == -1 ? -(long)errno : r;
 }
 
+/* A fork request: the forked child answers it and goes on serving; the
+ * parent waits for it to exit (at a join, or dying), then answers the
+ * request pending then with DT_JOINED and its status. */
+__attribute__((no_sanitize("address", "undefined"))) static void fork_request(int wfd, bool *forked,
+									 long *r)
+{
+	long pid;
+	int status = 0;
+
+	r[1] = -1;
+	if (*forked) {
+		r[0] = -EBUSY;
+		return;
+	}
+	pid = syscall(SYS_fork);
+	if (pid == 0) {
+		syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		*forked = true;
+		r[0] = 0;
+		r[1] = syscall(SYS_getpid);
+		return;
+	}
+	if (pid < 0) {
+		r[0] = -(long)errno;
+		return;
+	}
+	while (syscall(SYS_wait4, pid, &status, 0, NULL) < 0 && errno == EINTR)
+		;
+	r[0] = DT_JOINED;
+	r[1] = status;
+	(void)wfd;
+}
+
 __attribute__((no_sanitize("address", "undefined"), noreturn)) static void serve(int rfd, int wfd)
 {
 	struct dt_req q;
+	bool forked = false;
 	long r[2];
 
 	for (;;) {
 		if (raw_io(SYS_read, rfd, &q, sizeof(q)) || q.nr == REQ_EXIT)
 			syscall(SYS_exit_group, 0);
-		r[0] = run_request(&q, &r[1]);
+		if (q.nr == DT_NR_JOIN && forked)
+			syscall(SYS_exit_group, 0);
+		if (q.nr == DT_NR_FORK) {
+			fork_request(wfd, &forked, r);
+		} else if (q.nr == DT_NR_JOIN) {
+			r[0] = -ECHILD;
+			r[1] = -1;
+		} else {
+			r[0] = run_request(&q, &r[1]);
+		}
 		if (raw_io(SYS_write, wfd, r, sizeof(r)))
 			syscall(SYS_exit_group, 0);
 	}
@@ -161,6 +206,7 @@ int dt_child_spawn(struct dt_child *c, const struct dt_child_opts *o)
 	if (pipe(req) || pipe(resp))
 		return -1;
 	fflush(NULL);
+	c->forked = 0;
 	c->pid = fork();
 	if (c->pid == 0) {
 		close(req[1]);
@@ -199,19 +245,42 @@ long dt_child_syscall(struct dt_child *c, long nr, const unsigned long a[6], boo
 		*dead = true;
 		return -EIO;
 	}
+	if (nr == DT_NR_FORK && r[0] == 0)
+		c->forked = (pid_t)r[1];
+	if (r[0] == DT_JOINED) {
+		/* The forked child exited: at the join, or died on the call. */
+		c->forked = 0;
+		if (nr != DT_NR_JOIN || r[1] != 0) {
+			*dead = true;
+			return -EIO;
+		}
+		r[0] = 0;
+	}
 	if (byte)
-		*byte = r[1];
+		*byte = nr == DT_NR_FORK ? -1 : r[1];
 	return r[0];
 }
 
+static char *read_proc(pid_t pid, const char *name);
+
 char *dt_child_proc(const struct dt_child *c, const char *name)
+{
+	return read_proc(c->forked ? c->forked : c->pid, name);
+}
+
+char *dt_child_proc_parent(const struct dt_child *c, const char *name)
+{
+	return read_proc(c->pid, name);
+}
+
+static char *read_proc(pid_t pid, const char *name)
 {
 	char path[64], *buf = NULL;
 	size_t len = 0, cap = 0;
 	ssize_t n = -1;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)c->pid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
@@ -246,4 +315,5 @@ void dt_child_stop(struct dt_child *c)
 	close(c->resp_fd);
 	waitpid(c->pid, NULL, 0);
 	c->pid = 0;
+	c->forked = 0;
 }

@@ -662,8 +662,21 @@ static bool gen_sweep(struct dt_gen *g, struct dt_call *c)
 	return true;
 }
 
+/* Now and then a fork (1 call in 200), and while forked a join (1 in
+ * 50): a fifth of the calls run in a forked child. */
+static bool gen_fork_join(struct dt_gen *g, struct dt_call *c)
+{
+	if ((g->skip & (1U << DT_FORK)) || (g->forked ? below(g, 50) : below(g, 200)))
+		return false;
+	*c = (struct dt_call){ g->forked ? DT_JOIN : DT_FORK, { 0 } };
+	g->forked = !g->forked;
+	return true;
+}
+
 void dt_gen_next(struct dt_gen *g, struct dt_call *c)
 {
+	if (gen_fork_join(g, c))
+		return;
 	for (int i = 0; i < MAX_TRIES; i++) {
 		if (!gen_sweep(g, c))
 			gen_kind(g, pick_kind(g), c);

@@ -1,10 +1,10 @@
 /*
  * difftest_mem.c - owns the memory comparison of `usermm difftest`: after
  * a call, the smaps counters of the VMAs whose pages usermm holds on both
- * sides, the kernel child's and usermm's. Those are the private
- * anonymous VMAs the calls made (no name: not [heap] or [stack], whose
- * pages the child had before the import) that touch none of the child's
- * own mappings. Compared: Rss, Pss, Pss_Dirty, Shared_Clean,
+ * sides, the kernel child's and usermm's. Those are the anonymous VMAs
+ * the calls made, private (no name: not [heap] or [stack], whose pages
+ * the child had before the import) or shared, that touch none of the
+ * child's own mappings. Compared: Rss, Pss, Pss_Dirty, Shared_Clean,
  * Shared_Dirty, Private_Clean, Private_Dirty, Anonymous, Locked. Left
  * out: Referenced and LazyFree, which the kernel updates when its
  * per-CPU LRU batches drain (measured); VMAs the kernel gave transparent
@@ -28,15 +28,25 @@ static bool starts(const char *p, const char *word)
 	return strncmp(p, word, strlen(word)) == 0;
 }
 
-/* Does this maps line describe a private anonymous VMA clear of prot? */
+/* Does this maps line describe anonymous memory clear of prot: a
+ * private VMA without a name, or a shared one (its hidden file, on the
+ * internal shm mount, shows as "/dev/zero (deleted)")? */
 static bool block_compared(const char *line, size_t len, const struct dt_range *prot, int nprot)
 {
+	static const char shmem_name[] = "/dev/zero (deleted)";
 	unsigned long a, b;
-	char perms[8] = "";
+	char perms[8] = "", dev[16] = "";
 	int name_at = 0;
+	bool anon;
 
-	if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perms, &name_at) != 3 ||
-	    perms[3] != 'p' || (name_at && (size_t)name_at < len))
+	if (sscanf(line, "%lx-%lx %7s %*s %15s %*s %n", &a, &b, perms, dev, &name_at) != 4)
+		return false;
+	if (perms[3] == 'p')
+		anon = !name_at || (size_t)name_at >= len;
+	else
+		anon = strcmp(dev, "00:01") == 0 && name_at && len - (size_t)name_at == strlen(shmem_name) &&
+		       strncmp(line + name_at, shmem_name, strlen(shmem_name)) == 0;
+	if (!anon)
 		return false;
 	for (int i = 0; i < nprot; i++)
 		if (a < prot[i].end && prot[i].start < b)
@@ -77,8 +87,10 @@ static const char *take_block(const char *p, char **o, const struct dt_range *pr
 	bool keep = block_compared(p, len, prot, nprot);
 	char *start = *o;
 
+	/* The header's range and permissions only: the inode of a shared
+	 * mapping's hidden file is each side's own. */
 	if (keep)
-		put(o, p, len);
+		put(o, p, strcspn(p, " ") + 5);
 	for (p += len + (nl ? 1 : 0); *p && !starts(p, "VmFlags:");) {
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);

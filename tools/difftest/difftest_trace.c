@@ -164,7 +164,8 @@ static void print_open_flags(FILE *out, int flags)
 }
 
 /* openat lines for the fds the calls pass, each once. */
-static void print_opens(FILE *out, const struct dt_call *calls, size_t n, const struct dt_files *f)
+static void print_opens(FILE *out, const struct dt_call *calls, size_t n, const struct dt_files *f,
+			const char *pfx)
 {
 	bool seen[DT_MAX_FDS] = { false };
 
@@ -179,6 +180,7 @@ static void print_opens(FILE *out, const struct dt_call *calls, size_t n, const 
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", d->fd);
 		len = readlink(link, path, sizeof(path) - 1);
 		path[len > 0 ? len : 0] = '\0';
+		fputs(pfx, out);
 		if (d->memfd_name) { /* "/memfd:NAME (deleted)" */
 			fprintf(out, "memfd_create(\"%s\", %s) = %d</memfd:%s>(deleted)\n",
 				d->memfd_name, (d->mfd_flags & 4) ? "MFD_HUGETLB" : "0", d->fd,
@@ -205,9 +207,51 @@ static int write_text(const char *prefix, const char *ext, const char *text)
 	return fclose(f) || bad ? -1 : 0;
 }
 
+/* Has the sequence a fork that worked? Then every line gets a pid, as
+ * strace -f writes them. */
+static bool forks(const struct dt_repro *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->calls[i].kind == DT_FORK && r->results[i] == 0)
+			return true;
+	return false;
+}
+
+/* The calls, with pids where there was a fork: the child is
+ * DT_TRACE_PID, each fork's child the next number; a join is the forked
+ * child's exit. Forks and joins that failed (nested, or without a fork)
+ * changed nothing and are left out. */
+#define DT_TRACE_PID 1000L
+static void print_calls(FILE *out, const struct dt_repro *r)
+{
+	bool pids = forks(r);
+	long pid = DT_TRACE_PID, parent = pid, next = pid + 1;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dt_call *c = &r->calls[i];
+
+		if ((c->kind == DT_FORK || c->kind == DT_JOIN) && r->results[i] != 0)
+			continue;
+		if (pids)
+			fprintf(out, "%ld ", pid);
+		if (c->kind == DT_FORK) {
+			fprintf(out, "fork() = %ld\n", next);
+			parent = pid;
+			pid = next++;
+		} else if (c->kind == DT_JOIN) {
+			fprintf(out, "exit_group(0) = ?\n%ld +++ exited with 0 +++\n", pid);
+			pid = parent;
+		} else {
+			dt_print_call(out, c);
+			dt_print_result(out, c, r->results[i]);
+			fputc('\n', out);
+		}
+	}
+}
+
 int dt_write_repro(const char *prefix, const struct dt_repro *r, const struct dt_files *f)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], pfx[24];
 	FILE *out;
 	int bad;
 
@@ -215,13 +259,12 @@ int dt_write_repro(const char *prefix, const struct dt_repro *r, const struct dt
 	out = fopen(path, "w");
 	if (!out)
 		return -1;
-	print_opens(out, r->calls, r->n, f);
-	fprintf(out, "brk(NULL) = %#lx\n", r->brk0);
-	for (size_t i = 0; i < r->n; i++) {
-		dt_print_call(out, &r->calls[i]);
-		dt_print_result(out, &r->calls[i], r->results[i]);
-		fputc('\n', out);
-	}
+	snprintf(pfx, sizeof(pfx), "%ld ", DT_TRACE_PID);
+	if (!forks(r))
+		pfx[0] = '\0';
+	print_opens(out, r->calls, r->n, f, pfx);
+	fprintf(out, "%sbrk(NULL) = %#lx\n", pfx, r->brk0);
+	print_calls(out, r);
 	bad = ferror(out);
 	if (fclose(out) || bad)
 		return -1;
