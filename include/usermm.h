@@ -808,8 +808,10 @@ char *umm_maps_string(struct umm_mm *mm);
  * Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, KSM,
  * LazyFree, AnonHugePages, ShmemPmdMapped, FilePmdMapped,
  * Shared_/Private_Hugetlb, Swap, SwapPss, Locked), THPeligible and
- * VmFlags, formatted as this machine's kernel does. The counters are 0
- * until usermm models pages. There is no ProtectionKey line (this
+ * VmFlags, formatted as this machine's kernel does. The counters come
+ * from the page tables: pages of private and shared anonymous memory
+ * (files have no page cache here: their counters stay 0; Swap is 0, as
+ * without swap). There is no ProtectionKey line (this
  * machine's CPU has no protection keys), and VmFlags lists the codes of
  * the flags usermm keeps, in the kernel's (bit) order. THPeligible is the
  * kernel's answer with THP "madvise" and shmem THP "never": 1 for an
@@ -819,6 +821,26 @@ char *umm_maps_string(struct umm_mm *mm);
 int umm_smaps_write(struct umm_mm *mm, FILE *out);
 /* The same text in a malloc'ed string (caller frees); NULL on no memory. */
 char *umm_smaps_string(struct umm_mm *mm);
+/*
+ * /proc/PID/smaps_rollup: one header line from the first VMA's start to
+ * the last one's end (the gate area not counted), named [rollup], then
+ * the counters of every VMA summed, with Pss_Anon, Pss_File and
+ * Pss_Shmem after Pss_Dirty. 0 or a negative errno.
+ */
+int umm_smaps_rollup_write(struct umm_mm *mm, FILE *out);
+char *umm_smaps_rollup_string(struct umm_mm *mm);
+/*
+ * The memory lines of /proc/PID/status, as the kernel's task_mem prints
+ * them: VmPeak, VmSize, VmLck, VmPin, VmHWM, VmRSS, RssAnon, RssFile,
+ * RssShmem, VmData, VmStk, VmExe, VmLib, VmPTE, VmSwap, HugetlbPages.
+ * VmPeak and VmHWM are the peaks since the space began (or was forked),
+ * noted, as the kernel notes them, only when VmSize or the RSS is about
+ * to drop. VmExe is the part of the executable mappings the program's
+ * text takes (umm_import_opts' start_code, end_code), VmLib the rest.
+ * 0 or a negative errno.
+ */
+int umm_status_write(struct umm_mm *mm, FILE *out);
+char *umm_status_string(struct umm_mm *mm);
 
 /* ---------------------------------------------------------------------
  * What the process changes about itself: limits, privileges, personality,
@@ -1255,6 +1277,10 @@ struct umm_import_opts {
 	unsigned long start_brk;   /* 0: [heap]'s start, else config */
 	unsigned long brk;         /* 0: [heap]'s end, else start_brk */
 	unsigned long start_stack; /* 0: inside [stack] (its end - 8) */
+	/* The program's text (/proc/PID/stat's startcode and endcode),
+	 * which splits the executable mappings into VmExe and VmLib in
+	 * umm_status_write; 0 and 0: none, all of it is VmLib. */
+	unsigned long start_code, end_code;
 };
 
 /*

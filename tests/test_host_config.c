@@ -557,7 +557,8 @@ static int replay_like_kernel(struct umm_mm *mm, const struct oracle_run *run)
  * from the oracle's inference. */
 static int place_in_space(const struct umm_config *c, const struct oracle_run *run)
 {
-	struct umm_import_opts opts = { run->start_brk, run->brk0, run->start_stack };
+	struct umm_import_opts opts = { run->start_brk, run->brk0, run->start_stack, run->start_code,
+					run->end_code };
 	struct umm_mm *mm = umm_mm_create(c);
 	struct umm_mm_stats st;
 	int bad_line = 0, rc;

@@ -86,6 +86,8 @@ static void dup_mm_state(struct umm_mm *child, const struct umm_mm *parent)
 	child->start_brk = parent->start_brk;
 	child->brk = parent->brk;
 	child->start_stack = parent->start_stack;
+	child->start_code = parent->start_code;
+	child->end_code = parent->end_code;
 	child->pkey_map = parent->pkey_map;
 	child->execute_only_pkey = parent->execute_only_pkey;
 	child->pkru = parent->pkru;
@@ -182,6 +184,9 @@ long umm_mm_fork(struct umm_mm *parent, struct umm_mm **childp)
 		dup_mm_state(child, parent);
 		mm_lock(child);
 		err = dup_mmap(child, parent);
+		/* dup_mm: the child's peaks start at what it has. */
+		child->hiwater_rss = get_mm_rss(child);
+		child->hiwater_vm = child->total_vm;
 		mm_unlock(child);
 	}
 	mm_unlock(parent);

@@ -97,6 +97,7 @@ void vms_complete(struct umm_mm *mm, struct vma_munmap_struct *vms)
 {
 	struct vma *v = vms->first, *next;
 
+	update_hiwater_vm(mm);
 	if (v)
 		unmap_region(mm, v, vms->next, vms->prev ? vms->prev->vm_end : 0,
 			     vms->next ? vms->next->vm_start : 0);

@@ -30,6 +30,10 @@ struct umm_mm {
 	struct vma *gate; /* [vsyscall]: not in the tree, not counted */
 
 	unsigned long total_vm, data_vm, exec_vm, stack_vm, locked_vm;
+	/* The peaks /proc/PID/status shows (VmPeak, VmHWM), raised only as
+	 * total_vm or the RSS is about to drop (update_hiwater_vm/_rss). */
+	unsigned long hiwater_vm, hiwater_rss;
+	unsigned long start_code, end_code; /* the program's text: VmExe */
 	unsigned long committed; /* pages charged by VM_ACCOUNT VMAs */
 
 	unsigned long mmap_base;
@@ -74,6 +78,27 @@ struct umm_mm {
 	 * and MMF_HAS_MDWE_NO_INHERIT), PR_GET_THP_DISABLE's answer. */
 	unsigned int personality, mdwe, thp_disable;
 };
+
+static inline unsigned long get_mm_rss(const struct umm_mm *mm)
+{
+	return mm->rss[MM_FILEPAGES] + mm->rss[MM_ANONPAGES] + mm->rss[MM_SHMEMPAGES];
+}
+
+/* Before total_vm drops (munmap's completion). */
+static inline void update_hiwater_vm(struct umm_mm *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+/* Before the RSS drops (zaps, unmaps, reclaim). */
+static inline void update_hiwater_rss(struct umm_mm *mm)
+{
+	unsigned long rss = get_mm_rss(mm);
+
+	if (mm->hiwater_rss < rss)
+		mm->hiwater_rss = rss;
+}
 
 /* Is cfg a configuration a space can have? */
 bool mm_config_valid(const struct umm_config *cfg);

@@ -16,7 +16,8 @@
 
 struct copy_walk {
 	struct umm_mm *dst;
-	bool cow; /* is_cow_mapping: private and may be written */
+	bool cow;    /* is_cow_mapping: private and may be written */
+	bool shared; /* VM_SHARED */
 	/* The child's PTE table last used, and the address of its first
 	 * entry: the walk goes a table at a time. */
 	pte_t *dst_table;
@@ -48,6 +49,10 @@ static pte_t copy_one(struct copy_walk *w, struct umm_mm *src, pte_t *pte)
 		*pte &= ~(pte_t)_PAGE_RW;
 		val &= ~(pte_t)_PAGE_RW;
 	}
+	/* A shared mapping's entry starts clean in the child: the page's
+	 * dirt stays with the parent's entry (measured: Shared_Clean). */
+	if (w->shared)
+		val &= ~(pte_t)_PAGE_DIRTY;
 	return val & ~(pte_t)_PAGE_ACCESSED;
 }
 
@@ -83,6 +88,7 @@ int copy_page_range(struct umm_mm *dst, const struct vma *dv, struct umm_mm *src
 	struct copy_walk w = {
 		.dst = dst,
 		.cow = (sv->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
+		.shared = (sv->vm_flags & VM_SHARED) != 0,
 	};
 	int err;
 

@@ -36,6 +36,8 @@ static int faultin_pages(struct umm_mm *mm, struct vma *v, unsigned long start,
 			 unsigned long end, bool write)
 {
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		if (follow_page(mm, a, write))
+			continue;
 		switch (handle_pte_fault(mm, v, a, write)) {
 		case VM_FAULT_DONE:
 			break;

@@ -28,17 +28,22 @@ static struct page *own_page(struct umm_mm *mm, pte_t pte)
 	return page_mapped_once(page) ? page : NULL;
 }
 
-/* folio_mark_lazyfree: clean, old, and no longer swap-backed. */
+/* madvise_free_pte_range's step: the entry is made clean and old and
+ * the page lazily freed, even when another space maps it too; only a
+ * page this space alone maps also loses its own dirty flag. */
 static int free_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
-	struct page *page = own_page(mm, *pte);
+	struct page *page;
 
 	(void)addr;
 	(void)ctx;
-	if (!page)
+	if (!pte_maps(*pte) || (*pte & _PAGE_SPECIAL))
 		return 0;
+	page = pfn_to_page(mm->phys, pte_pfn(*pte));
+	if (page_mapped_once(page))
+		page_clear(page, PG_dirty);
 	*pte &= ~(pte_t)(_PAGE_DIRTY | _PAGE_ACCESSED);
-	page_clear(page, PG_dirty | PG_referenced | PG_swapbacked);
+	page_clear(page, PG_referenced | PG_swapbacked);
 	return 0;
 }
 
@@ -106,6 +111,8 @@ void advise_pages(struct umm_mm *mm, struct vma *v, unsigned long start, unsigne
 	};
 
 	if (mm->phys && vma_has_pages(v)) {
+		if (advice == ADVISE_PAGEOUT)
+			update_hiwater_rss(mm); /* try_to_unmap's */
 		walk_ptes(mm, start, end, fns[advice], NULL);
 		mm_ptes_changed(mm);
 	}

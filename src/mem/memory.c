@@ -263,6 +263,21 @@ enum vm_fault handle_pte_fault(struct umm_mm *mm, struct vma *v, unsigned long a
 	return ret;
 }
 
+bool follow_page(struct umm_mm *mm, unsigned long addr, bool write)
+{
+	pte_t *pte = mm->phys ? pte_offset(mm, addr, false, NULL) : NULL;
+	struct page *page;
+
+	if (!pte || pte_faults(*pte, write))
+		return false;
+	page = pte_page(mm, *pte);
+	if (page && write && !(*pte & _PAGE_DIRTY))
+		page_set(page, PG_dirty);
+	if (page)
+		page_set(page, PG_referenced);
+	return true;
+}
+
 bool pte_guard_marked(struct umm_mm *mm, unsigned long addr)
 {
 	pte_t *pte = mm->phys ? pte_offset(mm, addr, false, NULL) : NULL;
@@ -315,6 +330,7 @@ void zap_page_range(struct umm_mm *mm, struct vma *v, unsigned long start, unsig
 	bool markers_too = false;
 
 	(void)v;
+	update_hiwater_rss(mm);
 	if (mm->phys)
 		walk_ptes(mm, start, end, zap_pte, &markers_too);
 	mm_ptes_changed(mm);
@@ -344,6 +360,7 @@ void unmap_region(struct umm_mm *mm, struct vma *first, struct vma *stop, unsign
 
 	if (!mm->phys)
 		return;
+	update_hiwater_rss(mm);
 	for (struct vma *v = first; v != stop; v = v->vm_next)
 		walk_ptes(mm, v->vm_start, v->vm_end, zap_pte, &markers_too);
 	mm_ptes_changed(mm);

@@ -74,6 +74,12 @@ static inline void mm_ptes_changed(struct umm_mm *mm)
 	__atomic_fetch_add(&mm->generation, 1, __ATOMIC_RELEASE);
 	mm->tables_touched = true;
 }
+/* follow_page_pte with FOLL_TOUCH, as get_user_pages looks before it
+ * faults: does the entry at addr already allow the access? Then the
+ * page is marked accessed, and for a write dirty itself where its entry
+ * is clean (not the entry: a space that maps the page later sees it
+ * dirty). */
+bool follow_page(struct umm_mm *mm, unsigned long addr, bool write);
 /* Is addr's page guard-marked? */
 bool pte_guard_marked(struct umm_mm *mm, unsigned long addr);
 

@@ -319,6 +319,7 @@ void shmem_sync_truncation(struct umm_mm *mm)
 	if (seq == mm->truncate_seen)
 		return;
 	mm->truncate_seen = seq;
+	update_hiwater_rss(mm); /* unmap_mapping_range's zap */
 	for (struct vma *v = mm->first_vma; v; v = v->vm_next)
 		if (vma_is_anon_shmem(v))
 			walk_ptes(mm, v->vm_start, v->vm_end, drop_punched, NULL);

@@ -1053,6 +1053,10 @@ static int import_locked(struct umm_mm *mm, struct import *im, const struct umm_
 		rc = make_vmas(im);
 	if (!rc)
 		rc = install(mm, im, &m);
+	if (!rc) {
+		mm->start_code = o->start_code;
+		mm->end_code = o->end_code;
+	}
 	return rc;
 }
 

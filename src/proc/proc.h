@@ -13,6 +13,9 @@
 
 /* The name column of a VMA, or NULL; deleted files get " (deleted)". */
 const char *vma_name(const struct umm_mm *mm, const struct vma *v, char *buf, size_t len);
+/* A maps line of no VMA (smaps_rollup's): START-END ---p 00000000 00:00 0
+ * and name, padded as show_map_vma pads. 0 or -EIO. */
+int show_named_header(FILE *out, unsigned long start, unsigned long end, const char *name);
 /* show_map_vma: writes v's maps line. 0, -ENOMEM or -EIO. */
 int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out);
 /* What emit writes for arg, in a malloc'ed string; NULL on failure. */

@@ -161,6 +161,15 @@ static const char *full_name(const struct umm_mm *mm, const struct vma *v, char 
 	return buf;
 }
 
+int show_named_header(FILE *out, unsigned long start, unsigned long end, const char *name)
+{
+	int n = fprintf(out, "%08lx-%08lx ---p 00000000 00:00 0 ", start, end);
+
+	if (n < 0 || fprintf(out, "%*s%s\n", n < HEADER_WIDTH ? HEADER_WIDTH - n + 1 : 1, "", name) < 0)
+		return -EIO;
+	return 0;
+}
+
 int show_map_vma(const struct umm_mm *mm, const struct vma *v, FILE *out)
 {
 	char head[160], nbuf[512], *heap;

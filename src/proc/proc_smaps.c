@@ -45,21 +45,25 @@ enum smaps_counter {
 	SM_RSS, SM_PSS, SM_PSS_DIRTY, SM_SHARED_CLEAN, SM_SHARED_DIRTY, SM_PRIVATE_CLEAN,
 	SM_PRIVATE_DIRTY, SM_REFERENCED, SM_ANONYMOUS, SM_KSM, SM_LAZYFREE, SM_ANON_HUGE,
 	SM_SHMEM_PMD, SM_FILE_PMD, SM_SHARED_HUGETLB, SM_PRIVATE_HUGETLB, SM_SWAP, SM_SWAP_PSS,
-	SM_LOCKED, NR_SMAPS_COUNTERS
+	SM_LOCKED, NR_SMAPS_COUNTERS,
+	/* smaps_rollup's alone: Pss by the kind of page. */
+	SM_PSS_ANON = NR_SMAPS_COUNTERS, SM_PSS_FILE, SM_PSS_SHMEM, NR_MSS
 };
 
-static const char *const counter_names[NR_SMAPS_COUNTERS] = {
+static const char *const counter_names[NR_MSS] = {
 	"Rss",		 "Pss",		    "Pss_Dirty",     "Shared_Clean",   "Shared_Dirty",
 	"Private_Clean", "Private_Dirty",   "Referenced",    "Anonymous",      "KSM",
 	"LazyFree",	 "AnonHugePages",   "ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
 	"Private_Hugetlb", "Swap",	    "SwapPss",	     "Locked",
+	"Pss_Anon",	 "Pss_File",	    "Pss_Shmem",
 };
 
 #define PSS_SHIFT 12
 
 static bool counter_is_pss(int i)
 {
-	return i == SM_PSS || i == SM_PSS_DIRTY || i == SM_SWAP_PSS || i == SM_LOCKED;
+	return i == SM_PSS || i == SM_PSS_DIRTY || i == SM_SWAP_PSS || i == SM_LOCKED ||
+	       i >= NR_SMAPS_COUNTERS;
 }
 
 /* smaps_account for one PTE that maps a counted page. */
@@ -82,6 +86,7 @@ static void smaps_account(uint64_t *mss, const struct page *page, pte_t pte, boo
 	if (!private)
 		pss /= (uint64_t)mapcount;
 	mss[SM_PSS] += pss;
+	mss[(flags & PG_anon) ? SM_PSS_ANON : (flags & PG_swapbacked) ? SM_PSS_SHMEM : SM_PSS_FILE] += pss;
 	if (locked)
 		mss[SM_LOCKED] += pss;
 	if (dirty) {
@@ -108,12 +113,11 @@ static int smaps_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ct
 	return 0;
 }
 
-/* smap_gather_stats: v's counters from its page tables. */
+/* smap_gather_stats: v's counters from its page tables, added to mss. */
 static void smap_gather_stats(struct umm_mm *mm, const struct vma *v, uint64_t *mss)
 {
 	struct smaps_walk w = { mss, (v->vm_flags & VM_LOCKED) != 0 };
 
-	memset(mss, 0, NR_SMAPS_COUNTERS * sizeof(*mss));
 	if (mm->phys && vma_has_pages(v))
 		walk_ptes(mm, v->vm_start, v->vm_end, smaps_pte, &w);
 }
@@ -128,6 +132,26 @@ static int put_field(FILE *out, const char *name, unsigned long value, const cha
 	if (used < 16)
 		used = fprintf(out, "%*s", 16 - used, "") < 0 ? -1 : 16;
 	return used < 0 || fprintf(out, "%*lu%s\n", 24 - used, value, unit) < 0 ? -EIO : 0;
+}
+
+static int put_counter(FILE *out, const uint64_t *mss, int i)
+{
+	return put_field(out, counter_names[i],
+			 (unsigned long)((counter_is_pss(i) ? mss[i] >> PSS_SHIFT : mss[i]) >> 10), " kB");
+}
+
+/* The counters in __show_smap's order: with rollup's three (n =
+ * NR_MSS), those come after Pss_Dirty. */
+static int put_counters(FILE *out, const uint64_t *mss, int n)
+{
+	int rc = 0;
+
+	for (int i = 0; !rc && i < NR_SMAPS_COUNTERS; i++) {
+		rc = put_counter(out, mss, i);
+		for (int j = NR_SMAPS_COUNTERS; !rc && i == SM_PSS_DIRTY && j < n; j++)
+			rc = put_counter(out, mss, j);
+	}
+	return rc;
 }
 
 static unsigned long vma_kernel_pagesize(const struct vma *v)
@@ -163,7 +187,7 @@ static int put_vmflags(FILE *out, vm_flags_t flags)
 static int show_smap(struct umm_mm *mm, const struct vma *v, FILE *out)
 {
 	unsigned long page_kb = vma_kernel_pagesize(v) >> 10;
-	uint64_t mss[NR_SMAPS_COUNTERS];
+	uint64_t mss[NR_MSS] = { 0 };
 	int rc = show_map_vma(mm, v, out);
 
 	smap_gather_stats(mm, v, mss);
@@ -174,10 +198,8 @@ static int show_smap(struct umm_mm *mm, const struct vma *v, FILE *out)
 		rc = put_field(out, "KernelPageSize", page_kb, " kB");
 	if (!rc)
 		rc = put_field(out, "MMUPageSize", page_kb, " kB");
-	for (int i = 0; !rc && i < NR_SMAPS_COUNTERS; i++)
-		rc = put_field(out, counter_names[i],
-			       (unsigned long)((counter_is_pss(i) ? mss[i] >> PSS_SHIFT : mss[i]) >> 10),
-			       " kB");
+	if (!rc)
+		rc = put_counters(out, mss, NR_SMAPS_COUNTERS);
 	if (!rc)
 		rc = put_field(out, "THPeligible", thp_eligible(mm, v), "");
 	/* Only where the CPU has keys (arch_pkeys_enabled). */
@@ -209,4 +231,41 @@ static int emit_smaps(void *mm, FILE *out)
 char *umm_smaps_string(struct umm_mm *mm)
 {
 	return proc_text(emit_smaps, mm);
+}
+
+/* show_smaps_rollup: mm locked. */
+static int show_smaps_rollup(struct umm_mm *mm, FILE *out)
+{
+	uint64_t mss[NR_MSS] = { 0 };
+	unsigned long start = mm->first_vma ? mm->first_vma->vm_start : 0, end = 0;
+	int rc;
+
+	for (const struct vma *v = mm->first_vma; v; v = v->vm_next) {
+		smap_gather_stats(mm, v, mss);
+		end = v->vm_end;
+	}
+	rc = show_named_header(out, start, end, "[rollup]");
+	return rc ? rc : put_counters(out, mss, NR_MSS);
+}
+
+int umm_smaps_rollup_write(struct umm_mm *mm, FILE *out)
+{
+	int rc;
+
+	if (!mm || !out)
+		return -EINVAL;
+	mm_lock(mm);
+	rc = show_smaps_rollup(mm, out);
+	mm_unlock(mm);
+	return rc;
+}
+
+static int emit_rollup(void *mm, FILE *out)
+{
+	return umm_smaps_rollup_write(mm, out);
+}
+
+char *umm_smaps_rollup_string(struct umm_mm *mm)
+{
+	return proc_text(emit_rollup, mm);
 }

@@ -23,7 +23,8 @@
  *   snap 0 LEN\n<LEN bytes>            maps before the first op
  *   res I RESULT                       op I: address/0, or -errno
  *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
- *   mem I VMPTE RSSANON RSSSHMEM MINFLT PAGEMAP  with "memstat", after snap I:
+ *   mem I VMPTE RSSANON RSSSHMEM MINFLT PAGEMAP  with "memstat", after snap I,
+ *   vm I VMSIZE VMLCK VMDATA VMSTK VMEXE VMLIB   and these status lines:
  *                                      VmPTE and RssAnon in kB, the minor
  *                                      faults of op I-1 (0 for I 0), and
  *                                      the pagemap of 0x300000000000's
@@ -299,6 +300,13 @@ static unsigned char mincore_vec[16384];
 #define MINCORE_KEPT 64
 static long mem_pte[SCN_MAX_OPS + 1], mem_anon[SCN_MAX_OPS + 1], mem_shmem[SCN_MAX_OPS + 1];
 static long mem_flt[SCN_MAX_OPS + 1];
+/* and the lines of /proc/self/status the import fixes: VmSize, VmLck,
+ * VmData, VmStk, VmExe, VmLib (kB) */
+#define STATUS_VM_LINES 6
+static const char *const status_vm_names[STATUS_VM_LINES] = {
+	"VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:",
+};
+static long mem_vm[SCN_MAX_OPS + 1][STATUS_VM_LINES];
 static unsigned char mincore_kept[SCN_MAX_OPS + 1][MINCORE_KEPT];
 /* pagemap of the window's first PAGEMAP_KEPT pages after each op, as
  * scn_pagemap_code() condenses them. */
@@ -349,6 +357,8 @@ static void read_memstat(int i)
 	mem_pte[i] = status_kb("VmPTE:");
 	mem_anon[i] = status_kb("RssAnon:");
 	mem_shmem[i] = status_kb("RssShmem:");
+	for (int k = 0; k < STATUS_VM_LINES; k++)
+		mem_vm[i][k] = status_kb(status_vm_names[k]);
 	read_pagemap(i);
 }
 
@@ -646,8 +656,8 @@ static void write_header(void)
 		out_fmt("rlimit %d %lu %lu\n", start_res[i], (unsigned long)start_rl[i].rlim_cur,
 			(unsigned long)start_rl[i].rlim_max);
 	/* /proc/PID/stat: 28 startstack, 46 end_data, 47 start_brk */
-	out_fmt("brk0 %#lx\nstat %#lx %#lx %#lx\n", vals[SCN_VAR_BRK0], stat_field(47),
-		stat_field(28), stat_field(46));
+	out_fmt("brk0 %#lx\nstat %#lx %#lx %#lx %#lx %#lx\n", vals[SCN_VAR_BRK0], stat_field(47),
+		stat_field(28), stat_field(46), stat_field(26), stat_field(27));
 }
 
 static void write_snap(int i)
@@ -656,8 +666,9 @@ static void write_snap(int i)
 	if (snap_len[i] > 0)
 		out_bytes(snap_buf + snap_off[i], (size_t)snap_len[i]);
 	if (scn.memstat)
-		out_fmt("mem %d %ld %ld %ld %ld %s\n", i, mem_pte[i], mem_anon[i], mem_shmem[i],
-			mem_flt[i], pagemap_kept[i]);
+		out_fmt("mem %d %ld %ld %ld %ld %s\nvm %d %ld %ld %ld %ld %ld %ld\n", i, mem_pte[i],
+			mem_anon[i], mem_shmem[i], mem_flt[i], pagemap_kept[i], i, mem_vm[i][0],
+			mem_vm[i][1], mem_vm[i][2], mem_vm[i][3], mem_vm[i][4], mem_vm[i][5]);
 	if (scn.memstat && i > 0 && scn.ops[i - 1].kind == SCN_MINCORE) {
 		out_fmt("vec %d ", i);
 		for (int k = 0; k < MINCORE_KEPT; k++)

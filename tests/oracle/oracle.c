@@ -111,7 +111,8 @@ void oracle_config(const struct oracle_run *run, struct umm_config *cfg)
 
 struct umm_mm *oracle_import(const struct oracle_run *run)
 {
-	struct umm_import_opts opts = {run->start_brk, run->brk0, run->start_stack};
+	struct umm_import_opts opts = {run->start_brk, run->brk0, run->start_stack, run->start_code,
+				       run->end_code};
 	struct umm_config cfg;
 	struct umm_mm *mm;
 	int bad_line = 0, rc;
@@ -491,6 +492,31 @@ static int compare_pagemap(const struct replay *rp, int idx, const struct scn_op
 	return 1;
 }
 
+/* With "memstat": the lines of umm_status_string the import fixes,
+ * against the kernel's /proc/self/status; 0 if equal. */
+static int compare_status(struct replay *rp, int idx, const struct scn_op *op)
+{
+	static const char *const names[6] = { "VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:",
+					      "VmLib:" };
+	char *text = umm_status_string(rp->mm);
+	int bad = !text;
+
+	for (int k = 0; k < 6 && !bad; k++) {
+		const char *p = strstr(text, names[k]);
+		long mine = p ? strtol(p + strlen(names[k]), NULL, 10) : -1;
+
+		if (mine != rp->run->vm[idx][k]) {
+			fprintf(stderr, "DIVERGENCE (/proc/PID/status after the op):\n");
+			print_op(rp, op, idx - 1);
+			fprintf(stderr, "  %s kernel %ld kB, usermm %ld kB\n", names[k],
+				rp->run->vm[idx][k], mine);
+			bad = 1;
+		}
+	}
+	free(text);
+	return bad;
+}
+
 /* With "memstat": how VmPTE, RssAnon and RssShmem moved since the import, and the
  * op's minor faults, against usermm's counts; 0 if equal. */
 static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
@@ -513,7 +539,8 @@ static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
 	}
 	if (pte == run->vm_pte[idx] - run->vm_pte[0] && anon == run->rss_anon[idx] - run->rss_anon[0] &&
 	    shmem == run->rss_shmem[idx] - run->rss_shmem[0] && flt == run->min_flt[idx])
-		return compare_mincore(rp, idx, op) || compare_pagemap(rp, idx, op);
+		return compare_mincore(rp, idx, op) || compare_pagemap(rp, idx, op) ||
+		       compare_status(rp, idx, op);
 	fprintf(stderr, "DIVERGENCE (memory counters after the op):\n");
 	print_op(rp, op, idx - 1);
 	fprintf(stderr, "  kernel: VmPTE %+ld kB, RssAnon %+ld kB, RssShmem %+ld kB, minor faults %ld\n",

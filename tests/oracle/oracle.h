@@ -21,11 +21,14 @@ struct oracle_run {
 	bool cap_sys_rawio, cap_ipc_lock, cap_sys_admin, cap_sys_resource;
 	struct umm_rlimit rl_as, rl_data, rl_memlock, rl_stack;
 	unsigned long brk0, start_brk, start_stack, end_data;
+	unsigned long start_code, end_code; /* /proc/self/stat's startcode, endcode */
 	long *results;     /* scn->nops results: address/0 or -errno */
 	char **maps;       /* scn->nops + 1 NUL-terminated texts; [0] is the initial one */
 	/* With "memstat", per snapshot: VmPTE and RssAnon in kB, and the
 	 * minor faults of the op before it. */
 	long *vm_pte, *rss_anon, *rss_shmem, *min_flt;
+	/* and VmSize, VmLck, VmData, VmStk, VmExe, VmLib in kB */
+	long (*vm)[6];
 	char (*mincore)[65]; /* after a mincore op: its vector's first 64 bits, "0101..." */
 	char (*pagemap)[65]; /* the window's first 64 pages' pagemap bits, one digit each */
 	char *raw;         /* the runner's output, which maps[] points into */

@@ -252,8 +252,8 @@ static void parse_header(struct cursor *c, struct oracle_run *run)
 			*slot = (struct umm_rlimit){cur, max};
 	}
 	if (sscanf(next_line(c), "brk0 %lx", &run->brk0) != 1 ||
-	    sscanf(next_line(c), "stat %lx %lx %lx", &run->start_brk, &run->start_stack,
-		   &run->end_data) != 3)
+	    sscanf(next_line(c), "stat %lx %lx %lx %lx %lx", &run->start_brk, &run->start_stack,
+		   &run->end_data, &run->start_code, &run->end_code) != 5)
 		c->bad = true;
 }
 
@@ -268,6 +268,10 @@ static void take_mem(struct cursor *c, struct oracle_run *run, int want)
 		   &run->rss_anon[want], &run->rss_shmem[want], &run->min_flt[want],
 		   run->pagemap[want]) != 6 || i != want || run->vm_pte[want] < 0 ||
 	    run->rss_anon[want] < 0 || run->rss_shmem[want] < 0)
+		c->bad = true;
+	if (!c->bad && sscanf(next_line(c), "vm %d %ld %ld %ld %ld %ld %ld", &i, &run->vm[want][0],
+			      &run->vm[want][1], &run->vm[want][2], &run->vm[want][3],
+			      &run->vm[want][4], &run->vm[want][5]) != 7)
 		c->bad = true;
 	if (want > 0 && !c->bad && run->scn->ops[want - 1].kind == SCN_MINCORE &&
 	    (sscanf(next_line(c), "vec %d %64s", &i, run->mincore[want]) != 2 || i != want))
@@ -312,10 +316,11 @@ static int alloc_run(struct oracle_run *run, const char *text)
 	run->vm_pte = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->rss_anon = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->rss_shmem = calloc((size_t)run->scn->nops + 1, sizeof(long));
+	run->vm = calloc((size_t)run->scn->nops + 1, sizeof(*run->vm));
 	run->min_flt = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->mincore = calloc((size_t)run->scn->nops + 1, sizeof(*run->mincore));
 	run->pagemap = calloc((size_t)run->scn->nops + 1, sizeof(*run->pagemap));
-	return run->results && run->maps && run->vm_pte && run->rss_anon && run->rss_shmem && run->min_flt &&
+	return run->results && run->maps && run->vm_pte && run->rss_anon && run->rss_shmem && run->vm && run->min_flt &&
 			       run->mincore && run->pagemap ? 0 : -1;
 }
 
@@ -360,6 +365,7 @@ void oracle_run_free(struct oracle_run *run)
 	free(run->vm_pte);
 	free(run->rss_anon);
 	free(run->rss_shmem);
+	free(run->vm);
 	free(run->min_flt);
 	free(run->mincore);
 	free(run->pagemap);

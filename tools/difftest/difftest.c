@@ -100,7 +100,8 @@ static int session_config(const struct session *s, struct umm_config *cfg)
 
 static int session_import(struct session *s, const char *stat, const struct dt_files *f)
 {
-	struct umm_import_opts opts = { stat_field(stat, 47), s->brk0, stat_field(stat, 28) };
+	struct umm_import_opts opts = { stat_field(stat, 47), s->brk0, stat_field(stat, 28),
+					stat_field(stat, 26), stat_field(stat, 27) };
 	struct umm_config cfg;
 	int bad = 0, rc;
 
