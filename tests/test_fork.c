@@ -121,6 +121,42 @@ static void u_child_shared(struct umm_mm *child, long *o)
 	o[C_SHM_REMOVE_SHMEM] = shmem - u_shmem(child);
 }
 
+static void u_setup_dirt(struct umm_mm *mm)
+{
+	u_map(mm, FORK_POP, 8 * PG, UMM_MAP_SHARED);
+	assert_int_equal(umm_madvise(mm, FORK_POP, 2 * PG, UMM_MADV_POPULATE_READ), 0);
+	assert_int_equal(umm_madvise(mm, FORK_POP, 6 * PG, UMM_MADV_POPULATE_WRITE), 0);
+	u_map(mm, FORK_GUARDED, 4 * PG, UMM_MAP_SHARED);
+	assert_int_equal(umm_madvise(mm, FORK_GUARDED, 2 * PG, UMM_MADV_POPULATE_READ), 0);
+	u_write(mm, FORK_GUARDED, 1);
+	u_write(mm, FORK_GUARDED + 2 * PG, 1);
+	assert_int_equal(umm_madvise(mm, FORK_GUARDED + 3 * PG, PG, UMM_MADV_GUARD_INSTALL), 0);
+	u_map(mm, FORK_FREED, 4 * PG, UMM_MAP_PRIVATE);
+	u_write(mm, FORK_FREED, 1);
+}
+
+static long u_smaps_kb(struct umm_mm *mm, unsigned long start, const char *key)
+{
+	char *text = umm_smaps_string(mm);
+	long v;
+
+	assert_non_null(text);
+	v = fork_smaps_kb(text, start, key);
+	free(text);
+	return v;
+}
+
+static void u_child_dirt(struct umm_mm *child, long *o)
+{
+	assert_int_equal(umm_mlock(child, FORK_POP, 6 * PG), 0);
+	o[C_POP_SHARED_DIRTY] = u_smaps_kb(child, FORK_POP, "Shared_Dirty");
+	o[C_GUARD_SHARED_CLEAN] = u_smaps_kb(child, FORK_GUARDED, "Shared_Clean");
+	o[C_GUARD_SHARED_DIRTY] = u_smaps_kb(child, FORK_GUARDED, "Shared_Dirty");
+	assert_int_equal(umm_madvise(child, FORK_FREED, 4 * PG, UMM_MADV_FREE), 0);
+	o[C_FREE_SHARED_CLEAN] = u_smaps_kb(child, FORK_FREED, "Shared_Clean");
+	o[C_FREE_SHARED_DIRTY] = u_smaps_kb(child, FORK_FREED, "Shared_Dirty");
+}
+
 static void u_parent_shared(struct umm_mm *parent, long *o, long shmem_setup)
 {
 	long f, v;
@@ -161,6 +197,9 @@ static void usermm_side(long *o)
 	o[P_SETUP_ANON] = (long)st.rss_anon * 4;
 	o[P_SETUP_SHMEM] = (long)st.rss_shmem * 4 - shmem_setup;
 	shmem_setup = (long)st.rss_shmem * 4;
+	u_setup_dirt(parent);
+	umm_mm_stats(parent, &st);
+	shmem_setup = (long)st.rss_shmem * 4;
 
 	assert_int_equal(umm_mm_fork(parent, &child), 0);
 	o[C_WRITE0_FLT] = u_write(child, W, 'c');
@@ -170,6 +209,7 @@ static void usermm_side(long *o)
 	o[C_WIPE_FLT] = u_read(child, W + 4 * GIG, &o[C_WIPE_BYTE]);
 	o[C_GUARD] = umm_mm_pte(child, W + 15 * PG) == UMM_PTE_MARKER_GUARD;
 	u_child_shared(child, o);
+	u_child_dirt(child, o);
 	u_tail(child, o, C_NEIGHBOUR_VMAS, C_MUNMAP_ANON, C_MUNMAP_PTE);
 	umm_mm_destroy(child);
 
@@ -215,10 +255,15 @@ static void fork_against_kernel(void **state)
 	assert_int_equal(k[P_SHM_SHMEM], -4);
 	assert_int_equal(k[P_SHM_BYTE1], 0);
 	assert_int_equal(k[P_SHM_BYTE2], 'c');
-	assert_int_equal(k[C_NEIGHBOUR_VMAS], 5);
+	assert_int_equal(k[C_POP_SHARED_DIRTY], 24);
+	assert_int_equal(k[C_GUARD_SHARED_CLEAN], 8);
+	assert_int_equal(k[C_GUARD_SHARED_DIRTY], 4);
+	assert_int_equal(k[C_FREE_SHARED_CLEAN], 4);
+	assert_int_equal(k[C_FREE_SHARED_DIRTY], 0);
+	assert_int_equal(k[C_NEIGHBOUR_VMAS], 9); /* with the dirt checks' (mlock split one) */
 	assert_int_equal(k[P_WRITE0_FLT], 1);
 	assert_int_equal(k[P_WRITE0_AGAIN_FLT], 0);
-	assert_int_equal(k[P_NEIGHBOUR_VMAS], 5);
+	assert_int_equal(k[P_NEIGHBOUR_VMAS], 8);
 }
 
 int main(void)

@@ -128,6 +128,47 @@ static void k_setup(long *o)
 	o[P_SETUP_PTE] = status_kb("VmPTE:") - pte;
 	o[P_SETUP_ANON] = status_kb("RssAnon:") - anon;
 	o[P_SETUP_SHMEM] = status_kb("RssShmem:") - shmem;
+	/* Populated shared memory: read, then written (pages already there
+	 * too), by MADV_POPULATE_*. */
+	k_map(FORK_POP, 8 * PG, MAP_SHARED);
+	syscall(SYS_madvise, FORK_POP, 2 * PG, MADV_POPULATE_READ);
+	syscall(SYS_madvise, FORK_POP, 6 * PG, MADV_POPULATE_WRITE);
+	/* Shared memory with a guard region: fork copies its entries, clean;
+	 * the page a write fault dirtied itself stays dirty. */
+	k_map(FORK_GUARDED, 4 * PG, MAP_SHARED);
+	syscall(SYS_madvise, FORK_GUARDED, 2 * PG, MADV_POPULATE_READ);
+	*(volatile char *)FORK_GUARDED = 1;            /* through a clean entry */
+	*(volatile char *)(FORK_GUARDED + 2 * PG) = 1; /* a write fault */
+	syscall(SYS_madvise, FORK_GUARDED + 3 * PG, PG, MADV_GUARD_INSTALL_);
+	/* Private memory the child will MADV_FREE while the parent maps it. */
+	k_map(FORK_FREED, 4 * PG, MAP_PRIVATE);
+	*(volatile char *)FORK_FREED = 1;
+}
+
+static char smaps[65536];
+
+static long smaps_kb(unsigned long start, const char *key)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/smaps", O_RDONLY);
+	long n, total = 0;
+
+	while ((n = syscall(SYS_read, fd, smaps + total, sizeof(smaps) - 1 - (size_t)total)) > 0)
+		total += n;
+	syscall(SYS_close, fd);
+	smaps[total] = '\0';
+	return fork_smaps_kb(smaps, start, key);
+}
+
+/* The dirt of pages after fork, in the child. */
+static void k_child_dirt(long *o)
+{
+	syscall(SYS_mlock, FORK_POP, 6 * PG);
+	o[C_POP_SHARED_DIRTY] = smaps_kb(FORK_POP, "Shared_Dirty");
+	o[C_GUARD_SHARED_CLEAN] = smaps_kb(FORK_GUARDED, "Shared_Clean");
+	o[C_GUARD_SHARED_DIRTY] = smaps_kb(FORK_GUARDED, "Shared_Dirty");
+	syscall(SYS_madvise, FORK_FREED, 4 * PG, MADV_FREE);
+	o[C_FREE_SHARED_CLEAN] = smaps_kb(FORK_FREED, "Shared_Clean");
+	o[C_FREE_SHARED_DIRTY] = smaps_kb(FORK_FREED, "Shared_Dirty");
 }
 
 /* The shared mapping after fork, in the child: the parent's pages are in
@@ -185,6 +226,7 @@ static __attribute__((noinline)) void k_pretouch(void)
 		pad[i] = 0;
 	memset(status, 0, sizeof(status));
 	memset(maps, 0, sizeof(maps));
+	memset(smaps, 0, sizeof(smaps));
 	minflt();
 	minflt();
 }
@@ -227,6 +269,7 @@ static void k_child(long *o)
 	o[C_WIPE_FLT] = flt_of_read((volatile char *)(W + 4 * GIG), &o[C_WIPE_BYTE]);
 	o[C_GUARD] = guard_bit(W + 15 * PG);
 	k_child_shared(o);
+	k_child_dirt(o);
 	k_tail(o, C_NEIGHBOUR_VMAS, C_MUNMAP_ANON, C_MUNMAP_PTE);
 }
 
