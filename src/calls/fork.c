@@ -111,17 +111,17 @@ static struct vma *dup_vma(struct umm_mm *child, const struct vma *pv)
 	if (!v)
 		return NULL;
 	vma_copy_attrs(v, pv);
+	vma_anon_detach(v);
 	/* dup_mmap never merges: two neighbours that differed only in what
 	 * fork clears (VM_LOCKED) stay two. */
 	v->kept_apart = child->last_vma && child->last_vma->vm_end == v->vm_start;
 	v->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
-	v->anon_vma = NULL;
-	v->anon_forked = false;
-	/* anon_vma_fork: a new anon_vma of its own, chained to the
-	 * parent's; WIPEONFORK memory starts over without one. */
-	if (pv->anon_vma && !(pv->vm_flags & VM_WIPEONFORK)) {
-		v->anon_vma = (void *)(uintptr_t)(++child->next_anon_vma << 2 | 2);
-		v->anon_forked = true;
+	/* anon_vma_fork: a new anon_vma of its own (or an ancestor nothing
+	 * uses), chained to the parent's; WIPEONFORK memory starts over
+	 * without one. */
+	if (!(pv->vm_flags & VM_WIPEONFORK) && anon_vma_fork(child, v, pv)) {
+		vma_free(child, v);
+		return NULL;
 	}
 	return v;
 }

@@ -279,8 +279,8 @@ static int advise_guard_install(struct umm_mm *mm, const struct madvise_state *s
 	/* Set on the whole VMA, without a split, and never cleared. */
 	v->vm_flags |= VM_MAYBE_GUARD;
 	/* The markers are page tables: anonymous memory gets its anon_vma. */
-	if (vma_is_anonymous(v))
-		vma_anon_prepare(mm, v);
+	if (vma_is_anonymous(v) && anon_vma_prepare(mm, v))
+		return -ENOMEM;
 	return guard_install(mm, v, s->start, s->end);
 }
 

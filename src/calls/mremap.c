@@ -250,7 +250,7 @@ static int copy_vma(struct umm_mm *mm, const struct vma_remap_struct *r, unsigne
 		pgoff = start >> PAGE_SHIFT;
 	vmg = VMG_STATE(mm, prev, next, start, end, v->vm_flags, v->vm_file, pgoff);
 	vmg.anon_vma = v->anon_vma;
-	vmg.anon_forked = v->anon_forked; /* vmg->copied_from's */
+	vmg.anon_chain = v->anon_chain; /* vmg->copied_from's */
 	vmg.anon_name = v->anon_name;
 	if (vma_merge_new_range(&vmg))
 		return 0;
@@ -320,7 +320,7 @@ static void dontunmap_complete(struct umm_mm *mm, struct vma_remap_struct *r, bo
 		mm->locked_vm_stray += vma_pages(v);
 	v->vm_flags &= ~VM_LOCKED_MASK;
 	if (whole)
-		v->anon_vma = NULL;
+		vma_anon_detach(v); /* unlink_anon_vmas */
 	/* The kernel changes the flags in place: no merge with neighbours. */
 	vma_mark_kept_apart(mm, v->vm_start);
 	vma_mark_kept_apart(mm, v->vm_end);

@@ -2,8 +2,8 @@
  * check.c - the invariant checker: the VMAs are sorted, page aligned and
  * disjoint; the address list and the index agree; no two neighbours are
  * left unmerged where the kernel's merge rules (anon names included)
- * would have joined them (for VMAs this library created); and the counters equal what the VMAs
- * add up to.
+ * would have joined them (for VMAs this library created); the anon_vmas
+ * and chains are whole; and the counters equal what the VMAs add up to.
  */
 #include "core/accounting.h"
 #include "core/check.h"
@@ -71,9 +71,42 @@ static bool should_have_merged(const struct umm_mm *mm, const struct vma *a, con
 	return vma_would_join_prev(a, b, b->anon_vma);
 }
 
+/* A VMA's anon_vma and chain: both or neither, the anon_vma in the
+ * chain, private memory only, every count at least what this VMA holds.
+ * (Other spaces of the family hold more: only lower bounds here.) */
+static int check_anon_vma(const struct vma *v, char *msg, size_t len)
+{
+	const struct anon_chain *c = v->anon_chain;
+	bool found = false;
+
+	if (!v->anon_vma && !c)
+		return 0;
+	if (!v->anon_vma || !c || !c->n)
+		return check_fail(msg, len, "anon_vma and chain apart at %#lx", v->vm_start);
+	if (v->vm_flags & VM_SHARED)
+		return check_fail(msg, len, "shared VMA %#lx with an anon_vma", v->vm_start);
+	if (__atomic_load_n(&c->refcount, __ATOMIC_RELAXED) < 1 ||
+	    __atomic_load_n(&v->anon_vma->num_active_vmas, __ATOMIC_RELAXED) < 1)
+		return check_fail(msg, len, "anon_vma counts at %#lx below its use", v->vm_start);
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct anon_vma *av = c->avs[i];
+
+		found = found || av == v->anon_vma;
+		if (__atomic_load_n(&av->refcount, __ATOMIC_RELAXED) < 1 ||
+		    __atomic_load_n(&av->links, __ATOMIC_RELAXED) < 1 || av->root != av->parent->root)
+			return check_fail(msg, len, "anon_vma %u of the chain at %#lx broken", i,
+					  v->vm_start);
+	}
+	return found ? 0 : check_fail(msg, len, "anon_vma not in its chain at %#lx", v->vm_start);
+}
+
 static int check_vma(const struct umm_mm *mm, const struct vma *v, const struct vma *prev,
 		     char *msg, size_t len)
 {
+	int err = check_anon_vma(v, msg, len);
+
+	if (err)
+		return err;
 	if (v->vm_start >= v->vm_end || offset_in_page(v->vm_start) || offset_in_page(v->vm_end))
 		return check_fail(msg, len, "bad VMA %#lx-%#lx", v->vm_start, v->vm_end);
 	if (v->vm_prev != prev)

@@ -46,7 +46,6 @@ struct umm_mm {
 	unsigned long locked_vm_stray, committed_stray;
 
 	unsigned long next_shmem_ino;
-	unsigned long next_anon_vma; /* tokens for anon_vma_prepare */
 	struct vma *vma_cache;       /* freed VMAs for reuse, linked by vm_next */
 	unsigned long vma_cache_count;
 	/* The memory layer's state (mem/): the physical memory the pages and

@@ -41,6 +41,7 @@ void vma_free(struct umm_mm *mm, struct vma *v)
 		return;
 	if (v->vm_file)
 		umm_file_put(v->vm_file);
+	vma_anon_detach(v);
 	anon_vma_name_put(v->anon_name);
 	v->anon_name = NULL;
 	if (!mm->cfg.allocator && mm->vma_cache_count < VMA_CACHE_MAX) {
@@ -71,8 +72,8 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->vm_flags = src->vm_flags;
 	dst->vm_file = src->vm_file ? umm_file_get(src->vm_file) : NULL;
 	dst->special = src->special;
-	dst->anon_vma = src->anon_vma;
-	dst->anon_forked = src->anon_forked;
+	dst->anon_vma = NULL;
+	vma_anon_attach(dst, src->anon_vma, src->anon_chain);
 	dst->anon_name = anon_vma_name_get(src->anon_name);
 }
 
@@ -122,29 +123,6 @@ void vma_unlink(struct umm_mm *mm, struct vma *v)
 {
 	vt_erase(&mm->tree, v, v->vm_start);
 	list_unlink(mm, v);
-}
-
-/* anon_vma_compatible: neighbours whose flags differ only in access. */
-static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
-{
-	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
-	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
-	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
-}
-
-void vma_anon_prepare(struct umm_mm *mm, struct vma *v)
-{
-	if (v->anon_vma)
-		return;
-	/* reusable_anon_vma: only a neighbour's that no fork chained. */
-	if (v->vm_next && v->vm_next->anon_vma && !v->vm_next->anon_forked &&
-	    anon_vma_compatible(v, v->vm_next))
-		v->anon_vma = v->vm_next->anon_vma;
-	else if (v->vm_prev && v->vm_prev->anon_vma && !v->vm_prev->anon_forked &&
-		 anon_vma_compatible(v->vm_prev, v))
-		v->anon_vma = v->vm_prev->anon_vma;
-	else /* even values: never equal to the import's odd markers */
-		v->anon_vma = (void *)(uintptr_t)(++mm->next_anon_vma << 2 | 2);
 }
 
 void vma_mark_kept_apart(struct umm_mm *mm, unsigned long addr)
@@ -207,9 +185,9 @@ static bool vmg_attrs_match(const struct vma_merge_struct *vmg, const struct vma
 	 * a fork child; two different ones never merge.
 	 */
 	if (!v->anon_vma && vmg->anon_vma)
-		return !vmg->anon_forked;
+		return !anon_chain_forked(vmg->anon_chain);
 	if (v->anon_vma && !vmg->anon_vma)
-		return !v->anon_forked;
+		return !anon_chain_forked(v->anon_chain);
 	return v->anon_vma == vmg->anon_vma;
 }
 
@@ -232,13 +210,14 @@ bool can_vma_merge_before(const struct vma_merge_struct *vmg)
 	       next->vm_pgoff == vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT);
 }
 
-bool vma_would_join_prev(const struct vma *prev, const struct vma *v, const void *anon_vma)
+bool vma_would_join_prev(const struct vma *prev, const struct vma *v,
+			 const struct anon_vma *anon_vma)
 {
 	struct vma_merge_struct vmg = VMG_VMA_STATE(NULL, v, v->vm_start, v->vm_end);
 
 	/* Only read: the merge struct's pointers are not const. */
 	vmg.prev = (struct vma *)prev;
-	vmg.anon_vma = (void *)anon_vma;
+	vmg.anon_vma = (struct anon_vma *)anon_vma;
 	return can_vma_merge_after(&vmg);
 }
 
@@ -253,18 +232,19 @@ static void vmg_decide(struct vma_merge_struct *vmg, bool try_prev, bool try_nex
 		vmg->merge_next = false;
 }
 
-/* dup_anon_vma: the VMA that survives a merge keeps any anon_vma. */
-static void inherit_anon_vma(struct vma *dst, const void *anon_vma)
-{
-	if (!dst->anon_vma)
-		dst->anon_vma = (void *)anon_vma;
-}
-
-/* The survivor keeps the sticky flags of what it absorbs. */
-static void absorb(struct vma *dst, vm_flags_t flags, const void *anon_vma)
+/* The survivor keeps the sticky flags of what it absorbs, and with
+ * dup_anon_vma its anon_vma and chain if it had none. */
+static void absorb(struct vma *dst, vm_flags_t flags, struct anon_vma *anon_vma,
+		   struct anon_chain *chain)
 {
 	dst->vm_flags |= flags & VM_STICKY;
-	inherit_anon_vma(dst, anon_vma);
+	if (!dst->anon_vma)
+		vma_anon_attach(dst, anon_vma, chain);
+}
+
+static void absorb_vma(struct vma *dst, vm_flags_t flags, const struct vma *src)
+{
+	absorb(dst, flags, src->anon_vma, src->anon_chain);
 }
 
 static void remove_merged(struct umm_mm *mm, struct vma *v)
@@ -299,10 +279,10 @@ struct vma *vma_merge_new_range(struct vma_merge_struct *vmg)
 		unsigned long end = vmg->end;
 
 		if (vmg->merge_next) {
-			absorb(prev, next->vm_flags, next->anon_vma);
+			absorb_vma(prev, next->vm_flags, next);
 			end = next->vm_end;
 		}
-		absorb(prev, vmg->flags, vmg->anon_vma);
+		absorb(prev, vmg->flags, vmg->anon_vma, vmg->anon_chain);
 		if (vmg->merge_next)
 			grow_over_next(vmg->mm, prev, end, 1);
 		else
@@ -311,7 +291,7 @@ struct vma *vma_merge_new_range(struct vma_merge_struct *vmg)
 	}
 	if (!vmg->merge_next)
 		return NULL;
-	absorb(next, vmg->flags, vmg->anon_vma);
+	absorb(next, vmg->flags, vmg->anon_vma, vmg->anon_chain);
 	vma_set_range(vmg->mm, next, vmg->start, next->vm_end, vmg->pgoff);
 	return next;
 }
@@ -321,8 +301,7 @@ static struct vma *merge_both(struct vma_merge_struct *vmg)
 {
 	struct vma *prev = vmg->prev, *middle = vmg->middle, *next = vmg->next;
 
-	absorb(prev, middle->vm_flags | next->vm_flags,
-	       next->anon_vma ? next->anon_vma : middle->anon_vma);
+	absorb_vma(prev, middle->vm_flags | next->vm_flags, next->anon_vma ? next : middle);
 	grow_over_next(vmg->mm, prev, next->vm_end, 2);
 	return prev;
 }
@@ -332,7 +311,7 @@ static struct vma *merge_into_prev(struct vma_merge_struct *vmg)
 {
 	struct vma *prev = vmg->prev, *middle = vmg->middle;
 
-	absorb(prev, middle->vm_flags, middle->anon_vma);
+	absorb_vma(prev, middle->vm_flags, middle);
 	if (vmg->end == middle->vm_end) {
 		grow_over_next(vmg->mm, prev, vmg->end, 1);
 		return prev;
@@ -348,7 +327,7 @@ static struct vma *merge_into_next(struct vma_merge_struct *vmg)
 {
 	struct vma *middle = vmg->middle, *next = vmg->next;
 
-	absorb(next, middle->vm_flags, middle->anon_vma);
+	absorb_vma(next, middle->vm_flags, middle);
 	if (vmg->start == middle->vm_start) /* out of the index before next takes its start */
 		remove_merged(vmg->mm, middle);
 	else

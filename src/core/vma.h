@@ -9,6 +9,7 @@
 #define UMM_CORE_VMA_H
 
 #include "core/anon_name.h"
+#include "core/anon_vma.h"
 #include "core/file.h"
 #include "core/types.h"
 
@@ -22,13 +23,14 @@ struct vma {
 	vm_flags_t vm_flags;
 	struct umm_file *vm_file; /* holds a reference */
 	enum umm_special special;
-	/* The anon_vma the kernel would have: NULL until pages are faulted in
-	 * (the memory layer); merging needs it NULL on one side or equal. */
-	void *anon_vma;
-	/* Its anon_vma chain reaches a parent's (it was forked with an
-	 * anon_vma: vma_is_fork_child), which bars merges that would share
-	 * an anon_vma with a VMA without one. Copied with the anon_vma. */
-	bool anon_forked;
+	/* The anon_vma (anon_vma.c): NULL until pages are faulted in;
+	 * merging needs it NULL on one side or equal. Its chain, shared and
+	 * counted, is the anon_vmas it may map pages of; a chain longer than
+	 * one (a fork child) bars merges that would give the anon_vma to a
+	 * VMA without one. (The maps import keeps odd markers here, without
+	 * a chain, until it makes the objects.) */
+	struct anon_vma *anon_vma;
+	struct anon_chain *anon_chain;
 	/* The kernel left this VMA apart from an identical left neighbour
 	 * (a failed call's split, a stack grown into it, an order of steps
 	 * that never tried the merge); the checker must not demand it.
@@ -112,13 +114,6 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src);
 /* Links into the index and address list; map_count follows. */
 void vma_link(struct umm_mm *mm, struct vma *v);
 void vma_unlink(struct umm_mm *mm, struct vma *v);
-/*
- * anon_vma_prepare: v is about to get anonymous pages (a write fault or
- * a populate that breaks COW). It reuses a compatible neighbour's
- * anon_vma, as find_mergeable_anon_vma does, or gets a new one. Only the
- * identity matters until the memory layer exists: it decides merging.
- */
-void vma_anon_prepare(struct umm_mm *mm, struct vma *v);
 /* Records that the kernel leaves the VMAs meeting at addr apart. */
 void vma_mark_kept_apart(struct umm_mm *mm, unsigned long addr);
 /* Changes the extent (and pgoff) of a linked VMA in place. The new start
@@ -164,8 +159,8 @@ struct vma_merge_struct {
 	unsigned long start, end, pgoff;
 	vm_flags_t flags;
 	struct umm_file *file;
-	void *anon_vma;
-	bool anon_forked; /* the anon_vma's VMA (middle, or mremap's source) is a fork child */
+	struct anon_vma *anon_vma;
+	struct anon_chain *anon_chain; /* the anon_vma's VMA's (middle, or mremap's source) */
 	struct anon_vma_name *anon_name;
 	bool merge_prev, merge_next; /* decided by the merge */
 };
@@ -181,7 +176,7 @@ struct vma_merge_struct {
 		.start = (start_), .end = (end_),                                            \
 		.pgoff = (v_)->vm_pgoff + (((start_) - (v_)->vm_start) >> PAGE_SHIFT),       \
 		.flags = (v_)->vm_flags, .file = (v_)->vm_file, .anon_vma = (v_)->anon_vma, \
-		.anon_forked = (v_)->anon_forked, .anon_name = (v_)->anon_name })
+		.anon_chain = (v_)->anon_chain, .anon_name = (v_)->anon_name })
 
 /* can_vma_merge_after: may vmg->prev absorb the range (it ends at start,
  * with equal attributes and a pgoff that continues)? */
@@ -197,6 +192,7 @@ bool can_vma_merge_before(const struct vma_merge_struct *vmg);
 struct vma *vma_merge_new_range(struct vma_merge_struct *vmg);
 /* Would v, with anon_vma instead of its own, merge into prev if it were
  * a new range (the checker's and maps import's question)? */
-bool vma_would_join_prev(const struct vma *prev, const struct vma *v, const void *anon_vma);
+bool vma_would_join_prev(const struct vma *prev, const struct vma *v,
+			 const struct anon_vma *anon_vma);
 
 #endif

@@ -111,7 +111,8 @@ static int expand_downwards(struct umm_mm *mm, struct vma *v, unsigned long addr
 		return -ENOMEM;
 	/* Prepared before the limits are looked at: a refused growth keeps
 	 * the anon_vma. */
-	vma_anon_prepare(mm, v);
+	if (anon_vma_prepare(mm, v))
+		return -ENOMEM;
 	size = v->vm_end - addr;
 	grow = (v->vm_start - addr) >> PAGE_SHIFT;
 	if (grow > v->vm_pgoff)
@@ -199,9 +200,10 @@ static enum vm_fault handle_mm_fault(struct umm_mm *mm, struct vma *v, unsigned 
 		return VM_FAULT_SIGBUS;
 	/* do_anonymous_page / do_cow_fault prepare the anon_vma before
 	 * they look for a page, so a write past EOF still leaves one. */
-	if (access == UMM_ACCESS_WRITE ? !(v->vm_flags & VM_SHARED) && v->special == UMM_SPECIAL_NONE
-				       : read_fault_allocates(mm, v))
-		vma_anon_prepare(mm, v);
+	if ((access == UMM_ACCESS_WRITE ? !(v->vm_flags & VM_SHARED) && v->special == UMM_SPECIAL_NONE
+					: read_fault_allocates(mm, v)) &&
+	    anon_vma_prepare(mm, v))
+		return VM_FAULT_OOM;
 	if (file_page_past_eof(v, pgoff))
 		return VM_FAULT_SIGBUS;
 	vma_cache_fault(v, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE,

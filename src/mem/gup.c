@@ -68,8 +68,9 @@ static int faultin_vma(struct umm_mm *mm, struct vma *v, unsigned long start, un
 	guard = guard_first(mm, start, end);
 	if (guard == start)
 		return -EFAULT;
-	if (write ? !(v->vm_flags & VM_SHARED) : read_fault_allocates(mm, v))
-		vma_anon_prepare(mm, v);
+	if ((write ? !(v->vm_flags & VM_SHARED) : read_fault_allocates(mm, v)) &&
+	    anon_vma_prepare(mm, v))
+		return -ENOMEM;
 	vma_cache_fault(v, start, guard, write);
 	return (guard < end || range_past_eof(v, end)) ? -EFAULT : 0;
 }

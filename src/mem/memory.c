@@ -87,7 +87,8 @@ static enum vm_fault do_anonymous_page(struct umm_mm *mm, struct vma *v, pte_t *
 		*pte = ((pte_t)mm->phys->zero_pfn << PAGE_SHIFT) | prot | _PAGE_SPECIAL;
 		return VM_FAULT_DONE;
 	}
-	vma_anon_prepare(mm, v);
+	if (anon_vma_prepare(mm, v))
+		return VM_FAULT_OOM;
 	page = alloc_pages(mm->phys, 0, 0);
 	if (!page)
 		return VM_FAULT_OOM;
@@ -126,7 +127,8 @@ static enum vm_fault do_wp_page(struct umm_mm *mm, struct vma *v, pte_t *pte, un
 		*pte |= rw | _PAGE_DIRTY | _PAGE_ACCESSED;
 		return VM_FAULT_DONE;
 	}
-	vma_anon_prepare(mm, v);
+	if (anon_vma_prepare(mm, v))
+		return VM_FAULT_OOM;
 	/* wp_page_copy: the zero page's copy is a zeroed page. */
 	page = alloc_pages(mm->phys, 0, old ? 0 : GFP_ZERO);
 	if (!page)

@@ -53,5 +53,5 @@ void change_protection(struct umm_mm *mm, struct vma *v, unsigned long start, un
 	if (vma_has_pages(v))
 		populate_vma_page_range(mm, v, start, end);
 	else if (vma_populate_allocates(mm, v))
-		vma_anon_prepare(mm, v); /* the write faults give it one */
+		anon_vma_prepare(mm, v); /* the write faults would; without memory, they fail */
 }

@@ -739,10 +739,38 @@ static struct vma *make_vma(const struct import *im, size_t i)
 }
 
 /* A marker standing for an anon_vma the kernel had: odd, so never a real
- * pointer, and unique to the VMA it is made from (addresses differ). */
-static void *anon_marker(const struct vma *v)
+ * pointer, and unique to the VMA it is made from (addresses differ).
+ * make_anon_vmas turns the markers into anon_vma objects at the end. */
+static struct anon_vma *anon_marker(const struct vma *v)
 {
-	return (void *)(uintptr_t)(v->vm_start | 1);
+	return (struct anon_vma *)(uintptr_t)(v->vm_start | 1);
+}
+
+/* Each marker becomes a root anon_vma with a chain of its own, shared by
+ * the VMAs with that marker (a run of neighbours). Without memory, the
+ * markers left are cleared and -ENOMEM returned. */
+static int make_anon_vmas(struct import *im)
+{
+	struct anon_vma *marker = NULL;
+	struct anon_chain *c = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < im->n; i++) {
+		struct vma *v = im->vmas[i];
+
+		if (!v->anon_vma)
+			continue;
+		if (v->anon_vma != marker) {
+			marker = v->anon_vma;
+			c = rc ? NULL : anon_chain_new_root(im->alloc);
+			if (!c)
+				rc = -ENOMEM;
+		}
+		v->anon_vma = NULL;
+		if (c)
+			vma_anon_attach(v, c->avs[0], c);
+	}
+	return rc;
 }
 
 static bool may_share_anon(const struct vma *prev, const struct vma *v)
@@ -871,7 +899,7 @@ static int make_vmas(struct import *im)
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return make_anon_vmas(im);
 }
 
 /* ---------------------------------------------------------------------
