@@ -24,7 +24,8 @@
  *   res I RESULT                       op I: address/0, or -errno
  *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
  *   mem I VMPTE RSSANON RSSSHMEM MINFLT PAGEMAP  with "memstat", after snap I,
- *   vm I VMSIZE VMLCK VMDATA VMSTK VMEXE VMLIB   and these status lines:
+ *   vm I VMSIZE VMLCK VMDATA VMSTK VMEXE VMLIB   and these status lines,
+ *   rollup I RSS PSSDIRTY PSSANON PSSSHMEM ANON LOCKED   and smaps_rollup's:
  *                                      VmPTE and RssAnon in kB, the minor
  *                                      faults of op I-1 (0 for I 0), and
  *                                      the pagemap of 0x300000000000's
@@ -200,6 +201,9 @@ static void alloc_snapshots(void)
 		p = mmap(NULL, snap_cap, PROT_READ | PROT_WRITE, (int)flags, -1, 0);
 	if (p == MAP_FAILED)
 		die("mmap snapshot buffer");
+	/* memstat: and dirty, so that filling it moves no Pss_Dirty. */
+	if (scn.memstat && madvise(p, snap_cap, MADV_POPULATE_WRITE))
+		die("populate snapshot buffer");
 	snap_buf = p;
 }
 
@@ -307,6 +311,13 @@ static const char *const status_vm_names[STATUS_VM_LINES] = {
 	"VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:",
 };
 static long mem_vm[SCN_MAX_OPS + 1][STATUS_VM_LINES];
+/* and of /proc/self/smaps_rollup the sums the runner's own pages never
+ * move (its file pages' Pss moves as other processes map them) */
+static const char *const rollup_names[SCN_ROLLUP_LINES] = {
+	"Rss:", "Pss_Dirty:", "Pss_Anon:", "Pss_Shmem:", "Anonymous:", "Locked:",
+};
+static long mem_rollup[SCN_MAX_OPS + 1][SCN_ROLLUP_LINES];
+static char rollup_buf[4096];
 static unsigned char mincore_kept[SCN_MAX_OPS + 1][MINCORE_KEPT];
 /* pagemap of the window's first PAGEMAP_KEPT pages after each op, as
  * scn_pagemap_code() condenses them. */
@@ -316,9 +327,9 @@ static char pagemap_kept[SCN_MAX_OPS + 1][PAGEMAP_KEPT + 1];
 static uint64_t pagemap_buf[PAGEMAP_KEPT];
 static char status_buf[8192];
 
-static long status_kb(const char *name)
+static long text_kb(const char *text, const char *name)
 {
-	const char *p = strstr(status_buf, name);
+	const char *p = strstr(text, name);
 	long v = 0;
 
 	if (!p)
@@ -330,7 +341,22 @@ static long status_kb(const char *name)
 	return v;
 }
 
+static long status_kb(const char *name)
+{
+	return text_kb(status_buf, name);
+}
 
+static void read_rollup(int i)
+{
+	int fd = (int)syscall(SYS_open, "/proc/self/smaps_rollup", O_RDONLY | O_CLOEXEC);
+	long n = fd < 0 ? -1 : syscall(SYS_read, fd, rollup_buf, sizeof(rollup_buf) - 1);
+
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+	rollup_buf[n > 0 ? n : 0] = '\0';
+	for (int k = 0; k < SCN_ROLLUP_LINES; k++)
+		mem_rollup[i][k] = text_kb(rollup_buf, rollup_names[k]);
+}
 
 static void read_pagemap(int i)
 {
@@ -359,6 +385,7 @@ static void read_memstat(int i)
 	mem_shmem[i] = status_kb("RssShmem:");
 	for (int k = 0; k < STATUS_VM_LINES; k++)
 		mem_vm[i][k] = status_kb(status_vm_names[k]);
+	read_rollup(i);
 	read_pagemap(i);
 }
 
@@ -443,6 +470,9 @@ static void pretouch_statics(void)
 	memset(mem_anon, 0, sizeof(mem_anon));
 	memset(mem_shmem, 0, sizeof(mem_shmem));
 	memset(mem_flt, 0, sizeof(mem_flt));
+	memset(mem_vm, 0, sizeof(mem_vm));
+	memset(mem_rollup, 0, sizeof(mem_rollup));
+	memset(rollup_buf, 1, sizeof(rollup_buf));
 	memset(mincore_kept, 0, sizeof(mincore_kept));
 	memset(pagemap_kept, 0, sizeof(pagemap_kept));
 	memset(pagemap_buf, 0, sizeof(pagemap_buf));
@@ -669,6 +699,9 @@ static void write_snap(int i)
 		out_fmt("mem %d %ld %ld %ld %ld %s\nvm %d %ld %ld %ld %ld %ld %ld\n", i, mem_pte[i],
 			mem_anon[i], mem_shmem[i], mem_flt[i], pagemap_kept[i], i, mem_vm[i][0],
 			mem_vm[i][1], mem_vm[i][2], mem_vm[i][3], mem_vm[i][4], mem_vm[i][5]);
+	if (scn.memstat)
+		out_fmt("rollup %d %ld %ld %ld %ld %ld %ld\n", i, mem_rollup[i][0], mem_rollup[i][1],
+			mem_rollup[i][2], mem_rollup[i][3], mem_rollup[i][4], mem_rollup[i][5]);
 	if (scn.memstat && i > 0 && scn.ops[i - 1].kind == SCN_MINCORE) {
 		out_fmt("vec %d ", i);
 		for (int k = 0; k < MINCORE_KEPT; k++)

@@ -143,6 +143,7 @@ struct replay {
 	struct umm_file *files[SCN_MAX_FILES];
 	unsigned long vals[SCN_MAX_VARS]; /* variables, from the kernel's results */
 	long base_pte, base_anon, base_shmem; /* memstat: usermm's counts after the import */
+	long base_rollup[SCN_ROLLUP_LINES];
 	unsigned long last_flt;
 };
 
@@ -517,6 +518,36 @@ static int compare_status(struct replay *rp, int idx, const struct scn_op *op)
 	return bad;
 }
 
+/* With "memstat": how the smaps_rollup sums moved since the import,
+ * against the kernel's; 0 if equal. Without op, notes the start. */
+static int compare_rollup(struct replay *rp, int idx, const struct scn_op *op)
+{
+	static const char *const names[SCN_ROLLUP_LINES] = { "Rss:", "Pss_Dirty:", "Pss_Anon:",
+							     "Pss_Shmem:", "Anonymous:", "Locked:" };
+	char *text = umm_smaps_rollup_string(rp->mm);
+	int bad = !text;
+
+	for (int k = 0; k < SCN_ROLLUP_LINES && !bad; k++) {
+		const char *p = strstr(text, names[k]);
+		long mine = p ? strtol(p + strlen(names[k]), NULL, 10) : -1;
+		long theirs = rp->run->rollup[idx][k] - rp->run->rollup[0][k];
+
+		if (!op) {
+			rp->base_rollup[k] = mine;
+			continue;
+		}
+		if (mine - rp->base_rollup[k] != theirs) {
+			fprintf(stderr, "DIVERGENCE (smaps_rollup after the op):\n");
+			print_op(rp, op, idx - 1);
+			fprintf(stderr, "  %s kernel %+ld kB, usermm %+ld kB\n", names[k], theirs,
+				mine - rp->base_rollup[k]);
+			bad = 1;
+		}
+	}
+	free(text);
+	return bad;
+}
+
 /* With "memstat": how VmPTE, RssAnon and RssShmem moved since the import, and the
  * op's minor faults, against usermm's counts; 0 if equal. */
 static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
@@ -532,6 +563,7 @@ static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
 	flt = (long)(st.min_flt - rp->last_flt);
 	rp->last_flt = st.min_flt;
 	if (!op) {
+		compare_rollup(rp, idx, op);
 		rp->base_pte = pte;
 		rp->base_anon = anon;
 		rp->base_shmem = shmem;
@@ -540,7 +572,7 @@ static int compare_memstat(struct replay *rp, int idx, const struct scn_op *op)
 	if (pte == run->vm_pte[idx] - run->vm_pte[0] && anon == run->rss_anon[idx] - run->rss_anon[0] &&
 	    shmem == run->rss_shmem[idx] - run->rss_shmem[0] && flt == run->min_flt[idx])
 		return compare_mincore(rp, idx, op) || compare_pagemap(rp, idx, op) ||
-		       compare_status(rp, idx, op);
+		       compare_status(rp, idx, op) || compare_rollup(rp, idx, op);
 	fprintf(stderr, "DIVERGENCE (memory counters after the op):\n");
 	print_op(rp, op, idx - 1);
 	fprintf(stderr, "  kernel: VmPTE %+ld kB, RssAnon %+ld kB, RssShmem %+ld kB, minor faults %ld\n",

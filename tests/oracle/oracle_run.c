@@ -273,6 +273,11 @@ static void take_mem(struct cursor *c, struct oracle_run *run, int want)
 			      &run->vm[want][1], &run->vm[want][2], &run->vm[want][3],
 			      &run->vm[want][4], &run->vm[want][5]) != 7)
 		c->bad = true;
+	if (!c->bad &&
+	    sscanf(next_line(c), "rollup %d %ld %ld %ld %ld %ld %ld", &i, &run->rollup[want][0],
+		   &run->rollup[want][1], &run->rollup[want][2], &run->rollup[want][3],
+		   &run->rollup[want][4], &run->rollup[want][5]) != 7)
+		c->bad = true;
 	if (want > 0 && !c->bad && run->scn->ops[want - 1].kind == SCN_MINCORE &&
 	    (sscanf(next_line(c), "vec %d %64s", &i, run->mincore[want]) != 2 || i != want))
 		c->bad = true;
@@ -317,10 +322,11 @@ static int alloc_run(struct oracle_run *run, const char *text)
 	run->rss_anon = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->rss_shmem = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->vm = calloc((size_t)run->scn->nops + 1, sizeof(*run->vm));
+	run->rollup = calloc((size_t)run->scn->nops + 1, sizeof(*run->rollup));
 	run->min_flt = calloc((size_t)run->scn->nops + 1, sizeof(long));
 	run->mincore = calloc((size_t)run->scn->nops + 1, sizeof(*run->mincore));
 	run->pagemap = calloc((size_t)run->scn->nops + 1, sizeof(*run->pagemap));
-	return run->results && run->maps && run->vm_pte && run->rss_anon && run->rss_shmem && run->vm && run->min_flt &&
+	return run->results && run->maps && run->vm_pte && run->rss_anon && run->rss_shmem && run->vm && run->rollup && run->min_flt &&
 			       run->mincore && run->pagemap ? 0 : -1;
 }
 
@@ -366,6 +372,7 @@ void oracle_run_free(struct oracle_run *run)
 	free(run->rss_anon);
 	free(run->rss_shmem);
 	free(run->vm);
+	free(run->rollup);
 	free(run->min_flt);
 	free(run->mincore);
 	free(run->pagemap);
