@@ -463,6 +463,10 @@ struct umm_file_desc {
 	 * aligned and sized, and need the pool's pages (see MAP_HUGETLB).
 	 * 0 for every other file. */
 	unsigned int huge_shift;
+	/* The caller owns the file, or may act as if it did
+	 * (inode_owner_or_capable): mincore then shows its page cache even
+	 * through a handle that cannot write. */
+	bool owner;
 };
 
 /* A handle made purely in memory. NULL on bad arguments or no memory. */
@@ -713,17 +717,21 @@ int umm_msync(struct umm_mm *mm, unsigned long addr, unsigned long len, int flag
  * hold that many bytes). The errnos are the kernel's: -EINVAL unaligned,
  * -ENOMEM for a range past the user half or with a hole (the bytes before
  * the hole are written), -EFAULT for a NULL vec once there is something
- * to write (a range starting in a hole is -ENOMEM first). Until the memory layer
- * exists no anonymous page is reported resident (0); pages of a file the
- * handle cannot write read as resident (1), as the kernel hides the page
- * cache from such callers, and those of a writable file as 0.
+ * to write (a range starting in a hole is -ENOMEM first). A page is
+ * resident (1) where a PTE maps it (anonymous memory, shared memory) or
+ * where shared anonymous memory's page cache holds it. Pages of a file
+ * the caller neither may write nor owns (desc.owner) read as resident,
+ * as the kernel hides the page cache from such callers; for other files,
+ * a shmem file's record of its cache tells, and a regular file's page
+ * cache, which usermm does not model, reads as empty (0).
  */
 int umm_mincore(struct umm_mm *mm, unsigned long addr, unsigned long len, unsigned char *vec);
 /*
  * mincore(2) with the vector where a guest has it: vec_addr is an address
- * in this space, and -EFAULT comes exactly where the kernel's copy to it
- * would fail (a page of it not mapped writable; the range checked up
- * front). The bytes also go to out, if out is not NULL (it must hold one
+ * in this space, written as the kernel's copy_to_user writes it (faults
+ * included: a shared page is faulted in and dirtied), -EFAULT where that
+ * copy fails, after the bytes before it (the range checked up front).
+ * The bytes also go to out, if out is not NULL (it must hold one
  * byte per page).
  */
 int umm_mincore_user(struct umm_mm *mm, unsigned long addr, unsigned long len,

@@ -12,6 +12,7 @@
 #include "core/mmap_lock.h"
 #include "core/vma.h"
 #include "core/vma_tree.h"
+#include "mem/filemap.h"
 #include "mem/memory.h"
 
 #include <string.h>
@@ -67,13 +68,26 @@ int umm_msync(struct umm_mm *mm, unsigned long start, unsigned long len, int fla
 	return err;
 }
 
-/* can_do_mincore, as far as a handle tells: anonymous memory, or a file
- * the caller may write; otherwise every page reads as resident. */
-static unsigned char hidden_residency(const struct vma *v)
+/*
+ * The residency of n pages from start of v, a VMA without pages here.
+ * can_do_mincore: anonymous memory, or a file the caller may write or
+ * owns, shows the page cache: a shmem file's record, nothing for other
+ * files (their page cache is not modelled); any other file reads as
+ * resident.
+ */
+static void file_residency(const struct vma *v, unsigned long start, unsigned long n,
+			   unsigned char *vec)
 {
-	if (vma_is_anonymous(v) || !v->vm_file)
-		return 0;
-	return (v->vm_file->desc.mode & UMM_FILE_WRITE) ? 0 : 1;
+	struct umm_file *f = v->vm_file;
+	unsigned long first = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);
+	bool shown = vma_is_anonymous(v) || !f || (f->desc.mode & UMM_FILE_WRITE) || f->desc.owner;
+
+	if (!shown || !f || f->desc.kind != UMM_FILE_SHMEM || vma_is_anonymous(v)) {
+		memset(vec, !shown, n);
+		return;
+	}
+	for (unsigned long i = 0; i < n; i++)
+		vec[i] = file_cache_any(f, first + i, 1);
 }
 
 /* The copy-out of n residency bytes: to a user address of the space
@@ -102,7 +116,7 @@ static int mincore_copy(struct umm_mm *mm, struct mincore_out *o, struct vma *v,
 		if (vma_has_pages(v))
 			pages_resident(mm, v, start, k, tmp);
 		else
-			memset(tmp, hidden_residency(v), k);
+			file_residency(v, start, k, tmp);
 		if (o->buf) {
 			memcpy(o->buf, tmp, k);
 			o->buf += k;

@@ -230,6 +230,7 @@ static struct umm_file *describe_fd(int fd, int flags, const char *fallback, int
 	d.max_bytes = fs_max_bytes((long)sfs.f_type, (unsigned long)sfs.f_bsize);
 	d.dev_zero = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5;
 	d.append_only = inode_append_only(fd, &st);
+	d.owner = st.st_uid == geteuid();
 	/* hugetlbfs files are memory files like shmem, with huge pages. */
 	if ((long)sfs.f_type == FS_HUGETLBFS && S_ISREG(st.st_mode)) {
 		d.kind = UMM_FILE_SHMEM;
