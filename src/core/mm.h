@@ -62,9 +62,10 @@ struct umm_mm {
 	uint64_t generation; /* umm_mm_generation: atomic, bumped by mm_ptes_changed */
 	bool tables_touched; /* the page tables changed since the checker's last walk */
 	int (*mem_check)(struct umm_mm *mm, char *msg, size_t len);
-	/* Run as the lock is taken: the layer catches up with what other
-	 * spaces did to pages it maps (mem/shmem.c: holes punched in shared
-	 * memory), up to phys->truncate_seq, seen as truncate_seen. */
+	/* Run as the lock is taken, once the space has physical memory: the
+	 * layer catches up with what other spaces did to pages it maps
+	 * (mem/shmem.c: holes punched in shared memory), up to
+	 * phys->truncate_seq, seen as truncate_seen. */
 	void (*mem_sync)(struct umm_mm *mm);
 	unsigned long truncate_seen;
 	/* Protection keys (pkeys.c): mm->context's map and execute-only key,

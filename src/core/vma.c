@@ -41,7 +41,8 @@ void vma_free(struct umm_mm *mm, struct vma *v)
 		return;
 	if (v->vm_file)
 		umm_file_put(v->vm_file);
-	vma_anon_detach(v);
+	if (v->anon_vma)
+		vma_anon_detach(v);
 	anon_vma_name_put(v->anon_name);
 	v->anon_name = NULL;
 	if (!mm->cfg.allocator && mm->vma_cache_count < VMA_CACHE_MAX) {
@@ -73,7 +74,9 @@ void vma_copy_attrs(struct vma *dst, const struct vma *src)
 	dst->vm_file = src->vm_file ? umm_file_get(src->vm_file) : NULL;
 	dst->special = src->special;
 	dst->anon_vma = NULL;
-	vma_anon_attach(dst, src->anon_vma, src->anon_chain);
+	dst->anon_chain = NULL;
+	if (src->anon_vma)
+		vma_anon_attach(dst, src->anon_vma, src->anon_chain);
 	dst->anon_name = anon_vma_name_get(src->anon_name);
 }
 
@@ -238,7 +241,7 @@ static void absorb(struct vma *dst, vm_flags_t flags, struct anon_vma *anon_vma,
 		   struct anon_chain *chain)
 {
 	dst->vm_flags |= flags & VM_STICKY;
-	if (!dst->anon_vma)
+	if (!dst->anon_vma && anon_vma)
 		vma_anon_attach(dst, anon_vma, chain);
 }
 

@@ -15,7 +15,8 @@
 
 struct umm_mm;
 
-/* vm_area_struct. The index (vma_tree.c) keeps its own copy of the extent. */
+/* vm_area_struct, 88 bytes. The index (vma_tree.c) keeps its own copy of
+ * the extent. */
 struct vma {
 	unsigned long vm_start;
 	unsigned long vm_end;
@@ -23,6 +24,11 @@ struct vma {
 	vm_flags_t vm_flags;
 	struct umm_file *vm_file; /* holds a reference */
 	enum umm_special special;
+	/* The kernel left this VMA apart from an identical left neighbour
+	 * (a failed call's split, a stack grown into it, an order of steps
+	 * that never tried the merge); the checker must not demand it.
+	 * Cleared when vm_start moves. (Here: the padding after special.) */
+	bool kept_apart;
 	/* The anon_vma (anon_vma.c): NULL until pages are faulted in;
 	 * merging needs it NULL on one side or equal. Its chain, shared and
 	 * counted, is the anon_vmas it may map pages of; a chain longer than
@@ -31,11 +37,6 @@ struct vma {
 	 * a chain, until it makes the objects.) */
 	struct anon_vma *anon_vma;
 	struct anon_chain *anon_chain;
-	/* The kernel left this VMA apart from an identical left neighbour
-	 * (a failed call's split, a stack grown into it, an order of steps
-	 * that never tried the merge); the checker must not demand it.
-	 * Cleared when vm_start moves. */
-	bool kept_apart;
 	/* NULL, or a reference: only VMAs with equal names merge. */
 	struct anon_vma_name *anon_name;
 
@@ -43,6 +44,8 @@ struct vma {
 	struct vma *vm_prev;
 	struct vma *vm_next;
 };
+
+_Static_assert(sizeof(struct vma) == 88, "struct vma grew: a malloc size class up");
 
 static inline unsigned long vma_pages(const struct vma *v)
 {

@@ -167,13 +167,15 @@ void mem_phys_init(struct umm_mm *mm)
 {
 	mm->phys = umm_phys_get(mm->cfg.phys);
 	mm->mem_check = mem_check;
-	mm->mem_sync = shmem_sync_truncation;
+	/* Only a space with physical memory has pages to catch up on. */
+	mm->mem_sync = mm->phys ? shmem_sync_truncation : NULL;
 }
 
 void mem_phys_exit(struct umm_mm *mm)
 {
 	umm_phys_put(mm->phys);
 	mm->phys = NULL;
+	mm->mem_sync = NULL;
 }
 
 /* A space's own: as large as the RAM its configuration says. */
@@ -189,8 +191,10 @@ static struct umm_phys *own_phys(const struct umm_mm *mm)
 
 struct umm_phys *mm_phys(struct umm_mm *mm)
 {
-	if (!mm->phys)
+	if (!mm->phys) {
 		mm->phys = own_phys(mm);
+		mm->mem_sync = mm->phys ? shmem_sync_truncation : NULL;
+	}
 	return mm->phys;
 }
 
