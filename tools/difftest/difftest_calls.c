@@ -126,6 +126,17 @@ static long umm_do_mincore(struct dt_umm *u, const struct dt_call *c)
 	return umm_mincore_user(u->mm, c->a[0], c->a[1], c->a[2], NULL);
 }
 
+/* An executed 0x00 byte is `add %al,(%rax)`, whose second byte the CPU
+ * fetches too: from the next page when it was the page's last. That
+ * fetch faults the next page in (its outcome is not the touch's). */
+static void exec_second_fetch(struct dt_umm *u, unsigned long addr)
+{
+	unsigned char b = 0xc3;
+
+	if ((addr & (DT_PAGE - 1)) == DT_PAGE - 1 && umm_read(u->mm, addr, &b, 1, NULL) == 1 && !b)
+		umm_fault(u->mm, addr + 1, UMM_ACCESS_EXEC, NULL);
+}
+
 /* The access by the child (difftest_touch.c) against umm_fault. */
 static long umm_do_touch(struct dt_umm *u, const struct dt_call *c)
 {
@@ -138,6 +149,8 @@ static long umm_do_touch(struct dt_umm *u, const struct dt_call *c)
 		u->byte = b;
 	else if (r == 0 && c->a[1] == UMM_ACCESS_WRITE && umm_write(u->mm, c->a[0], &b, 1, NULL) == 1)
 		u->byte = b;
+	else if (r == 0 && c->a[1] == UMM_ACCESS_EXEC)
+		exec_second_fetch(u, c->a[0]);
 	return r;
 }
 
