@@ -557,6 +557,11 @@ static void frame_sequence(struct umm_phys *phys)
 	r = umm_mremap(mm, A, 64 * K, 64 * K, 3, A + 2 * G + 4 * K);
 	assert_true(r == (long)(A + 2 * G + 4 * K) || r == -ENOMEM_);
 	frames_checked(mm);
+	/* Shared memory: its page cache takes frames too. */
+	assert_int_equal(umm_mmap(mm, A + 4 * G, 64 * K, 3, 0x31, NULL, 0), (long)(A + 4 * G));
+	r = umm_write(mm, A + 4 * G, "s", 1, &fault);
+	assert_true(r == 1 || (r == 0 && fault == -ENOMEM_));
+	frames_checked(mm);
 	r = umm_mm_fork(mm, &child);
 	assert_true((r == 0 && child) || (r == -ENOMEM_ && !child));
 	frames_checked(mm);
@@ -564,7 +569,16 @@ static void frame_sequence(struct umm_phys *phys)
 		r = umm_write(child, A + 2 * G + 4 * K + p * 4 * K, "z", 1, &fault);
 		assert_true(r == 1 || (r == 0 && (fault == -ENOMEM_ || fault == 0xb01)));
 		frames_checked(child);
+		r = umm_write(child, A + 4 * G + p * 4 * K, "t", 1, &fault);
+		assert_true(r == 1 || (r == 0 && fault == -ENOMEM_));
+		frames_checked(child);
 	}
+	assert_int_equal(umm_madvise(mm, A + 4 * G, 8 * K, 9 /* MADV_REMOVE */), 0);
+	assert_int_equal(umm_madvise(mm, A + 4 * G, 64 * K, 21 /* MADV_PAGEOUT */), 0);
+	r = umm_write(mm, A + 4 * G + 4 * K, "u", 1, &fault);
+	assert_true(r == 1 || (r == 0 && fault == -ENOMEM_));
+	frames_checked(mm);
+	frames_checked(child);
 	r = umm_mmap(mm, A + 3 * G, 32 * K, 3, PA_ | 0x8000 /* MAP_POPULATE */, NULL, 0);
 	assert_int_equal(r, (long)(A + 3 * G));
 	frames_checked(mm);
