@@ -177,10 +177,11 @@ static void outcome_free(struct outcome *r)
 	r->kmaps = r->umaps = r->kmem = r->umem = NULL;
 }
 
-/* One side's memory view of an smaps text (NULL stays NULL). */
-static char *view_of(struct session *s, char *smaps)
+/* One side's memory view of an smaps text (NULL stays NULL), leaving
+ * out the n ranges of prot. */
+static char *view_of(const struct dt_range *prot, int n, char *smaps)
 {
-	char *v = smaps ? dt_mem_view(smaps, s->prot, s->nprot) : NULL;
+	char *v = smaps ? dt_mem_view(smaps, prot, n) : NULL;
 
 	free(smaps);
 	return v;
@@ -202,12 +203,19 @@ static char *with_parent(char *child, char *parent)
  * after a fork, the forked child's and then its parent's. */
 static void mem_views(struct session *s, char **k, char **u)
 {
-	*k = view_of(s, dt_child_proc(&s->kid, "smaps"));
-	*u = view_of(s, umm_smaps_string(s->u.mm));
+	char *ks = dt_child_proc(&s->kid, "smaps");
+	struct dt_range *apart = NULL;
+	int n = ks && s->kid.forked ? dt_mergeable_ranges(ks, s->prot, s->nprot, &apart) : -1;
+
+	*k = view_of(s->prot, s->nprot, ks);
+	*u = view_of(s->prot, s->nprot, umm_smaps_string(s->u.mm));
 	if (s->kid.forked && s->u.parent) {
-		*k = with_parent(*k, view_of(s, dt_child_proc_parent(&s->kid, "smaps")));
-		*u = with_parent(*u, view_of(s, umm_smaps_string(s->u.parent)));
+		/* The parent's, apart from where the child's VMAs are
+		 * mergeable (-1: no memory, so no view). */
+		*k = with_parent(*k, n < 0 ? NULL : view_of(apart, n, dt_child_proc_parent(&s->kid, "smaps")));
+		*u = with_parent(*u, n < 0 ? NULL : view_of(apart, n, umm_smaps_string(s->u.parent)));
 	}
+	free(apart);
 }
 
 static bool mem_differ(struct session *s)

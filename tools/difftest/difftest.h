@@ -138,6 +138,10 @@ bool dt_call_safe(const struct dt_call *c, const struct dt_range *prot, int npro
 /* difftest_mem.c: the part of an smaps text the memory comparison
  * looks at (see there), malloc'ed. */
 char *dt_mem_view(const char *smaps, const struct dt_range *prot, int nprot);
+/* prot, and the ranges of the VMAs an smaps text shows MADV_MERGEABLE,
+ * malloc'ed in *out; their number, or -1 without memory. */
+int dt_mergeable_ranges(const char *smaps, const struct dt_range *prot, int nprot,
+			struct dt_range **out);
 
 /* ---- files ------------------------------------------------------------ */
 

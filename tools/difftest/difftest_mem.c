@@ -10,7 +10,9 @@
  * per-CPU LRU batches drain (measured); VMAs the kernel gave transparent
  * huge pages (MADV_HUGEPAGE, MADV_COLLAPSE: usermm has none);
  * MAP_DROPPABLE ones, whose pages reclaim drops as it finds them; and
- * MADV_MERGEABLE ones, whose pages ksmd merges in its own time.
+ * MADV_MERGEABLE ones, whose pages ksmd merges in its own time (and
+ * after a fork, the parent's VMAs where the child's are mergeable: a
+ * page ksmd takes from the child is the parent's alone again).
  */
 #define _GNU_SOURCE
 #include "difftest/difftest.h"
@@ -110,6 +112,37 @@ static const char *take_block(const char *p, char **o, const struct dt_range *pr
 		*o = start;
 	nl = strchr(p, '\n');
 	return nl ? nl + 1 : p + strlen(p);
+}
+
+int dt_mergeable_ranges(const char *smaps, const struct dt_range *prot, int nprot,
+			struct dt_range **out)
+{
+	int n = 0, cap = nprot + 16;
+	struct dt_range *r = malloc((size_t)cap * sizeof(*r));
+	unsigned long a = 0, b = 0;
+
+	if (!r)
+		return -1;
+	for (int i = 0; i < nprot; i++)
+		r[n++] = prot[i];
+	for (const char *p = smaps; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (sscanf(p, "%lx-%lx ", &a, &b) == 2 && p[strspn(p, "0123456789abcdef")] == '-')
+			continue;
+		if (!starts(p, "VmFlags:") || !has_flag(p, " mg "))
+			continue;
+		if (n == cap) {
+			struct dt_range *nr = realloc(r, (size_t)(cap *= 2) * sizeof(*r));
+
+			if (!nr) {
+				free(r);
+				return -1;
+			}
+			r = nr;
+		}
+		r[n++] = (struct dt_range){ a, b };
+	}
+	*out = r;
+	return n;
 }
 
 char *dt_mem_view(const char *smaps, const struct dt_range *prot, int nprot)
