@@ -186,6 +186,18 @@ ORACLE_SCENARIO(mremap_moves_guards,
 	"mmap a 16K PROT_RW MAP_PAF -1 0\n"
 	"touch a+4K PROT_READ => 0\n")
 
+/* A fixed move whose copy merges with the VMA left of the target, which
+ * is the source's own: the source is then inside the merged VMA, and
+ * the move is done (the kernel's iterator has passed the range's end).
+ * Found by difftest (seed 20026: usermm moved again, failed with EFAULT
+ * and left a hole). */
+ORACLE_SCENARIO(mremap_fixed_merges_into_source,
+	"a=mmap 0x300000000000 128K PROT_READ MAP_PAF -1 0\n"
+	"mprotect a 92K PROT_EXEC => 0\n"
+	"mprotect a+112K 16K PROT_EXEC => 0\n"
+	"mremap a+100K 8K 8K MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP a+112K => a+112K\n"
+	"mremap a+96K 8K 8K MREMAP_MAYMOVE|MREMAP_FIXED a+120K => a+120K\n")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +214,7 @@ int main(void)
 		cmocka_unit_test(mremap_limits),
 		cmocka_unit_test(mremap_map_count),
 		cmocka_unit_test(mremap_moves_guards),
+		cmocka_unit_test(mremap_fixed_merges_into_source),
 	};
 
 	return cmocka_run_group_tests(tests, oracle_files_setup, oracle_files_teardown);

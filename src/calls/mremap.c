@@ -483,7 +483,10 @@ static long remap_move(struct umm_mm *mm, struct vma_remap_struct *r)
 	bool seen = false;
 	struct vma *v;
 
-	while ((v = find_vma(mm, pos)) && v->vm_start < end) {
+	/* The walk stops once a VMA as found reached end, even if a move
+	 * merged it with what lies beyond (the kernel's iterator is past
+	 * end by then). */
+	while (pos < end && (v = find_vma(mm, pos)) && v->vm_start < end) {
 		unsigned long addr = v->vm_start > start ? v->vm_start : start;
 		unsigned long len = (v->vm_end < end ? v->vm_end : end) - addr;
 		unsigned long offset = seen ? v->vm_start - last_end : 0;
