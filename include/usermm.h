@@ -28,9 +28,9 @@ extern "C" {
 
 /* The version of this header; umm_version() gives the library's. */
 #define UMM_VERSION_MAJOR 0
-#define UMM_VERSION_MINOR 4
+#define UMM_VERSION_MINOR 5
 #define UMM_VERSION_PATCH 0
-#define UMM_VERSION "0.4.0"
+#define UMM_VERSION "0.5.0"
 
 /* The version of the library linked: "MAJOR.MINOR.PATCH". A program built
  * against one header may run with another library of the same major
