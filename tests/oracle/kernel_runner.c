@@ -25,7 +25,7 @@
  *   snap I+1 LEN\n<LEN bytes>          maps (with "smaps": smaps) after op I
  *   mem I VMPTE RSSANON RSSSHMEM MINFLT PAGEMAP  with "memstat", after snap I,
  *   vm I VMSIZE VMLCK VMDATA VMSTK VMEXE VMLIB   and these status lines,
- *   rollup I RSS PSSDIRTY PSSANON PSSSHMEM ANON LOCKED   and smaps_rollup's:
+ *   rollup I RSS PSSANON PSSSHMEM ANON LOCKED   and smaps_rollup's:
  *                                      VmPTE and RssAnon in kB, the minor
  *                                      faults of op I-1 (0 for I 0), and
  *                                      the pagemap of 0x300000000000's
@@ -312,9 +312,10 @@ static const char *const status_vm_names[STATUS_VM_LINES] = {
 };
 static long mem_vm[SCN_MAX_OPS + 1][STATUS_VM_LINES];
 /* and of /proc/self/smaps_rollup the sums the runner's own pages never
- * move (its file pages' Pss moves as other processes map them) */
+ * move: not its file pages' Pss (other processes map them too), nor
+ * what is dirty (a page compaction is migrating shows as clean) */
 static const char *const rollup_names[SCN_ROLLUP_LINES] = {
-	"Rss:", "Pss_Dirty:", "Pss_Anon:", "Pss_Shmem:", "Anonymous:", "Locked:",
+	"Rss:", "Pss_Anon:", "Pss_Shmem:", "Anonymous:", "Locked:",
 };
 static long mem_rollup[SCN_MAX_OPS + 1][SCN_ROLLUP_LINES];
 static char rollup_buf[4096];
@@ -700,8 +701,8 @@ static void write_snap(int i)
 			mem_anon[i], mem_shmem[i], mem_flt[i], pagemap_kept[i], i, mem_vm[i][0],
 			mem_vm[i][1], mem_vm[i][2], mem_vm[i][3], mem_vm[i][4], mem_vm[i][5]);
 	if (scn.memstat)
-		out_fmt("rollup %d %ld %ld %ld %ld %ld %ld\n", i, mem_rollup[i][0], mem_rollup[i][1],
-			mem_rollup[i][2], mem_rollup[i][3], mem_rollup[i][4], mem_rollup[i][5]);
+		out_fmt("rollup %d %ld %ld %ld %ld %ld\n", i, mem_rollup[i][0], mem_rollup[i][1],
+			mem_rollup[i][2], mem_rollup[i][3], mem_rollup[i][4]);
 	if (scn.memstat && i > 0 && scn.ops[i - 1].kind == SCN_MINCORE) {
 		out_fmt("vec %d ", i);
 		for (int k = 0; k < MINCORE_KEPT; k++)

@@ -522,8 +522,8 @@ static int compare_status(struct replay *rp, int idx, const struct scn_op *op)
  * against the kernel's; 0 if equal. Without op, notes the start. */
 static int compare_rollup(struct replay *rp, int idx, const struct scn_op *op)
 {
-	static const char *const names[SCN_ROLLUP_LINES] = { "Rss:", "Pss_Dirty:", "Pss_Anon:",
-							     "Pss_Shmem:", "Anonymous:", "Locked:" };
+	static const char *const names[SCN_ROLLUP_LINES] = { "Rss:", "Pss_Anon:", "Pss_Shmem:",
+							     "Anonymous:", "Locked:" };
 	char *text = umm_smaps_rollup_string(rp->mm);
 	int bad = !text;
 

@@ -29,9 +29,9 @@ struct oracle_run {
 	long *vm_pte, *rss_anon, *rss_shmem, *min_flt;
 	/* and VmSize, VmLck, VmData, VmStk, VmExe, VmLib in kB */
 	long (*vm)[6];
-	/* and smaps_rollup's Rss, Pss_Dirty, Pss_Anon, Pss_Shmem, Anonymous,
-	 * Locked in kB (SCN_ROLLUP_LINES) */
-	long (*rollup)[6];
+	/* and smaps_rollup's Rss, Pss_Anon, Pss_Shmem, Anonymous, Locked in
+	 * kB (SCN_ROLLUP_LINES) */
+	long (*rollup)[5];
 	char (*mincore)[65]; /* after a mincore op: its vector's first 64 bits, "0101..." */
 	char (*pagemap)[65]; /* the window's first 64 pages' pagemap bits, one digit each */
 	char *raw;         /* the runner's output, which maps[] points into */

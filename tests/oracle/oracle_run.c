@@ -274,9 +274,9 @@ static void take_mem(struct cursor *c, struct oracle_run *run, int want)
 			      &run->vm[want][4], &run->vm[want][5]) != 7)
 		c->bad = true;
 	if (!c->bad &&
-	    sscanf(next_line(c), "rollup %d %ld %ld %ld %ld %ld %ld", &i, &run->rollup[want][0],
+	    sscanf(next_line(c), "rollup %d %ld %ld %ld %ld %ld", &i, &run->rollup[want][0],
 		   &run->rollup[want][1], &run->rollup[want][2], &run->rollup[want][3],
-		   &run->rollup[want][4], &run->rollup[want][5]) != 7)
+		   &run->rollup[want][4]) != 6)
 		c->bad = true;
 	if (want > 0 && !c->bad && run->scn->ops[want - 1].kind == SCN_MINCORE &&
 	    (sscanf(next_line(c), "vec %d %64s", &i, run->mincore[want]) != 2 || i != want))

@@ -102,8 +102,8 @@ enum scn_kind {
 
 #define SCN_MAX_ANON_NAME 128
 /* The smaps_rollup sums a memstat scenario compares (their changes):
- * Rss, Pss_Dirty, Pss_Anon, Pss_Shmem, Anonymous, Locked. */
-#define SCN_ROLLUP_LINES 6
+ * Rss, Pss_Anon, Pss_Shmem, Anonymous, Locked. */
+#define SCN_ROLLUP_LINES 5
 
 enum scn_expect {
 	SCN_EXPECT_NONE,
