@@ -1020,6 +1020,45 @@ static void anon_siblings_without_pages(void **state)
 }
 
 /*
+ * Split siblings where the page-less left one borrows the right one's
+ * marker, and the two would merge: the right one must get a marker of
+ * its own that differs from the one it lent (it got the same one back,
+ * and the checker found two VMAs that should have merged). The text is
+ * what a forked difftest child's smaps showed, read mid-change by
+ * every_process.
+ */
+static void siblings_kept_apart(void **state)
+{
+	static const char text[] =
+		"7ffff5401000-7ffff5403000 rw-p 00000000 00:00 0 \n"
+		"Anonymous:             0 kB\n"
+		"VmFlags: rd wr mr mw me rr ac \n"
+		"7ffff5403000-7ffff5a26000 rw-p 00000000 00:00 0 \n"
+		"Anonymous:             0 kB\n"
+		"VmFlags: rd wr mr mw me ac \n"
+		"7ffff5a26000-7ffff5a28000 rw-p 00000000 00:00 0 \n"
+		"Anonymous:             8 kB\n"
+		"VmFlags: rd wr mr mw me ac \n"
+		"7ffff5a28000-7ffff5a8c000 rw-p 00000000 00:00 0 \n"
+		"Anonymous:             4 kB\n"
+		"VmFlags: rd wr mr mw me ac \n";
+	struct umm_mm *mm = umm_mm_create(NULL);
+	char msg[160];
+	int bad = 0;
+
+	(void)state;
+	assert_int_equal(umm_maps_import(mm, text, NULL, &bad), 0);
+	assert_int_equal(umm_mm_check(mm, msg, sizeof(msg)), 0);
+	{
+		struct umm_mm_stats st;
+
+		umm_mm_stats(mm, &st);
+		assert_int_equal(st.map_count, 4);
+	}
+	umm_mm_destroy(mm);
+}
+
+/*
  * A private mapping of /dev/zero is anonymous memory (no vm_ops) that
  * keeps the name "/dev/zero". The import makes it a regular file, so an
  * mprotect that removes write keeps VM_ACCOUNT (the kernel drops it from
@@ -1486,6 +1525,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(child_specials_and_counters),
 		cmocka_unit_test(import_then_continue),
 		cmocka_unit_test(anon_siblings_without_pages),
+		cmocka_unit_test(siblings_kept_apart),
 		cmocka_unit_test(dev_zero_private_line),
 		cmocka_unit_test(infer_real_process),
 		cmocka_unit_test(infer_unlimited_stack),

@@ -773,6 +773,13 @@ static int make_anon_vmas(struct import *im)
 	return rc;
 }
 
+/* A marker of a second kind (bit 1 set, which anon_marker's never
+ * has: starts are page aligned), as unique to v. */
+static struct anon_vma *apart_marker(const struct vma *v)
+{
+	return (struct anon_vma *)(uintptr_t)(v->vm_start | 3);
+}
+
 static bool may_share_anon(const struct vma *prev, const struct vma *v)
 {
 	return prev->vm_end == v->vm_start && prev->vm_file == v->vm_file &&
@@ -834,8 +841,10 @@ static int keep_apart(struct vma *prev, struct vma *v)
 	}
 	if (!prev->anon_vma)
 		prev->anon_vma = anon_marker(prev);
+	/* prev may have borrowed v's own marker (split siblings share one):
+	 * then v takes one of a second kind, unique to it as well. */
 	if (!v->anon_vma || v->anon_vma == prev->anon_vma)
-		v->anon_vma = anon_marker(v);
+		v->anon_vma = anon_marker(v) != prev->anon_vma ? anon_marker(v) : apart_marker(v);
 	return 0;
 }
 
