@@ -20,12 +20,9 @@
 /* The page a PTE maps if this space alone maps it, else NULL. */
 static struct page *own_page(struct umm_mm *mm, pte_t pte)
 {
-	struct page *page;
+	struct page *page = vm_normal_page(mm, pte);
 
-	if (!pte_maps(pte) || (pte & _PAGE_SPECIAL))
-		return NULL;
-	page = pfn_to_page(mm->phys, pte_pfn(pte));
-	return page_mapped_once(page) ? page : NULL;
+	return page && page_mapped_once(page) ? page : NULL;
 }
 
 /* madvise_free_pte_range's step: the entry is made clean and old and
@@ -33,13 +30,12 @@ static struct page *own_page(struct umm_mm *mm, pte_t pte)
  * page this space alone maps also loses its own dirty flag. */
 static int free_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
-	struct page *page;
+	struct page *page = vm_normal_page(mm, *pte);
 
 	(void)addr;
 	(void)ctx;
-	if (!pte_maps(*pte) || (*pte & _PAGE_SPECIAL))
+	if (!page)
 		return 0;
-	page = pfn_to_page(mm->phys, pte_pfn(*pte));
 	if (page_mapped_once(page))
 		page_clear(page, PG_dirty);
 	*pte &= ~(pte_t)(_PAGE_DIRTY | _PAGE_ACCESSED);
@@ -69,7 +65,7 @@ static void pageout_shared(struct umm_mm *mm, pte_t *pte, struct page *page)
 	 * cache's reference. */
 	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
 	zap_pte_entry(mm, pte);
-	shmem_reclaim_page(mm->phys, page);
+	shmem_reclaim_page(page);
 	put_page(mm->phys, page);
 }
 

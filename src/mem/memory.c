@@ -67,14 +67,6 @@ static pte_t mk_pte(const struct umm_phys *phys, const struct page *page, pte_t 
 	return ((pte_t)page_to_pfn(phys, page) << PAGE_SHIFT) | prot;
 }
 
-/* The page a PTE maps, or NULL for the zero page (vm_normal_page). */
-static struct page *pte_page(const struct umm_mm *mm, pte_t pte)
-{
-	if (!pte_maps(pte) || (pte & _PAGE_SPECIAL))
-		return NULL;
-	return pfn_to_page(mm->phys, pte_pfn(pte));
-}
-
 /* do_anonymous_page: an empty PTE of v gets the zero page (a read,
  * where allowed) or a new zeroed page of its own. */
 static enum vm_fault do_anonymous_page(struct umm_mm *mm, struct vma *v, pte_t *pte,
@@ -118,7 +110,7 @@ static bool can_reuse(struct page *page)
 /* do_wp_page: a write to a present, write-protected PTE of v. */
 static enum vm_fault do_wp_page(struct umm_mm *mm, struct vma *v, pte_t *pte, unsigned long addr)
 {
-	struct page *old = pte_page(mm, *pte), *page;
+	struct page *old = vm_normal_page(mm, *pte), *page;
 	/* maybe_mkwrite: a forced write (ptrace) into a VMA without
 	 * VM_WRITE gets the page, not a writable entry. */
 	pte_t rw = (v->vm_flags & VM_WRITE) ? _PAGE_RW : 0;
@@ -227,7 +219,7 @@ static enum vm_fault do_shared_fault(struct umm_mm *mm, struct vma *v, pte_t *pt
  * memory only makes it writable and dirty. */
 static enum vm_fault wp_page_shared(struct umm_mm *mm, pte_t *pte)
 {
-	page_set(pte_page(mm, *pte), PG_dirty);
+	page_set(vm_normal_page(mm, *pte), PG_dirty);
 	*pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
 	mm_ptes_changed(mm);
 	return VM_FAULT_DONE;
@@ -272,7 +264,7 @@ bool follow_page(struct umm_mm *mm, unsigned long addr, bool write)
 
 	if (!pte || pte_faults(*pte, write))
 		return false;
-	page = pte_page(mm, *pte);
+	page = vm_normal_page(mm, *pte);
 	if (page && write && !(*pte & _PAGE_DIRTY))
 		page_set(page, PG_dirty);
 	if (page)
@@ -305,7 +297,7 @@ void pages_resident(struct umm_mm *mm, const struct vma *v, unsigned long start,
 
 void zap_pte_entry(struct umm_mm *mm, pte_t *pte)
 {
-	struct page *page = pte_page(mm, *pte);
+	struct page *page = vm_normal_page(mm, *pte);
 
 	/* A page of shared memory keeps what its entry knew: it was written. */
 	if (page && !page_test(page, PG_anon) && (*pte & _PAGE_DIRTY))

@@ -57,6 +57,15 @@ static inline bool pte_is_guard(pte_t pte)
 	return pte == PTE_MARKER_GUARD;
 }
 
+/* vm_normal_page: the page an entry maps, or NULL for none, a marker or
+ * the zero page (which has no counts to keep). */
+static inline struct page *vm_normal_page(const struct umm_mm *mm, pte_t pte)
+{
+	if (!pte_maps(pte) || (pte & _PAGE_SPECIAL))
+		return NULL;
+	return pfn_to_page(mm->phys, pte_pfn(pte));
+}
+
 /* The entries of one table. */
 static inline pte_t *table_entries(const struct umm_phys *phys, unsigned long pfn)
 {

@@ -251,16 +251,6 @@ bool shmem_cached_any(struct umm_file *f, unsigned long first, unsigned long n)
 	return found;
 }
 
-unsigned long shmem_nrpages(struct umm_file *f)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&f->cache_lock);
-	n = f->mapping ? f->mapping->nrpages : 0;
-	pthread_mutex_unlock(&f->cache_lock);
-	return n;
-}
-
 void shmem_punch_hole(struct umm_file *f, unsigned long first, unsigned long n)
 {
 	struct address_space *as;
@@ -278,7 +268,7 @@ void shmem_punch_hole(struct umm_file *f, unsigned long first, unsigned long n)
 		__atomic_add_fetch(&as->phys->truncate_seq, 1, __ATOMIC_ACQ_REL);
 }
 
-void shmem_reclaim_page(struct umm_phys *phys, struct page *page)
+void shmem_reclaim_page(struct page *page)
 {
 	struct umm_file *f = __atomic_load_n(&page->mapping, __ATOMIC_ACQUIRE);
 	void **slot;
@@ -291,20 +281,16 @@ void shmem_reclaim_page(struct umm_phys *phys, struct page *page)
 	    (slot = cache_find_slot(f->mapping, page->index)) && *slot == page)
 		cache_delete(f->mapping, slot, NULL);
 	pthread_mutex_unlock(&f->cache_lock);
-	(void)phys;
 }
 
 /* An entry of a punched page goes. */
 static int drop_punched(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
-	struct page *page;
+	struct page *page = vm_normal_page(mm, *pte);
 
 	(void)addr;
 	(void)ctx;
-	if (!pte_maps(*pte) || (*pte & _PAGE_SPECIAL))
-		return 0;
-	page = pfn_to_page(mm->phys, pte_pfn(*pte));
-	if (!page_test(page, PG_anon) && !__atomic_load_n(&page->mapping, __ATOMIC_ACQUIRE))
+	if (page && !page_test(page, PG_anon) && !__atomic_load_n(&page->mapping, __ATOMIC_ACQUIRE))
 		zap_pte_entry(mm, pte);
 	return 0;
 }

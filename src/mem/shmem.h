@@ -55,10 +55,8 @@ void shmem_punch_hole(struct umm_file *f, unsigned long first, unsigned long n);
 /* Reclaim of a page no PTE maps any more (MADV_PAGEOUT): a clean one
  * leaves the cache and is freed; a dirty one stays, with no swap to
  * write it to. */
-void shmem_reclaim_page(struct umm_phys *phys, struct page *page);
+void shmem_reclaim_page(struct page *page);
 /* mm->mem_sync: the entries of mm that map punched pages go. */
 void shmem_sync_truncation(struct umm_mm *mm);
-/* The pages the cache holds (the file's share of Shmem in meminfo). */
-unsigned long shmem_nrpages(struct umm_file *f);
 
 #endif

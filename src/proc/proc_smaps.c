@@ -105,11 +105,11 @@ struct smaps_walk {
 static int smaps_pte(struct umm_mm *mm, pte_t *pte, unsigned long addr, void *ctx)
 {
 	struct smaps_walk *w = ctx;
+	const struct page *page = vm_normal_page(mm, *pte); /* PROT_NONE too */
 
 	(void)addr;
-	/* Present (PROT_NONE too) and not the zero page: vm_normal_page. */
-	if (pte_maps(*pte) && !(*pte & _PAGE_SPECIAL))
-		smaps_account(w->mss, pfn_to_page(mm->phys, pte_pfn(*pte)), *pte, w->locked);
+	if (page)
+		smaps_account(w->mss, page, *pte, w->locked);
 	return 0;
 }
 
