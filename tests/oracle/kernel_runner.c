@@ -347,14 +347,20 @@ static long status_kb(const char *name)
 	return text_kb(status_buf, name);
 }
 
-static void read_rollup(int i)
+/* One read of a small /proc file into buf, NUL-terminated. */
+static void read_small(const char *path, char *buf, size_t size)
 {
-	int fd = (int)syscall(SYS_open, "/proc/self/smaps_rollup", O_RDONLY | O_CLOEXEC);
-	long n = fd < 0 ? -1 : syscall(SYS_read, fd, rollup_buf, sizeof(rollup_buf) - 1);
+	int fd = (int)syscall(SYS_open, path, O_RDONLY | O_CLOEXEC);
+	long n = fd < 0 ? -1 : syscall(SYS_read, fd, buf, size - 1);
 
 	if (fd >= 0)
 		syscall(SYS_close, fd);
-	rollup_buf[n > 0 ? n : 0] = '\0';
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static void read_rollup(int i)
+{
+	read_small("/proc/self/smaps_rollup", rollup_buf, sizeof(rollup_buf));
 	for (int k = 0; k < SCN_ROLLUP_LINES; k++)
 		mem_rollup[i][k] = text_kb(rollup_buf, rollup_names[k]);
 }
@@ -375,12 +381,7 @@ static void read_pagemap(int i)
 
 static void read_memstat(int i)
 {
-	int fd = (int)syscall(SYS_open, "/proc/self/status", O_RDONLY | O_CLOEXEC);
-	long n = fd < 0 ? -1 : syscall(SYS_read, fd, status_buf, sizeof(status_buf) - 1);
-
-	if (fd >= 0)
-		syscall(SYS_close, fd);
-	status_buf[n > 0 ? n : 0] = '\0';
+	read_small("/proc/self/status", status_buf, sizeof(status_buf));
 	mem_pte[i] = status_kb("VmPTE:");
 	mem_anon[i] = status_kb("RssAnon:");
 	mem_shmem[i] = status_kb("RssShmem:");

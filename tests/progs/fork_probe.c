@@ -27,15 +27,25 @@
 
 static char status[8192];
 
+/* The whole of a /proc file into buf, NUL-terminated (raw calls only). */
+static void read_proc(const char *path, char *buf, size_t size)
+{
+	int fd = (int)syscall(SYS_open, path, O_RDONLY);
+	long n, total = 0;
+
+	while (fd >= 0 && (n = syscall(SYS_read, fd, buf + total, size - 1 - (size_t)total)) > 0)
+		total += n;
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+	buf[total] = '\0';
+}
+
 static long status_kb(const char *name)
 {
-	int fd = (int)syscall(SYS_open, "/proc/self/status", O_RDONLY);
-	long n = syscall(SYS_read, fd, status, sizeof(status) - 1);
 	const char *p;
 	long v = 0;
 
-	syscall(SYS_close, fd);
-	status[n > 0 ? n : 0] = '\0';
+	read_proc("/proc/self/status", status, sizeof(status));
 	p = strstr(status, name);
 	if (!p)
 		return -1;
@@ -59,13 +69,9 @@ static char maps[65536];
 /* VMAs of /proc/self/maps that start inside the window. */
 static long window_vmas(void)
 {
-	int fd = (int)syscall(SYS_open, "/proc/self/maps", O_RDONLY);
-	long n, total = 0, count = 0;
+	long count = 0;
 
-	while ((n = syscall(SYS_read, fd, maps + total, sizeof(maps) - 1 - (size_t)total)) > 0)
-		total += n;
-	syscall(SYS_close, fd);
-	maps[total] = '\0';
+	read_proc("/proc/self/maps", maps, sizeof(maps));
 	for (const char *p = maps; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
 		unsigned long a = strtoul(p, NULL, 16);
 
@@ -149,13 +155,7 @@ static char smaps[65536];
 
 static long smaps_kb(unsigned long start, const char *key)
 {
-	int fd = (int)syscall(SYS_open, "/proc/self/smaps", O_RDONLY);
-	long n, total = 0;
-
-	while ((n = syscall(SYS_read, fd, smaps + total, sizeof(smaps) - 1 - (size_t)total)) > 0)
-		total += n;
-	syscall(SYS_close, fd);
-	smaps[total] = '\0';
+	read_proc("/proc/self/smaps", smaps, sizeof(smaps));
 	return fork_smaps_kb(smaps, start, key);
 }
 
@@ -236,13 +236,7 @@ static __attribute__((noinline)) void k_pretouch(void)
  * all first. */
 static void populate_text(void)
 {
-	int fd = (int)syscall(SYS_open, "/proc/self/maps", O_RDONLY);
-	long n, total = 0;
-
-	while ((n = syscall(SYS_read, fd, maps + total, sizeof(maps) - 1 - (size_t)total)) > 0)
-		total += n;
-	syscall(SYS_close, fd);
-	maps[total] = '\0';
+	read_proc("/proc/self/maps", maps, sizeof(maps));
 	for (char *p = maps; *p;) {
 		char *nl = strchr(p, '\n'), *end;
 		unsigned long a = strtoul(p, &end, 16), b = strtoul(end + 1, NULL, 16);
