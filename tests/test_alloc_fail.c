@@ -1,7 +1,7 @@
 /*
  * test_alloc_fail.c - allocation failure at every allocation of a call
  * sequence that imports, maps, splits, merges, moves, names, guards,
- * seals, locks and grows the break.
+ * seals, locks, writes shared memory and grows the break.
  *
  * The sequence runs once without failure (the reference: every step's
  * result and the space after it). Then, for N = 1, 2, ... until the
@@ -124,6 +124,15 @@ static long s_shared_anon(struct run *r)
 {
 	return umm_mmap(r->mm, A + 4096 * K, 16 * K, 3, 0x31, NULL, 0);
 }
+/* The first write to shared memory makes its page cache: the cache
+ * record and its nodes come from the allocator (the page from the
+ * physical memory, whose refusals frames_fail_cleanly walks). */
+static long s_write_shared(struct run *r)
+{
+	long fault = 0;
+
+	return umm_write(r->mm, A + 4096 * K + 12 * K, "x", 1, &fault) == 1 ? 0 : fault;
+}
 static long s_file(struct run *r)
 {
 	return umm_mmap(r->mm, A + 4112 * K, 16 * K, 1, 0x12, r->file, 0);
@@ -178,6 +187,7 @@ static const struct step steps[] = {
 	{ "mremap grow moving", s_grow_moving, MAY_FINISH, -ENOMEM_, 0, false },
 	{ "mremap dontunmap", s_dontunmap, PER_PAGE, -ENOMEM_, 0, false },
 	{ "mmap shared anon", s_shared_anon, ONE_VMA, -ENOMEM_, 0, false },
+	{ "write shared anon", s_write_shared, ONE_VMA, -ENOMEM_, 0, false },
 	{ "mmap file", s_file, ONE_VMA, -ENOMEM_, 0, false },
 	{ "mmap fixed over two", s_fixed_over, MAY_LEAVE_GAP, -ENOMEM_, 0, false },
 	{ "madvise split", s_dontfork, ONE_VMA, -EAGAIN_, 0, false },

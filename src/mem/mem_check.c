@@ -4,8 +4,9 @@
  * its level, entries lie only inside VMAs (pages only in VMAs that have
  * pages), VmPTE and the RSS counters equal what the tables hold, an
  * exclusive anonymous page is mapped once, a page of shared memory is
- * its file's at the entry's file page, and the physical memory's free
- * lists hold.
+ * its file's at the entry's file page, the page caches of shared memory
+ * hold pages of their own at their own indices, and the physical
+ * memory's free lists hold.
  */
 #include "core/check.h"
 #include "core/lookup.h"
@@ -121,6 +122,22 @@ static int tables_check(struct umm_mm *mm, char *msg, size_t len)
 	return 0;
 }
 
+/* The page caches of the shared memory mm maps (each file once, as far
+ * as neighbours tell: split pieces of one mapping sit side by side). */
+static int caches_check(struct umm_mm *mm, char *msg, size_t len)
+{
+	const struct umm_file *last = NULL;
+	int err = 0;
+
+	for (const struct vma *v = mm->first_vma; v && !err; v = v->vm_next) {
+		if (!vma_is_anon_shmem(v) || v->vm_file == last)
+			continue;
+		last = v->vm_file;
+		err = shmem_check(v->vm_file, msg, len);
+	}
+	return err;
+}
+
 int mem_check(struct umm_mm *mm, char *msg, size_t len)
 {
 	int err;
@@ -129,6 +146,8 @@ int mem_check(struct umm_mm *mm, char *msg, size_t len)
 		return mm->pgtables_bytes || mm->rss[MM_ANONPAGES] || mm->rss[MM_SHMEMPAGES] ? check_fail(msg, len, "counts without memory") : 0;
 	/* The walk is long: only after the tables changed. */
 	err = mm->tables_touched ? tables_check(mm, msg, len) : 0;
+	if (!err && mm->tables_touched)
+		err = caches_check(mm, msg, len);
 	if (!err)
 		mm->tables_touched = false;
 	return err ? err : phys_check(mm->phys, msg, len);

@@ -12,6 +12,7 @@
  * the entries to punched pages go before anything can look at them.
  */
 #include "core/alloc.h"
+#include "core/check.h"
 #include "core/file.h"
 #include "core/mm.h"
 #include "core/vma.h"
@@ -281,6 +282,48 @@ void shmem_reclaim_page(struct page *page)
 	    (slot = cache_find_slot(f->mapping, page->index)) && *slot == page)
 		cache_delete(f->mapping, slot, NULL);
 	pthread_mutex_unlock(&f->cache_lock);
+}
+
+struct cache_census {
+	unsigned long count, bad_index;
+	const char *why;
+};
+
+static void census_page(struct address_space *as, void **slot, void *ctx)
+{
+	struct cache_census *c = ctx;
+	const struct page *page = *slot;
+	uint32_t flags = page_flags(page);
+
+	c->count++;
+	if (c->why)
+		return;
+	if ((flags & (PG_anon | PG_buddy | PG_table | PG_reserved)) || !(flags & PG_swapbacked))
+		c->why = "a cached page that is not a page of shared memory";
+	else if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) < 1)
+		c->why = "a cached page without the cache's reference";
+	else if (cache_find_slot(as, page->index) != slot)
+		c->why = "a cached page at another index than its own";
+	if (c->why)
+		c->bad_index = page->index;
+}
+
+int shmem_check(struct umm_file *f, char *msg, size_t len)
+{
+	struct cache_census c = { 0, 0, NULL };
+	struct address_space *as;
+	int err = 0;
+
+	pthread_mutex_lock(&f->cache_lock);
+	as = f->mapping;
+	if (as && as->root)
+		cache_walk(as, as->root, as->height, 0, 0, ~0UL, census_page, &c, false);
+	if (c.why)
+		err = check_fail(msg, len, "shmem cache: %s (page %lu)", c.why, c.bad_index);
+	else if (as && c.count != as->nrpages)
+		err = check_fail(msg, len, "shmem cache: %lu pages, counted %lu", c.count, as->nrpages);
+	pthread_mutex_unlock(&f->cache_lock);
+	return err;
 }
 
 /* An entry of a punched page goes. */

@@ -56,6 +56,10 @@ void shmem_punch_hole(struct umm_file *f, unsigned long first, unsigned long n);
  * leaves the cache and is freed; a dirty one stays, with no swap to
  * write it to. */
 void shmem_reclaim_page(struct page *page);
+/* The checker's: every cached page is a page of shared memory, holds a
+ * reference, sits at its own index, and nrpages counts them. 0, or
+ * -EUCLEAN with msg set. */
+int shmem_check(struct umm_file *f, char *msg, size_t len);
 /* mm->mem_sync: the entries of mm that map punched pages go. */
 void shmem_sync_truncation(struct umm_mm *mm);
 
